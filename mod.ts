@@ -1,0 +1,32 @@
+/**
+ * plxkit: read, validate, convert and write Polyaxon run-artifact folders.
+ *
+ * ```ts
+ * import { PlxSource } from "jsr:@plxkit/plxkit"; // or "./mod.ts"
+ * for await (const run of new PlxSource(["runs/"]).runs()) {
+ *   if ("severity" in run) continue; // a problem found while walking
+ *   for await (const batch of run.batches()) {
+ *     for (const e of batch.events) if (e.type === "metric") console.log(e.name, e.step, e.value);
+ *   }
+ * }
+ * ```
+ *
+ * @module
+ */
+export * from "./src/model/event.ts";
+export * from "./src/model/time.ts";
+export * from "./src/model/pyfloat.ts";
+export * from "./src/model/names.ts";
+export * from "./src/schema/values.ts";
+export * from "./src/diagnostics.ts";
+export * from "./src/json/python.ts";
+export * from "./src/formats/plx/read.ts";
+export * from "./src/formats/plx/write.ts";
+export * from "./src/formats/plx/layout.ts";
+export * from "./src/formats/plx/source.ts";
+export * from "./src/formats/plx/sink.ts";
+export * from "./src/convert/pipeline.ts";
+export * from "./src/convert/shard.ts";
+export * from "./src/io/files.ts";
+export * from "./src/io/lines.ts";
+export { formatByName, FORMATS, type FormatSpec } from "./src/formats/registry.ts";

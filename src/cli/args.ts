@@ -1,0 +1,126 @@
+/**
+ * Command-line parsing on `node:util` `parseArgs`, with errors turned into {@linkcode UsageError}s (exit 2)
+ * and a `--help` text per command.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { UsageError } from "../diagnostics.ts";
+
+/** One option of a command. */
+export interface OptionSpec {
+  type: "string" | "boolean";
+  short?: string;
+  multiple?: boolean;
+  /** Shown in help, e.g. `<dir>`. */
+  arg?: string;
+  help: string;
+  default?: string | boolean;
+}
+
+/** A subcommand. */
+export interface Command {
+  name: string;
+  summary: string;
+  /** Usage line after `plxkit <name>`. */
+  usage: string;
+  /** Longer explanation shown by `--help`. */
+  details?: string;
+  options: Record<string, OptionSpec>;
+  run(
+    values: Record<string, string | boolean | string[] | undefined>,
+    positionals: string[],
+    io: CliIO,
+  ): Promise<number>;
+}
+
+/** Where a command writes: data on `out`, diagnostics on `err`. */
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether stderr is a terminal (progress lines only then). */
+  errIsTty: boolean;
+  /** Colours allowed (stderr is a terminal and `NO_COLOR` is unset). */
+  color: boolean;
+}
+
+/** Common options every command takes. */
+export const COMMON: Record<string, OptionSpec> = {
+  help: { type: "boolean", short: "h", help: "show this help" },
+  quiet: { type: "boolean", short: "q", help: "print only errors and the final result" },
+};
+
+/** Parses `args` for `cmd`. @throws {UsageError} on unknown options or missing values. */
+export function parseCommand(cmd: Command, args: string[]) {
+  const options = { ...COMMON, ...cmd.options };
+  const config: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = {};
+  for (const [k, o] of Object.entries(options)) {
+    config[k] = {
+      type: o.type,
+      ...(o.short ? { short: o.short } : {}),
+      ...(o.multiple ? { multiple: true } : {}),
+    };
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options: config,
+      allowPositionals: true,
+      strict: true,
+    });
+    for (const [k, o] of Object.entries(options)) {
+      if (values[k] === undefined && o.default !== undefined) {
+        (values as Record<string, unknown>)[k] = o.default;
+      }
+    }
+    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new UsageError(
+      msg.replace(/\. To specify a positional argument.*$/s, "").replace(/^Unknown option/, "unknown option"),
+    );
+  }
+}
+
+/** The `--help` text of a command. */
+export function commandHelp(cmd: Command): string {
+  const options = { ...cmd.options, ...COMMON };
+  const rows = Object.entries(options).map(([k, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : "    "}--${k}${o.arg ? ` ${o.arg}` : ""}`;
+    const def = o.default !== undefined && o.default !== false ? ` (default: ${o.default})` : "";
+    return [flag, o.help + def];
+  });
+  const w = Math.max(...rows.map((r) => r[0].length));
+  return [
+    `plxkit ${cmd.name}: ${cmd.summary}`,
+    "",
+    `Usage: plxkit ${cmd.name} ${cmd.usage}`,
+    ...(cmd.details ? ["", cmd.details] : []),
+    "",
+    "Options:",
+    ...rows.map(([f, h]) => `  ${f.padEnd(w)}  ${h}`),
+    "",
+  ].join("\n");
+}
+
+/** Reads a string option, or throws a usage error when required and absent. */
+export function str(values: Record<string, unknown>, name: string, required = false): string | undefined {
+  const v = values[name];
+  if (typeof v === "string") return v;
+  if (required) throw new UsageError(`--${name} is required`);
+  return undefined;
+}
+
+/** Reads a choice option, checking it against `choices`. */
+export function choice<T extends string>(
+  values: Record<string, unknown>,
+  name: string,
+  choices: readonly T[],
+): T | undefined {
+  const v = str(values, name);
+  if (v === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(v)) {
+    throw new UsageError(`--${name} must be one of ${choices.join(", ")} (got "${v}")`);
+  }
+  return v as T;
+}

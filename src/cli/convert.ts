@@ -1,0 +1,135 @@
+/**
+ * `plxkit convert`: any source format to any sink format through the canonical event model.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import { formatDiagnostic, UsageError } from "../diagnostics.ts";
+import { convert, type ConvertReport } from "../convert/pipeline.ts";
+import { formatByName, FORMATS, type FormatSpec } from "../formats/registry.ts";
+import { choice, type Command, str } from "./args.ts";
+import { shardFilter } from "../convert/shard.ts";
+
+async function detect(inputs: string[]): Promise<FormatSpec> {
+  for (const f of FORMATS) {
+    if (!f.detect || !f.source) continue;
+    let all = true;
+    for (const i of inputs) {
+      if (!(await f.detect(i))) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return f;
+  }
+  throw new UsageError(`cannot tell the format of ${inputs.join(", ")}; name it with --from`);
+}
+
+function parseSettings(list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of list ?? []) {
+    const eq = s.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--set takes key=value (got "${s}")`);
+    out[s.slice(0, eq)] = s.slice(eq + 1);
+  }
+  return out;
+}
+
+function inside(child: string, parent: string): boolean {
+  const rel = path.relative(path.resolve(parent), path.resolve(child));
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/** Prints a convert report as text lines. */
+export function reportText(r: ConvertReport): string {
+  const ok = r.runs.filter((x) => x.status === "ok").length;
+  const failed = r.runs.filter((x) => x.status === "failed");
+  const skipped = r.runs.filter((x) => x.status === "skipped").length;
+  const lines: string[] = [];
+  for (const f of failed) lines.push(`failed: ${f.id}: ${f.error}`);
+  const dropped = Object.entries(r.dropped);
+  if (dropped.length) {
+    lines.push("not carried over:");
+    for (const [reason, n] of dropped) lines.push(`  ${n} × ${reason}`);
+  }
+  const errors = r.diagnostics.filter((d) => d.severity === "error").length;
+  lines.push(
+    `${r.runs.length} run${
+      r.runs.length === 1 ? "" : "s"
+    }: ${ok} ok, ${failed.length} failed, ${skipped} already done; ` +
+      `${r.events} events; ${errors} unreadable line${errors === 1 ? "" : "s"} or files`,
+  );
+  return lines.join("\n") + "\n";
+}
+
+/** The `convert` command. */
+export const convertCommand: Command = {
+  name: "convert",
+  summary: "convert runs between Polyaxon, TensorBoard, JSONL and Parquet",
+  usage: "<input>... --to <format> --out <path> [options]",
+  details: [
+    `Formats: ${FORMATS.map((f) => `${f.name} (${f.description})`).join("; ")}.`,
+    "Each run is written completely or not at all; rerunning skips runs already converted.",
+    "Everything the target cannot hold is counted under 'not carried over'.",
+    "Exit codes: 0 all runs converted, 1 a run failed or a line was unreadable, 2 usage error.",
+  ].join("\n"),
+  options: {
+    to: { type: "string", arg: "<format>", help: "target format" },
+    from: { type: "string", arg: "<format>", help: "source format (detected when omitted)" },
+    out: { type: "string", short: "o", arg: "<path>", help: "output folder or file" },
+    shard: {
+      type: "string",
+      arg: "<k/n>",
+      help: "convert only the runs of shard k of n (1-based), for parallel workers",
+    },
+    set: { type: "string", multiple: true, arg: "<key=value>", help: "format-specific setting (repeatable)" },
+    format: { type: "string", arg: "<text|json>", help: "report format on stdout", default: "text" },
+  },
+  async run(values, positionals, io) {
+    if (!positionals.length) throw new UsageError("give at least one input path");
+    const toName = str(values, "to", true)!;
+    const out = str(values, "out", true)!;
+    const reportFormat = choice(values, "format", ["text", "json"] as const) ?? "text";
+    const to = formatByName(toName);
+    if (!to?.sink) {
+      throw new UsageError(
+        `unknown target format "${toName}"; one of ${
+          FORMATS.filter((f) => f.sink).map((f) => f.name).join(", ")
+        }`,
+      );
+    }
+    const fromName = str(values, "from");
+    const from = fromName ? formatByName(fromName) : await detect(positionals);
+    if (!from?.source) {
+      throw new UsageError(
+        `unknown source format "${fromName}"; one of ${
+          FORMATS.filter((f) => f.source).map((f) => f.name).join(", ")
+        }`,
+      );
+    }
+    for (const i of positionals) {
+      if (inside(out, i)) {
+        throw new UsageError(`--out ${out} is inside the input ${i}; inputs are never written to`);
+      }
+    }
+    const settings = parseSettings(values.set as string[] | undefined);
+    const filter = shardFilter(str(values, "shard"));
+    const source = from.source(positionals, { settings });
+    const sink = await to.sink(out, { settings });
+    const quiet = values.quiet === true;
+    const report = await convert(source, sink, {
+      filter,
+      onDiagnostic: (d) => {
+        if (!quiet || d.severity === "error") io.err(formatDiagnostic(d));
+      },
+      onRun: (r) => {
+        if (io.errIsTty && !quiet) io.err(`${r.status.padEnd(7)} ${r.id} (${r.events} events)`);
+      },
+    });
+    if (reportFormat === "json") io.out(JSON.stringify(report, null, 2) + "\n");
+    else io.out(reportText(report));
+    const failed = report.runs.some((r) => r.status === "failed") ||
+      report.diagnostics.some((d) => d.severity === "error");
+    return failed ? 1 : 0;
+  },
+};

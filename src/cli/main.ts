@@ -1,0 +1,102 @@
+/**
+ * The `plxkit` command line: dispatches to subcommands, maps errors to exit codes (0 ok, 1 invalid data or
+ * failure, 2 usage) and never prints a stack trace for bad input.
+ *
+ * @module
+ */
+import { PlxDataError, UsageError } from "../diagnostics.ts";
+import { type CliIO, type Command, commandHelp, parseCommand } from "./args.ts";
+import { convertCommand } from "./convert.ts";
+
+/** Every subcommand. */
+export const COMMANDS: Command[] = [convertCommand];
+
+/** The version printed by `--version`. */
+export const VERSION = "0.1.0";
+
+function mainHelp(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    "plxkit: validate, inspect and convert Polyaxon run-artifact folders",
+    "",
+    "Usage: plxkit <command> [options]",
+    "",
+    "Commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    "",
+    "Run 'plxkit <command> --help' for a command's options.",
+    "Exit codes: 0 ok, 1 invalid data or a failure, 2 usage error.",
+    "",
+  ].join("\n");
+}
+
+/** Standard streams as {@linkcode CliIO}. */
+export function denoIO(): CliIO {
+  const enc = new TextEncoder();
+  const errIsTty = Deno.stderr.isTerminal();
+  return {
+    out: (t) => writeAllSync(Deno.stdout, enc.encode(t)),
+    err: (t) => writeAllSync(Deno.stderr, enc.encode(t.endsWith("\n") ? t : t + "\n")),
+    errIsTty,
+    color: errIsTty && !Deno.env.get("NO_COLOR"),
+  };
+}
+
+function writeAllSync(w: { writeSync(p: Uint8Array): number }, data: Uint8Array): void {
+  let off = 0;
+  while (off < data.length) off += w.writeSync(data.subarray(off));
+}
+
+/**
+ * Runs the CLI with `args`; returns the exit code.
+ *
+ * @example
+ * ```ts
+ * import { main } from "./main.ts";
+ * const code = await main(["validate", "fixtures/runs"]);
+ * ```
+ */
+export async function main(args: string[], io: CliIO = denoIO()): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.out(mainHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "-V") {
+    io.out(`plxkit ${VERSION}\n`);
+    return 0;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    io.err(`plxkit: unknown command "${name}"; one of ${COMMANDS.map((c) => c.name).join(", ")}`);
+    return 2;
+  }
+  try {
+    const { values, positionals } = parseCommand(cmd, rest);
+    if (values.help) {
+      io.out(commandHelp(cmd));
+      return 0;
+    }
+    return await cmd.run(values, positionals, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`plxkit ${cmd.name}: ${e.message}\nRun 'plxkit ${cmd.name} --help' for usage.`);
+      return 2;
+    }
+    if (e instanceof PlxDataError) {
+      io.err(`plxkit ${cmd.name}: ${e.message}`);
+      return 1;
+    }
+    if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotFound) {
+      io.err(`plxkit ${cmd.name}: ${e.message}`);
+      return 1;
+    }
+    if (e instanceof Error && /No space left|Read-only file system|EROFS|ENOSPC/i.test(e.message)) {
+      io.err(`plxkit ${cmd.name}: ${e.message}`);
+      return 1;
+    }
+    io.err(`plxkit ${cmd.name}: internal error: ${e instanceof Error ? e.message : String(e)}`);
+    if (Deno.env.get("PLXKIT_DEBUG")) io.err(e instanceof Error ? e.stack ?? "" : "");
+    return 1;
+  }
+}

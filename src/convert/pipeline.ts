@@ -1,0 +1,160 @@
+/**
+ * The conversion pipeline: every format offers an {@linkcode EventSource} (runs of canonical events and
+ * their asset bytes) and/or an {@linkcode EventSink}; {@linkcode convert} moves runs from one to the other,
+ * run by run, so one bad run never stops a batch, and keeps a ledger of everything a target cannot hold.
+ *
+ * @module
+ */
+import type { Diagnostic } from "../diagnostics.ts";
+import type { PlxEvent } from "../model/event.ts";
+import type { PlxBatch } from "../formats/plx/read.ts";
+
+/** What is known about a run besides its events. */
+export interface RunInfo {
+  /** Run id (folder name / uuid). */
+  id: string;
+  /** The offline run record (`run.plx.json`), when the source has one. */
+  meta?: Record<string, unknown>;
+  /** The offline lineage records (`lineages.plx.json`), when the source has them. */
+  lineages?: unknown[];
+}
+
+/** One run of a source. */
+export interface RunSource {
+  readonly info: RunInfo;
+  /** The run's events (with read diagnostics), file by file, in a stable order. */
+  batches(): AsyncIterable<PlxBatch>;
+  /** Bytes of a run-relative asset, or `null` when the source does not have it. */
+  readAsset(rel: string): Promise<Uint8Array | null>;
+}
+
+/** Where runs come from. Diagnostics are problems met while finding runs. */
+export interface EventSource {
+  runs(): AsyncIterable<RunSource | Diagnostic>;
+}
+
+/** Where one run's events go. */
+export interface RunSink {
+  /** Writes a batch; asset bytes are fetched from `source` as needed. */
+  write(events: PlxEvent[], source: RunSource): Promise<void>;
+  /** Makes the run's output complete and visible (renames temporary files). */
+  commit(): Promise<void>;
+  /** Throws away the run's partial output. */
+  abort(): Promise<void>;
+}
+
+/** Where runs go. */
+export interface EventSink {
+  /** Starts a run; `"done"` when its output already exists complete (resume: skip it). */
+  openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done">;
+  /** Finishes the output as a whole (e.g. dataset metadata). */
+  close(): Promise<void>;
+}
+
+/**
+ * Counts what a conversion could not carry, by reason (e.g. `"tensorboard: span events (kept only in the
+ * plxkit plugin)"`). Conversions print it so nothing is dropped silently.
+ */
+export class DropLedger {
+  readonly #counts = new Map<string, number>();
+  /** Notes `count` items dropped or changed for `reason`. */
+  note(reason: string, count = 1): void {
+    this.#counts.set(reason, (this.#counts.get(reason) ?? 0) + count);
+  }
+  /** Reason -> count, sorted by reason. */
+  toJSON(): Record<string, number> {
+    return Object.fromEntries([...this.#counts].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+  get size(): number {
+    return this.#counts.size;
+  }
+}
+
+/** Outcome of one run. */
+export interface RunOutcome {
+  id: string;
+  status: "ok" | "failed" | "skipped";
+  events: number;
+  error?: string;
+}
+
+/** What {@linkcode convert} did. */
+export interface ConvertReport {
+  runs: RunOutcome[];
+  events: number;
+  diagnostics: Diagnostic[];
+  dropped: Record<string, number>;
+}
+
+/** Options of {@linkcode convert}. */
+export interface ConvertOptions {
+  /** Called after each run. */
+  onRun?: (outcome: RunOutcome) => void;
+  /** Keep only runs for which this returns true (e.g. `--shard k/n`). */
+  filter?: (runId: string) => boolean;
+  /** Called with every diagnostic as it arrives (for live printing); all are also in the report. */
+  onDiagnostic?: (d: Diagnostic) => void;
+  /** Keep at most this many diagnostics in the report. @default 10000 */
+  maxDiagnostics?: number;
+}
+
+/**
+ * Moves every run of `source` into `sink`. A run that throws is aborted (its partial output removed) and
+ * reported as failed; the others go on.
+ *
+ * @example
+ * ```ts
+ * import { convert } from "./pipeline.ts";
+ * // const report = await convert(new PlxSource(["runs/"]), new JsonlSink("out.jsonl"));
+ * ```
+ */
+export async function convert(
+  source: EventSource,
+  sink: EventSink,
+  options: ConvertOptions = {},
+): Promise<ConvertReport> {
+  const ledger = new DropLedger();
+  const report: ConvertReport = { runs: [], events: 0, diagnostics: [], dropped: {} };
+  const max = options.maxDiagnostics ?? 10_000;
+  const diag = (d: Diagnostic) => {
+    options.onDiagnostic?.(d);
+    if (report.diagnostics.length < max) report.diagnostics.push(d);
+  };
+  for await (const item of source.runs()) {
+    if ("severity" in item) {
+      diag(item);
+      continue;
+    }
+    const run = item;
+    if (options.filter && !options.filter(run.info.id)) continue;
+    const outcome: RunOutcome = { id: run.info.id, status: "ok", events: 0 };
+    let out: RunSink | "done" | null = null;
+    try {
+      out = await sink.openRun(run.info, ledger);
+      if (out === "done") {
+        outcome.status = "skipped";
+      } else {
+        for await (const batch of run.batches()) {
+          for (const d of batch.diagnostics) {
+            diag(d.file.startsWith(run.info.id) ? d : { ...d, file: `${run.info.id}/${d.file}` });
+          }
+          if (batch.events.length) {
+            await out.write(batch.events, run);
+            outcome.events += batch.events.length;
+          }
+        }
+        await out.commit();
+      }
+    } catch (e) {
+      outcome.status = "failed";
+      outcome.error = e instanceof Error ? e.message : String(e);
+      if (out && out !== "done") await out.abort().catch(() => {});
+    }
+    report.events += outcome.events;
+    report.runs.push(outcome);
+    options.onRun?.(outcome);
+  }
+  await sink.close();
+  report.dropped = ledger.toJSON();
+  return report;
+}

@@ -1,0 +1,109 @@
+/**
+ * Diagnostics (what readers and the validator report) and the error classes the library throws.
+ *
+ * @module
+ */
+
+/** How bad a finding is: `error` makes input invalid, `warning` fails only under `--strict`, `info` never. */
+export type Severity = "error" | "warning" | "info";
+
+/** One finding about one place in one file. */
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable machine-readable code, e.g. `field-count`, `bad-timestamp`, `truncated-line`. */
+  code: string;
+  /** What is wrong, in words a user can act on. */
+  message: string;
+  /** The file, relative to the run folder when inside one (else as given). */
+  file: string;
+  /** 1-based line number, when the finding is about a line. */
+  line?: number;
+  /** 0-based byte offset in the file, when the finding is about a byte position. */
+  offset?: number;
+}
+
+/** Formats a diagnostic as `file:line: severity: message`. */
+export function formatDiagnostic(d: Diagnostic, prefix = ""): string {
+  const where = d.line !== undefined ? `:${d.line}` : d.offset !== undefined ? `@${d.offset}` : "";
+  return `${prefix}${d.file}${where}: ${d.severity}: ${d.message}`;
+}
+
+/** Where in which file a {@linkcode PlxDataError} happened. */
+export interface ErrorPosition {
+  file: string;
+  line?: number;
+  offset?: number;
+}
+
+/**
+ * Bad data that stops a read or a conversion: carries the file and position. The CLI prints its message
+ * (never a stack trace) and exits 1.
+ */
+export class PlxDataError extends SyntaxError {
+  readonly file: string;
+  readonly line?: number;
+  readonly offset?: number;
+  constructor(message: string, where: ErrorPosition) {
+    const at = where.line !== undefined
+      ? `:${where.line}`
+      : where.offset !== undefined
+      ? ` at byte ${where.offset}`
+      : "";
+    super(`${where.file}${at}: ${message}`);
+    this.name = "PlxDataError";
+    this.file = where.file;
+    this.line = where.line;
+    this.offset = where.offset;
+  }
+}
+
+/** A command-line usage mistake: the CLI prints it with a hint and exits 2. */
+export class UsageError extends TypeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/**
+ * Collects diagnostics with a cap per (file, code) so a file with millions of bad rows reports the first
+ * few and a count of the rest instead of flooding memory.
+ */
+export class DiagnosticSink {
+  readonly items: Diagnostic[] = [];
+  readonly counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  #perCode = new Map<string, number>();
+  #suppressed = new Map<string, Diagnostic & { extra: number }>();
+  constructor(readonly maxPerCode = 20) {}
+
+  /** Records a diagnostic (counted always, kept while under the cap for its file and code). */
+  add(d: Diagnostic): void {
+    this.counts[d.severity]++;
+    const key = `${d.file}\0${d.code}`;
+    const n = (this.#perCode.get(key) ?? 0) + 1;
+    this.#perCode.set(key, n);
+    if (n <= this.maxPerCode) {
+      this.items.push(d);
+    } else {
+      const s = this.#suppressed.get(key);
+      if (s) s.extra++;
+      else this.#suppressed.set(key, { ...d, extra: 1 });
+    }
+  }
+
+  /** Appends one "and N more" line per capped (file, code) and returns all kept diagnostics. */
+  finish(): Diagnostic[] {
+    for (const s of this.#suppressed.values()) {
+      this.items.push({
+        severity: s.severity,
+        code: s.code,
+        file: s.file,
+        message: `${s.extra} more "${s.code}" ${s.severity}${
+          s.extra === 1 ? "" : "s"
+        } in this file not shown`,
+      });
+    }
+    this.#suppressed.clear();
+    return this.items;
+  }
+}

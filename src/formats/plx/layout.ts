@@ -1,0 +1,278 @@
+/**
+ * The Polyaxon run-folder layout on disk: finding run folders in a tree and listing what each holds.
+ *
+ * Needs `--allow-read`.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import type { Diagnostic } from "../../diagnostics.ts";
+
+/** A run folder: one holding `events/`, `resources/`, `plxlogs/` or `run.plx.json`. */
+export interface RunFolder {
+  /** The run id: the folder's name. */
+  id: string;
+  /** The folder path as found (joined onto what the user gave). */
+  path: string;
+}
+
+/** What a file in a run is for. */
+export type EntryRole =
+  | "event"
+  | "resource"
+  | "log"
+  | "run-meta"
+  | "lineage"
+  | "unknown";
+
+/** One file of a run, with its role (and kind/name for event files). */
+export interface RunEntry {
+  /** Run-relative path with `/` separators. */
+  rel: string;
+  /** Path on disk. */
+  abs: string;
+  role: EntryRole;
+  kind?: string;
+  name?: string;
+}
+
+/** Something `plxkit validate` can be pointed at. */
+export type Target =
+  | { type: "run"; run: RunFolder }
+  | { type: "file"; path: string; run: RunFolder | null; entry: RunEntry };
+
+const RUN_MARKERS = ["events", "resources", "plxlogs", "run.plx.json"];
+
+/** Whether `dir` is a run folder. */
+export async function isRunFolder(dir: string): Promise<boolean> {
+  for (const m of RUN_MARKERS) {
+    try {
+      await Deno.stat(path.join(dir, m));
+      return true;
+    } catch { /* not there */ }
+  }
+  return false;
+}
+
+/** Options of {@linkcode discover}. */
+export interface DiscoverOptions {
+  /** Called for each folder entered, for progress display. */
+  onFolder?: (dir: string) => void;
+  /**
+   * Extra detectors tried on folders that are not Polyaxon runs (e.g. TensorBoard logdirs). A detector
+   * returns a target to stop descending there, or `null`.
+   */
+  detectors?: ((dir: string, names: string[]) => Promise<Target | null> | Target | null)[];
+}
+
+/**
+ * Finds every run folder under `paths` (a run folder, a tree of runs such as an offline root with
+ * `runs/<uuid>/`, or single files). Problems (missing paths, unreadable folders, symlink loops) come out as
+ * diagnostics; walking goes on.
+ *
+ * @example
+ * ```ts
+ * import { discover } from "./layout.ts";
+ * for await (const t of discover(["fixtures/runs"])) console.log(t);
+ * ```
+ */
+export async function* discover(
+  paths: string[],
+  options: DiscoverOptions = {},
+): AsyncGenerator<Target | Diagnostic> {
+  const seen = new Set<string>();
+  for (const p of paths) {
+    let st: Deno.FileInfo;
+    try {
+      st = await Deno.stat(p);
+    } catch (e) {
+      yield ioDiag(p, e, "cannot read");
+      continue;
+    }
+    if (st.isFile) {
+      yield fileTarget(p);
+    } else if (st.isDirectory) {
+      yield* walk(p, seen, options);
+    }
+  }
+}
+
+async function* walk(
+  dir: string,
+  seen: Set<string>,
+  options: DiscoverOptions,
+): AsyncGenerator<Target | Diagnostic> {
+  let real: string;
+  try {
+    real = await Deno.realPath(dir);
+  } catch (e) {
+    yield ioDiag(dir, e, "cannot resolve");
+    return;
+  }
+  if (seen.has(real)) {
+    yield {
+      severity: "warning",
+      code: "symlink-loop",
+      file: dir,
+      message: `folder already visited as ${real} (a symlink loop or a second link); skipped`,
+    };
+    return;
+  }
+  seen.add(real);
+  options.onFolder?.(dir);
+  if (await isRunFolder(dir)) {
+    yield { type: "run", run: { id: path.basename(path.resolve(dir)), path: dir } };
+    return;
+  }
+  const names: string[] = [];
+  const dirs: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      names.push(e.name);
+      if (e.isDirectory || e.isSymlink) dirs.push(e.name);
+    }
+  } catch (e) {
+    yield ioDiag(dir, e, "cannot list");
+    return;
+  }
+  for (const d of options.detectors ?? []) {
+    const t = await d(dir, names);
+    if (t) {
+      yield t;
+      return;
+    }
+  }
+  dirs.sort();
+  for (const name of dirs) {
+    if (name === ".git" || name === "node_modules") continue;
+    const child = path.join(dir, name);
+    try {
+      if (!(await Deno.stat(child)).isDirectory) continue;
+    } catch (e) {
+      yield ioDiag(child, e, "cannot follow");
+      continue;
+    }
+    yield* walk(child, seen, options);
+  }
+}
+
+/** Builds the target for a single file given on the command line, placing it in its run when it has one. */
+export function fileTarget(p: string): Target {
+  const abs = path.resolve(p);
+  const parent = path.dirname(abs);
+  const grand = path.dirname(parent);
+  const scope = path.basename(grand);
+  if ((scope === "events" || scope === "resources") && abs.endsWith(".plx")) {
+    const runPath = path.dirname(grand);
+    const run = { id: path.basename(runPath), path: runPath };
+    const rel = path.relative(runPath, abs).split(path.sep).join("/");
+    return { type: "file", path: p, run, entry: classify(rel, abs) };
+  }
+  const base = path.basename(abs);
+  if (base === "run.plx.json" || base === "lineages.plx.json" || path.basename(parent) === "plxlogs") {
+    const runPath = base.endsWith(".plx.json") ? parent : grand;
+    const run = { id: path.basename(runPath), path: runPath };
+    const rel = path.relative(runPath, abs).split(path.sep).join("/");
+    return { type: "file", path: p, run, entry: classify(rel, abs) };
+  }
+  // A lone .plx file: the parent folder is its kind.
+  const entry: RunEntry = abs.endsWith(".plx")
+    ? { rel: p, abs, role: "event", kind: path.basename(parent), name: base.slice(0, -4) }
+    : { rel: p, abs, role: "unknown" };
+  return { type: "file", path: p, run: null, entry };
+}
+
+/** The role of a run-relative path. */
+export function classify(rel: string, abs: string): RunEntry {
+  const parts = rel.split("/");
+  if (
+    parts.length === 3 && (parts[0] === "events" || parts[0] === "resources") && parts[2].endsWith(".plx")
+  ) {
+    return {
+      rel,
+      abs,
+      role: parts[0] === "events" ? "event" : "resource",
+      kind: parts[1],
+      name: parts[2].slice(0, -4),
+    };
+  }
+  if (parts.length === 1 && rel === "run.plx.json") return { rel, abs, role: "run-meta" };
+  if (parts.length === 1 && rel === "lineages.plx.json") return { rel, abs, role: "lineage" };
+  if (parts.length === 2 && (parts[0] === "plxlogs" || parts[0] === ".tmpplxlogs")) {
+    return { rel, abs, role: "log" };
+  }
+  return { rel, abs, role: "unknown" };
+}
+
+/** Folders of a run that hold user files or asset bytes: listed on demand, not walked. */
+const NOT_WALKED = new Set(["assets", "outputs"]);
+
+/**
+ * Lists the files of a run (events, resources, logs, offline metadata, and unknown files at the places the
+ * layout defines), sorted. `assets/` and `outputs/` are not walked: assets are checked when referenced.
+ */
+export async function* listRun(run: RunFolder): AsyncGenerator<RunEntry | Diagnostic> {
+  const stack: string[] = [""];
+  const seen = new Set<string>();
+  while (stack.length) {
+    const rel = stack.pop()!;
+    const dir = rel ? path.join(run.path, rel) : run.path;
+    try {
+      const real = await Deno.realPath(dir);
+      if (seen.has(real)) {
+        yield {
+          severity: "warning",
+          code: "symlink-loop",
+          file: rel,
+          message: `folder already visited as ${real} (a symlink loop?); skipped`,
+        };
+        continue;
+      }
+      seen.add(real);
+    } catch (e) {
+      yield ioDiag(rel || ".", e, "cannot resolve");
+      continue;
+    }
+    const entries: Deno.DirEntry[] = [];
+    try {
+      for await (const e of Deno.readDir(dir)) entries.push(e);
+    } catch (e) {
+      yield ioDiag(rel || ".", e, "cannot list");
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirs: string[] = [];
+    for (const e of entries) {
+      const childRel = rel ? `${rel}/${e.name}` : e.name;
+      const abs = path.join(run.path, childRel);
+      let isDir = e.isDirectory;
+      if (e.isSymlink) {
+        try {
+          isDir = (await Deno.stat(abs)).isDirectory;
+        } catch (err) {
+          yield ioDiag(childRel, err, "broken link");
+          continue;
+        }
+      }
+      if (isDir) {
+        if (rel === "" && NOT_WALKED.has(e.name)) continue;
+        subdirs.push(childRel);
+      } else {
+        yield classify(childRel, abs);
+      }
+    }
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
+  }
+}
+
+/** A diagnostic for a file-system error. */
+export function ioDiag(file: string, e: unknown, what: string): Diagnostic {
+  const reason = e instanceof Deno.errors.NotFound
+    ? "no such file or folder"
+    : e instanceof Deno.errors.PermissionDenied
+    ? "permission denied"
+    : e instanceof Error
+    ? e.message
+    : String(e);
+  return { severity: "error", code: "io", file, message: `${what}: ${reason}` };
+}

@@ -1,0 +1,91 @@
+/**
+ * Polyaxon run folders as an {@linkcode EventSink}: writes `<out>/<run>/events/...`, copies referenced asset
+ * bytes, and writes `run.plx.json` when the source has one.
+ *
+ * Each run is built in a hidden `.<run>.partial` folder and renamed into place when complete, so an
+ * interrupted conversion never leaves a run that looks complete; a rerun skips finished runs and rebuilds
+ * unfinished ones.
+ *
+ * Needs `--allow-read --allow-write`.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import { assetRefs, type PlxEvent } from "../../model/event.ts";
+import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/pipeline.ts";
+import { safeJoin, writeFileAtomic } from "../../io/files.ts";
+import { checkSegment, PlxRunWriter } from "./write.ts";
+
+/** Writes runs into `outDir` in Polyaxon's layout. */
+export class PlxSink implements EventSink {
+  constructor(readonly outDir: string) {}
+
+  async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
+    const id = checkSegment("run id", info.id || "run");
+    const final = path.join(this.outDir, id);
+    try {
+      await Deno.lstat(final);
+      return "done";
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    const partial = path.join(this.outDir, `.${id}.partial`);
+    await Deno.remove(partial, { recursive: true }).catch(() => {});
+    await Deno.mkdir(partial, { recursive: true });
+    return new PlxRunSink(partial, final, info, ledger);
+  }
+
+  async close(): Promise<void> {}
+}
+
+class PlxRunSink implements RunSink {
+  #writer: PlxRunWriter;
+  #copied = new Set<string>();
+  constructor(
+    readonly partial: string,
+    readonly final: string,
+    readonly info: RunInfo,
+    readonly ledger: DropLedger,
+  ) {
+    this.#writer = new PlxRunWriter(partial);
+  }
+
+  async write(events: PlxEvent[], source: RunSource): Promise<void> {
+    for (const e of events) {
+      for (const ref of assetRefs(e)) {
+        if (this.#copied.has(ref)) continue;
+        this.#copied.add(ref);
+        const bytes = await source.readAsset(ref);
+        if (bytes === null) {
+          this.ledger.note("plx: asset missing in the source (event kept, file not copied)");
+          continue;
+        }
+        let target: string;
+        try {
+          target = safeJoin(this.partial, ref);
+        } catch {
+          this.ledger.note("plx: asset path outside the run (event kept, file not copied)");
+          continue;
+        }
+        await writeFileAtomic(target, bytes);
+      }
+    }
+    await this.#writer.write(events);
+  }
+
+  async commit(): Promise<void> {
+    await this.#writer.commit();
+    if (this.info.meta) {
+      await writeFileAtomic(path.join(this.partial, "run.plx.json"), JSON.stringify(this.info.meta));
+    }
+    if (this.info.lineages?.length) {
+      await writeFileAtomic(path.join(this.partial, "lineages.plx.json"), JSON.stringify(this.info.lineages));
+    }
+    await Deno.rename(this.partial, this.final);
+  }
+
+  async abort(): Promise<void> {
+    await this.#writer.abort();
+    await Deno.remove(this.partial, { recursive: true }).catch(() => {});
+  }
+}

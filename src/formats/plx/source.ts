@@ -1,0 +1,135 @@
+/**
+ * Polyaxon run folders as an {@linkcode EventSource}: finds runs under the given paths and reads every
+ * event and resource file of each, streaming.
+ *
+ * Needs `--allow-read`.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import type { Diagnostic } from "../../diagnostics.ts";
+import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts";
+import { readChunks, safeJoin } from "../../io/files.ts";
+import { discover, listRun, type RunEntry, type RunFolder } from "./layout.ts";
+import { type PlxBatch, PlxReader, type PlxReadOptions } from "./read.ts";
+
+/** Opens a `.plx` file entry of a run and reads it. */
+export function readEntry(
+  run: RunFolder | null,
+  entry: RunEntry,
+  options: PlxReadOptions = {},
+): { reader: PlxReader; batches: AsyncGenerator<PlxBatch> } {
+  const reader = new PlxReader({
+    run: run?.id ?? "",
+    scope: entry.role === "resource" ? "resources" : "events",
+    kind: entry.kind ?? "",
+    name: entry.name ?? "",
+    file: entry.rel,
+  }, options);
+  return { reader, batches: reader.read(readChunks(entry.abs)) };
+}
+
+async function readJson(file: string): Promise<unknown | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(file));
+  } catch {
+    return undefined;
+  }
+}
+
+/** One run folder as a {@linkcode RunSource}. */
+export class PlxRunSource implements RunSource {
+  constructor(readonly folder: RunFolder, readonly info: RunInfo, readonly options: PlxReadOptions = {}) {}
+
+  /** Loads `run.plx.json` / `lineages.plx.json` (when valid JSON) into the run info. */
+  static async open(folder: RunFolder, options: PlxReadOptions = {}): Promise<PlxRunSource> {
+    const info: RunInfo = { id: folder.id };
+    const meta = await readJson(path.join(folder.path, "run.plx.json"));
+    if (meta && typeof meta === "object" && !Array.isArray(meta)) info.meta = meta as Record<string, unknown>;
+    const lin = await readJson(path.join(folder.path, "lineages.plx.json"));
+    if (Array.isArray(lin)) info.lineages = lin;
+    return new PlxRunSource(folder, info, options);
+  }
+
+  async *batches(): AsyncGenerator<PlxBatch> {
+    for await (const e of listRun(this.folder)) {
+      if ("severity" in e) {
+        yield { events: [], diagnostics: [e] };
+        continue;
+      }
+      if (e.role !== "event" && e.role !== "resource") continue;
+      try {
+        yield* readEntry(this.folder, e, this.options).batches;
+      } catch (err) {
+        yield {
+          events: [],
+          diagnostics: [{
+            severity: "error",
+            code: "io",
+            file: e.rel,
+            message: `cannot read: ${err instanceof Error ? err.message : String(err)}`,
+          }],
+        };
+      }
+    }
+  }
+
+  async readAsset(rel: string): Promise<Uint8Array | null> {
+    let p: string;
+    try {
+      p = safeJoin(this.folder.path, rel);
+    } catch {
+      return null;
+    }
+    try {
+      const real = await Deno.realPath(p);
+      const root = await Deno.realPath(this.folder.path);
+      if (real !== root && !real.startsWith(root + path.sep)) return null;
+      return await Deno.readFile(real);
+    } catch {
+      return null;
+    }
+  }
+}
+
+/**
+ * Every run folder under `paths` as an {@linkcode EventSource}.
+ *
+ * @example
+ * ```ts
+ * import { PlxSource } from "./source.ts";
+ * for await (const run of new PlxSource(["fixtures/runs"]).runs()) {
+ *   if ("severity" in run) continue;
+ *   for await (const batch of run.batches()) console.log(batch.events.length);
+ * }
+ * ```
+ */
+export class PlxSource implements EventSource {
+  constructor(readonly paths: string[], readonly options: PlxReadOptions = {}) {}
+
+  async *runs(): AsyncGenerator<RunSource | Diagnostic> {
+    for await (const t of discover(this.paths)) {
+      if ("severity" in t) yield t;
+      else if (t.type === "run") yield await PlxRunSource.open(t.run, this.options);
+      else if (t.entry.role === "event" || t.entry.role === "resource") {
+        const folder = t.run ??
+          { id: path.basename(path.dirname(path.resolve(t.path))), path: path.dirname(t.path) };
+        const entry = t.entry;
+        const info: RunInfo = { id: folder.id };
+        const options = this.options;
+        yield {
+          info,
+          batches: () => readEntry(folder, entry, options).batches,
+          readAsset: (rel) => new PlxRunSource(folder, info).readAsset(rel),
+        };
+      } else {
+        yield {
+          severity: "info",
+          code: "not-converted",
+          file: t.path,
+          message: "not an event file; not converted",
+        };
+      }
+    }
+  }
+}

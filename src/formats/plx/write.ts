@@ -1,0 +1,187 @@
+/**
+ * Writer for Polyaxon event files, byte-compatible with traceml's writer (spec §5, §13): CSV header without
+ * trailing newline, each row prefixed by `\n`, Python float repr and `str(datetime)`, JSONL lines with
+ * `json.dumps` spacing, nested values as pydantic compact JSON in schema field order.
+ *
+ * The encoders are pure; {@linkcode PlxRunWriter} is the file-system side used by conversions.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import { JSONL_KINDS, type PlxEvent } from "../../model/event.ts";
+import { pyFloatRepr } from "../../model/pyfloat.ts";
+import { formatPyTimestamp } from "../../model/time.ts";
+import { DECLARED_FIELDS, type ValueType } from "../../schema/values.ts";
+import { pydanticJson, pyJsonDumps, pyJsonString } from "../../json/python.ts";
+import { safeJoin, tempSibling } from "../../io/files.ts";
+
+/** Top-level fields holding floats (written with `.0`), per value type. */
+const FLOAT_FIELDS: Partial<Record<ValueType, readonly string[]>> = {
+  histogram: ["values", "counts"],
+  curve: ["x", "y"],
+  audio: ["sample_rate"],
+};
+
+/** Whether events of `kind` go to JSON lines (html, text, chart, span) rather than CSV. */
+export function isJsonlKind(kind: string): boolean {
+  return JSONL_KINDS.has(kind);
+}
+
+/** The CSV header of a kind folder: `step|timestamp|<kind>` (no newline). */
+export function csvHeader(kind: string): string {
+  return `step|timestamp|${kind}`;
+}
+
+/** Orders a structured value's fields as the schema declares them, extra fields after, in their order. */
+function ordered(type: ValueType, value: Record<string, unknown>): Record<string, unknown> {
+  const declared = DECLARED_FIELDS[type];
+  if (!declared) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of declared) if (k in value) out[k] = value[k];
+  for (const k in value) if (!(k in out)) out[k] = value[k];
+  return out;
+}
+
+/**
+ * The nested JSON text of a structured value (spec §4.4): pydantic compact JSON in field order, except
+ * Plotly charts, which Polyaxon writes with `json.dumps` spacing and ASCII escapes.
+ */
+export function nestedJson(type: ValueType, value: Record<string, unknown>): string {
+  if (type === "chart" && value.kind === "plotly") return pyJsonDumps(ordered(type, value));
+  if (type === "span") return pydanticJson(orderSpan(value));
+  return pydanticJson(ordered(type, value), FLOAT_FIELDS[type]);
+}
+
+function orderSpan(value: Record<string, unknown>): Record<string, unknown> {
+  const out = ordered("span", value);
+  if (Array.isArray(out.children)) {
+    out.children = out.children.map((
+      c,
+    ) => (c && typeof c === "object" ? orderSpan(c as Record<string, unknown>) : c));
+  }
+  return out;
+}
+
+/** The value cell/field text of an event: float repr, raw string, or nested JSON. */
+export function valueText(event: PlxEvent): string {
+  switch (event.type) {
+    case "metric":
+      return pyFloatRepr(event.value);
+    case "text":
+    case "html":
+      return event.value;
+    default:
+      return nestedJson(event.type, event.value as Record<string, unknown>);
+  }
+}
+
+/**
+ * One CSV row `<step>|<timestamp>|<value>` (no newline).
+ *
+ * @example
+ * ```ts
+ * import { encodeCsvRow } from "./write.ts";
+ * // encodeCsvRow(metricEvent) -> "1|2025-03-01 09:15:02.481516+00:00|0.6931"
+ * ```
+ */
+export function encodeCsvRow(event: PlxEvent): string {
+  return `${event.step === null ? "" : event.step}|${formatPyTimestamp(event.timestamp)}|${valueText(event)}`;
+}
+
+/** One JSONL line `{"timestamp": ..., "step": ..., "<kind>": ...}` (no newline). */
+export function encodeJsonlLine(event: PlxEvent): string {
+  const v = pyJsonString(valueText(event));
+  return `{"timestamp": "${formatPyTimestamp(event.timestamp)}", "step": ${
+    event.step === null ? "null" : event.step
+  }, ${pyJsonString(event.kind)}: ${v}}`;
+}
+
+/** The line for an event in its kind's encoding (no newline). */
+export function encodeLine(event: PlxEvent): string {
+  return isJsonlKind(event.kind) ? encodeJsonlLine(event) : encodeCsvRow(event);
+}
+
+/** Checks that a kind or name is usable as one path segment; returns it. */
+export function checkSegment(what: string, s: string): string {
+  if (s === "" || s === "." || s === ".." || /[\\/\0]/.test(s)) {
+    throw new RangeError(`${what} ${JSON.stringify(s)} cannot be a file name`);
+  }
+  return s;
+}
+
+/** The run-relative file of an event: `events/<kind>/<name>.plx` or `resources/<kind>/<name>.plx`. */
+export function eventFile(event: Pick<PlxEvent, "scope" | "kind" | "name">): string {
+  return `${event.scope}/${checkSegment("kind", event.kind)}/${checkSegment("name", event.name)}.plx`;
+}
+
+interface OpenFile {
+  tmp: string;
+  target: string;
+  pending: string[];
+  pendingChars: number;
+}
+
+/**
+ * Writes events into a run folder in Polyaxon's layout. Files are written to temporary names and renamed
+ * into place by {@linkcode PlxRunWriter.commit}, so an interrupted conversion leaves no half file under its
+ * real name. Existing event files are refused (no silent overwrite).
+ */
+export class PlxRunWriter {
+  #files = new Map<string, OpenFile>();
+  #buffered = 0;
+  constructor(readonly runDir: string, readonly flushChars = 1 << 20) {}
+
+  /** Appends events to their files (buffered). */
+  async write(events: Iterable<PlxEvent>): Promise<void> {
+    for (const e of events) {
+      const rel = eventFile(e);
+      let f = this.#files.get(rel);
+      if (!f) f = await this.#open(rel, e.kind);
+      const line = "\n" + encodeLine(e);
+      f.pending.push(line);
+      f.pendingChars += line.length;
+      this.#buffered += line.length;
+    }
+    if (this.#buffered > this.flushChars) await this.flush();
+  }
+
+  async #open(rel: string, kind: string): Promise<OpenFile> {
+    const target = safeJoin(this.runDir, rel);
+    try {
+      await Deno.lstat(target);
+      throw new Deno.errors.AlreadyExists(`${rel} already exists in ${this.runDir}; refusing to overwrite`);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    await Deno.mkdir(path.dirname(target), { recursive: true });
+    const tmp = tempSibling(target);
+    await Deno.writeTextFile(tmp, isJsonlKind(kind) ? "" : csvHeader(kind), { createNew: true });
+    const f: OpenFile = { tmp, target, pending: [], pendingChars: 0 };
+    this.#files.set(rel, f);
+    return f;
+  }
+
+  /** Appends all buffered lines to their temporary files. */
+  async flush(): Promise<void> {
+    for (const f of this.#files.values()) {
+      if (!f.pending.length) continue;
+      await Deno.writeTextFile(f.tmp, f.pending.join(""), { append: true });
+      f.pending = [];
+      f.pendingChars = 0;
+    }
+    this.#buffered = 0;
+  }
+
+  /** Flushes and renames every file into place. */
+  async commit(): Promise<void> {
+    await this.flush();
+    for (const f of this.#files.values()) await Deno.rename(f.tmp, f.target);
+    this.#files.clear();
+  }
+
+  /** Deletes the temporary files. */
+  async abort(): Promise<void> {
+    for (const f of this.#files.values()) await Deno.remove(f.tmp).catch(() => {});
+    this.#files.clear();
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The formats `plxkit convert` knows, each a source and/or a sink of canonical events. A new format adds
+ * one entry here.
+ *
+ * @module
+ */
+import type { EventSink, EventSource } from "../convert/pipeline.ts";
+import { isRunFolder } from "./plx/layout.ts";
+import { PlxSink } from "./plx/sink.ts";
+import { PlxSource } from "./plx/source.ts";
+
+/** Options given to format factories (parsed from the command line). */
+export interface FormatOptions {
+  /** Format-specific `--set key=value` options. */
+  settings: Record<string, string>;
+}
+
+/** A conversion format. */
+export interface FormatSpec {
+  name: string;
+  description: string;
+  /** True when `input` looks like this format (used when `--from` is not given). */
+  detect?(input: string): Promise<boolean>;
+  source?(inputs: string[], options: FormatOptions): EventSource;
+  sink?(out: string, options: FormatOptions): Promise<EventSink>;
+}
+
+async function anyRunUnder(p: string, depth = 3): Promise<boolean> {
+  try {
+    const st = await Deno.stat(p);
+    if (st.isFile) return p.endsWith(".plx");
+    if (await isRunFolder(p)) return true;
+    if (depth === 0) return false;
+    for await (const e of Deno.readDir(p)) {
+      if (e.isDirectory && (await anyRunUnder(`${p}/${e.name}`, depth - 1))) return true;
+    }
+  } catch { /* unreadable: not this format */ }
+  return false;
+}
+
+/** Polyaxon run folders. */
+export const plxFormat: FormatSpec = {
+  name: "plx",
+  description: "Polyaxon run folders (events/<kind>/<name>.plx, assets/, run.plx.json)",
+  detect: (input) => anyRunUnder(input),
+  source: (inputs) => new PlxSource(inputs),
+  sink: (out) => Promise.resolve(new PlxSink(out)),
+};
+
+/** Every format, in detection order. */
+export const FORMATS: FormatSpec[] = [plxFormat];
+
+/** The format named `name`, or undefined. */
+export function formatByName(name: string): FormatSpec | undefined {
+  return FORMATS.find((f) => f.name === name);
+}

@@ -1,0 +1,162 @@
+/**
+ * File-system edge: streaming reads and atomic writes. Everything else in plxkit is pure.
+ *
+ * Needs `--allow-read` (reads) and `--allow-write` (writes).
+ *
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import * as path from "node:path";
+
+/** Default read size: 1 MiB. */
+export const CHUNK_SIZE = 1 << 20;
+
+/**
+ * Reads a file in chunks of `chunkSize` bytes (each chunk a fresh buffer the caller may keep).
+ *
+ * @example
+ * ```ts
+ * import { readChunks } from "./files.ts";
+ * let n = 0;
+ * for await (const c of readChunks("deno.json")) n += c.length;
+ * ```
+ */
+export async function* readChunks(file: string, chunkSize = CHUNK_SIZE): AsyncGenerator<Uint8Array> {
+  using f = await Deno.open(file, { read: true });
+  while (true) {
+    const buf = new Uint8Array(chunkSize);
+    let filled = 0;
+    while (filled < chunkSize) {
+      const n = await f.read(buf.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    if (filled === 0) return;
+    yield filled === chunkSize ? buf : buf.subarray(0, filled);
+    if (filled < chunkSize) return;
+  }
+}
+
+/** A name for a temporary sibling of `target`, unique per process and call. */
+export function tempSibling(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID().slice(0, 8)}.tmp`);
+}
+
+/**
+ * Writes a whole file atomically: to a temporary sibling, then `rename`, so a crash leaves either the old
+ * file or the complete new one, never half of it.
+ *
+ * @example
+ * ```ts
+ * import { writeFileAtomic } from "./files.ts";
+ * await writeFileAtomic("/tmp/plxkit-example.txt", "hello\n");
+ * ```
+ */
+export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
+  await Deno.mkdir(path.dirname(target), { recursive: true });
+  const tmp = tempSibling(target);
+  try {
+    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+    else await Deno.writeFile(tmp, data);
+    await Deno.rename(tmp, target);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * A buffered file writer that writes to a temporary sibling and renames on {@linkcode AtomicFileWriter.commit}.
+ * Buffers up to 1 MiB before each write, so many small appends cost few system calls.
+ */
+export class AtomicFileWriter {
+  readonly tmp: string;
+  #file: Deno.FsFile | null = null;
+  #buf = new Uint8Array(1 << 20);
+  #len = 0;
+  #enc = new TextEncoder();
+  bytes = 0;
+
+  private constructor(readonly target: string, file: Deno.FsFile, tmp: string) {
+    this.#file = file;
+    this.tmp = tmp;
+  }
+
+  /** Opens a temporary file beside `target` (creating folders). */
+  static async open(target: string): Promise<AtomicFileWriter> {
+    await Deno.mkdir(path.dirname(target), { recursive: true });
+    const tmp = tempSibling(target);
+    const f = await Deno.open(tmp, { write: true, createNew: true });
+    return new AtomicFileWriter(target, f, tmp);
+  }
+
+  /** Appends text (UTF-8) or bytes. */
+  async write(data: string | Uint8Array): Promise<void> {
+    if (typeof data === "string") {
+      if (data.length * 3 > this.#buf.length - this.#len) {
+        await this.#drain();
+        if (data.length * 3 > this.#buf.length) return this.#writeAll(this.#enc.encode(data));
+      }
+      const r = this.#enc.encodeInto(data, this.#buf.subarray(this.#len));
+      this.#len += r.written;
+      this.bytes += r.written;
+      return;
+    }
+    if (data.length > this.#buf.length - this.#len) {
+      await this.#drain();
+      if (data.length > this.#buf.length) return this.#writeAll(data);
+    }
+    this.#buf.set(data, this.#len);
+    this.#len += data.length;
+    this.bytes += data.length;
+  }
+
+  async #writeAll(data: Uint8Array): Promise<void> {
+    let off = 0;
+    while (off < data.length) off += await this.#file!.write(data.subarray(off));
+    this.bytes += data.length;
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#len === 0) return;
+    const data = this.#buf.subarray(0, this.#len);
+    let off = 0;
+    while (off < data.length) off += await this.#file!.write(data.subarray(off));
+    this.#len = 0;
+  }
+
+  /** Flushes, closes and renames the temporary file onto the target. */
+  async commit(): Promise<void> {
+    await this.#drain();
+    this.#file!.close();
+    this.#file = null;
+    await Deno.rename(this.tmp, this.target);
+  }
+
+  /** Closes and deletes the temporary file; the target is untouched. */
+  async abort(): Promise<void> {
+    try {
+      this.#file?.close();
+    } catch { /* already closed */ }
+    this.#file = null;
+    await Deno.remove(this.tmp).catch(() => {});
+  }
+}
+
+/**
+ * Resolves `rel` inside `root` and refuses anything that would leave it (`..`, absolute paths, NUL bytes,
+ * backslashes turned separators on Windows). Returns the joined path.
+ *
+ * @throws {RangeError} When `rel` escapes `root` or is not a usable relative path.
+ */
+export function safeJoin(root: string, rel: string): string {
+  if (rel.includes("\0")) throw new RangeError(`path ${JSON.stringify(rel)} contains a NUL byte`);
+  if (path.isAbsolute(rel) || /^[A-Za-z]:[\\/]/.test(rel)) {
+    throw new RangeError(`path ${JSON.stringify(rel)} is absolute`);
+  }
+  const norm = path.posix.normalize(rel.replaceAll("\\", "/"));
+  if (norm === ".." || norm.startsWith("../") || norm === "." || norm === "") {
+    throw new RangeError(`path ${JSON.stringify(rel)} leaves its folder`);
+  }
+  return path.join(root, norm);
+}

@@ -1,0 +1,129 @@
+/**
+ * JSON text exactly as Polyaxon's Python writers produce it: `json.dumps` (outer JSONL lines, Plotly
+ * figures) and pydantic v2 compact JSON (nested values). See spec §4.4, §5.3, §13.
+ *
+ * @module
+ */
+import { pyFloatRepr } from "../model/pyfloat.ts";
+
+const NON_ASCII = /[\u007f-\uffff]/g;
+
+function hex4(c: string): string {
+  return "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0");
+}
+
+/**
+ * A JSON string literal as Python's `json.dumps` writes it (`ensure_ascii`): non-ASCII and DEL escaped as
+ * lowercase `\uXXXX` (astral characters as surrogate pairs).
+ *
+ * @example
+ * ```ts
+ * import { pyJsonString } from "./python.ts";
+ * pyJsonString("café"); // "\"caf\\u00e9\""
+ * ```
+ */
+export function pyJsonString(s: string): string {
+  const j = JSON.stringify(s);
+  return NON_ASCII.test(j) ? j.replace(NON_ASCII, hex4) : j;
+}
+
+/**
+ * Python `json.dumps(value)` with default separators (`", "`, `": "`), `ensure_ascii`, floats as Python
+ * repr and non-finite numbers as `null` (as the Plotly encoder does). Integral JS numbers are written as
+ * ints.
+ */
+export function pyJsonDumps(value: unknown): string {
+  return dump(value, ", ", ": ", pyJsonString, pyNumber);
+}
+
+function pyNumber(x: number): string {
+  if (!Number.isFinite(x)) return "null";
+  return Number.isInteger(x) && Math.abs(x) < 1e16 ? String(x) : pyFloatRepr(x);
+}
+
+/**
+ * Formats a float as pydantic v2 (pydantic-core) serializes it: shortest digits, `.0` on integral values,
+ * scientific when the decimal exponent is < -5 or >= 16 (`1e-6`, `1e+16`), non-finite as `null`.
+ */
+export function pydanticFloat(x: number): string {
+  if (!Number.isFinite(x)) return "null";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const ax = Math.abs(x);
+  if (ax >= 1e-5 && ax < 1e16) {
+    const s = String(x);
+    return s.indexOf(".") === -1 && s.indexOf("e") === -1 ? s + ".0" : s;
+  }
+  return x.toExponential(); // "1e-6", "1.5e+16": the same shape pydantic-core writes
+}
+
+function pydanticNumber(x: number): string {
+  if (!Number.isFinite(x)) return "null";
+  return Number.isInteger(x) && Math.abs(x) < 1e16 ? String(x) : pydanticFloat(x);
+}
+
+/**
+ * Compact JSON as pydantic v2 writes a model: no spaces, raw UTF-8, `/` unescaped, non-finite numbers as
+ * `null`. Top-level `undefined`/`null` fields are dropped (exclude_none); `floatFields` names top-level
+ * fields whose numbers (or numbers in lists) are floats and so keep `.0`.
+ *
+ * @example
+ * ```ts
+ * import { pydanticJson } from "./python.ts";
+ * pydanticJson({ values: [3, 5], counts: [0, 0.5, 1] }, ["values", "counts"]);
+ * // '{"values":[3.0,5.0],"counts":[0.0,0.5,1.0]}'
+ * ```
+ */
+export function pydanticJson(value: Record<string, unknown>, floatFields: readonly string[] = []): string {
+  let out = "{";
+  let first = true;
+  for (const k in value) {
+    const v = value[k];
+    if (v === undefined || v === null) continue;
+    out += (first ? "" : ",") + JSON.stringify(k) + ":";
+    first = false;
+    if (floatFields.includes(k)) out += dump(v, ",", ":", JSON.stringify, pydanticFloat);
+    else out += dump(v, ",", ":", JSON.stringify, pydanticNumber);
+  }
+  return out + "}";
+}
+
+function dump(
+  v: unknown,
+  comma: string,
+  colon: string,
+  str: (s: string) => string,
+  num: (x: number) => string,
+): string {
+  switch (typeof v) {
+    case "string":
+      return str(v);
+    case "number":
+      return num(v);
+    case "boolean":
+      return v ? "true" : "false";
+    case "bigint":
+      return v.toString();
+    case "object": {
+      if (v === null) return "null";
+      if (Array.isArray(v)) {
+        let s = "[";
+        for (let i = 0; i < v.length; i++) s += (i ? comma : "") + dump(v[i], comma, colon, str, num);
+        return s + "]";
+      }
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+        return dump(Array.from(v as unknown as ArrayLike<number>), comma, colon, str, num);
+      }
+      let s = "{";
+      let first = true;
+      for (const k in v as Record<string, unknown>) {
+        const x = (v as Record<string, unknown>)[k];
+        if (x === undefined) continue;
+        s += (first ? "" : comma) + str(k) + colon + dump(x, comma, colon, str, num);
+        first = false;
+      }
+      return s + "}";
+    }
+    default:
+      return "null";
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The canonical event model: one typed record per event. Every reader produces {@linkcode PlxEvent}s and
+ * every writer consumes them; conversions between formats always pass through this model.
+ *
+ * @module
+ */
+import type {
+  ArtifactValue,
+  AudioValue,
+  ChartValue,
+  ConfusionValue,
+  CurveValue,
+  DataframeValue,
+  HistogramValue,
+  ImageValue,
+  ModelValue,
+  SpanValue,
+  ValueType,
+  VideoValue,
+} from "../schema/values.ts";
+import type { PlxTime } from "./time.ts";
+
+export type { PlxTime } from "./time.ts";
+export type { ValueType } from "../schema/values.ts";
+
+/** Where in a run an event file lives: `events/<kind>/` or `resources/<kind>/`. */
+export type EventScope = "events" | "resources";
+
+/** The value each value type carries. */
+export interface ValueOf {
+  metric: number;
+  text: string;
+  html: string;
+  image: ImageValue;
+  histogram: HistogramValue;
+  audio: AudioValue;
+  video: VideoValue;
+  chart: ChartValue;
+  curve: CurveValue;
+  confusion: ConfusionValue;
+  artifact: ArtifactValue;
+  model: ModelValue;
+  dataframe: DataframeValue;
+  span: SpanValue;
+}
+
+/** Fields every event has, whatever its type. */
+export interface EventBase {
+  /** Run id: the run folder's name (a 32-hex uuid for Polyaxon runs). */
+  run: string;
+  /** `events` or `resources`. */
+  scope: EventScope;
+  /** The folder kind: the value type, or for artifact events the artifact kind (`tsv`, `file`, ...). */
+  kind: string;
+  /** The event name: the file name without `.plx` (already through the name rules). */
+  name: string;
+  /** The step (an integer), or `null` when logged without one. */
+  step: number | null;
+  /** When the event was logged, to the microsecond, with its offset or naivety. */
+  timestamp: PlxTime;
+}
+
+/** An event of one value type. */
+export type EventOf<T extends ValueType> = EventBase & { type: T; value: ValueOf[T] };
+
+/** One event: a discriminated union on `type`. */
+export type PlxEvent = { [T in ValueType]: EventOf<T> }[ValueType];
+
+/** Kinds whose folder name is itself a value type. */
+const PRIMARY: ReadonlySet<string> = new Set<ValueType>([
+  "metric",
+  "text",
+  "html",
+  "image",
+  "histogram",
+  "audio",
+  "video",
+  "chart",
+  "curve",
+  "confusion",
+  "artifact",
+  "model",
+  "dataframe",
+  "span",
+]);
+
+/**
+ * The value type of events in a kind folder: the kind itself when it is a value type, else `artifact`
+ * (folders named after an artifact kind, e.g. `tsv`, written by `log_artifact(..., step=...)`).
+ *
+ * @example
+ * ```ts
+ * import { valueTypeOf } from "./event.ts";
+ * valueTypeOf("metric"); // "metric"
+ * valueTypeOf("tsv"); // "artifact"
+ * ```
+ */
+export function valueTypeOf(kind: string): ValueType {
+  return PRIMARY.has(kind) ? kind as ValueType : "artifact";
+}
+
+/** Kinds written as JSON lines by current writers (spec §5.1). */
+export const JSONL_KINDS: ReadonlySet<string> = new Set(["html", "text", "chart", "span"]);
+
+/** Kinds whose values are plain strings rather than nested JSON. */
+export const STRING_TYPES: ReadonlySet<ValueType> = new Set<ValueType>(["text", "html"]);
+
+/**
+ * The run-relative asset paths an event references (`path` of image, audio, video, artifact, model and
+ * dataframe values).
+ *
+ * @example
+ * ```ts
+ * import { assetRefs } from "./event.ts";
+ * // assetRefs(imageEvent) -> ["assets/image/sample_1.png"]
+ * ```
+ */
+export function assetRefs(event: PlxEvent): string[] {
+  switch (event.type) {
+    case "image":
+    case "audio":
+    case "video":
+    case "artifact":
+    case "model":
+    case "dataframe": {
+      const p = event.value.path;
+      return typeof p === "string" && p !== "" ? [p] : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** A captured log line (`plxlogs/`). */
+export interface LogRecord {
+  run: string;
+  timestamp: PlxTime | null;
+  node?: string;
+  pod?: string;
+  container?: string;
+  value: string;
+}

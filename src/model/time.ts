@@ -1,0 +1,241 @@
+/**
+ * Timestamps kept to the microsecond with their original UTC offset, or none (a naive datetime).
+ *
+ * JavaScript `Date` stops at milliseconds and forgets offsets; Polyaxon writes Python datetimes with
+ * microseconds and either `+HH:MM` or nothing. {@linkcode PlxTime} keeps both.
+ *
+ * @module
+ */
+
+/** A point in time as Python's `datetime` holds it: microseconds plus an optional UTC offset. */
+export interface PlxTime {
+  /**
+   * Microseconds since 1970-01-01T00:00:00. For an aware time this is the UTC instant; for a naive time
+   * it is the wall-clock reading taken as if it were UTC.
+   */
+  readonly micros: number;
+  /** UTC offset in seconds (`0` for `+00:00`), or `null` for a naive datetime. */
+  readonly offset: number | null;
+}
+
+const MICROS_PER_DAY = 86_400_000_000;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function civilFromDays(z: number): [number, number, number] {
+  z += 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const y = yoe + era * 400;
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp + (mp < 10 ? 3 : -9);
+  return [m <= 2 ? y + 1 : y, m, d];
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Parses the datetime strings Polyaxon files hold: Python `str(datetime)` (`2025-03-01 09:15:02.481516+00:00`),
+ * ISO-8601 with `T` and `Z` (`2025-03-01T09:15:02.481516Z`), with or without fraction and offset
+ * (`2018-12-11T10:24:57`). Fractions beyond microseconds are truncated.
+ *
+ * @param text The datetime text.
+ * @returns The parsed time, or `null` when `text` is not such a datetime.
+ *
+ * @example
+ * ```ts
+ * import { parseTimestamp } from "./time.ts";
+ * parseTimestamp("2025-03-01 09:15:02.481516+00:00"); // { micros: 1740820502481516, offset: 0 }
+ * parseTimestamp("2018-12-11T10:24:57"); // naive: offset null
+ * ```
+ */
+export function parseTimestamp(text: string): PlxTime | null {
+  const s = text;
+  const n = s.length;
+  if (n < 16) return null;
+  const y = digits(s, 0, 4);
+  if (y < 1 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return null;
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  if (mo < 1 || mo > 12 || d < 1) return null;
+  if (d > DAYS_IN_MONTH[mo - 1] && !(mo === 2 && d === 29 && isLeap(y))) return null;
+  const sep = s.charCodeAt(10);
+  if (sep !== 32 && sep !== 84 && sep !== 116) return null;
+  const hh = digits(s, 11, 2);
+  if (hh < 0 || hh > 23 || s.charCodeAt(13) !== 58) return null;
+  const mi = digits(s, 14, 2);
+  if (mi < 0 || mi > 59) return null;
+  let i = 16;
+  let ss = 0;
+  let us = 0;
+  if (i < n && s.charCodeAt(i) === 58) {
+    ss = digits(s, i + 1, 2);
+    if (ss < 0 || ss > 59 || i + 3 > n) return null;
+    i += 3;
+    if (i < n && (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44)) {
+      i++;
+      let k = 0;
+      while (i < n) {
+        const c = s.charCodeAt(i) - 48;
+        if (c < 0 || c > 9) break;
+        if (k < 6) us = us * 10 + c;
+        k++;
+        i++;
+      }
+      if (k === 0) return null;
+      for (; k < 6; k++) us *= 10;
+    }
+  }
+  let offset: number | null = null;
+  if (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === 90 || c === 122) {
+      offset = 0;
+      i++;
+    } else if (c === 43 || c === 45) {
+      const sign = c === 45 ? -1 : 1;
+      const oh = digits(s, i + 1, 2);
+      if (oh < 0 || oh > 23) return null;
+      i += 3;
+      let om = 0;
+      let os = 0;
+      if (i < n && s.charCodeAt(i) === 58) i++;
+      if (i < n) {
+        om = digits(s, i, 2);
+        if (om < 0 || om > 59) return null;
+        i += 2;
+        if (i < n && s.charCodeAt(i) === 58) {
+          os = digits(s, i + 1, 2);
+          if (os < 0 || os > 59) return null;
+          i += 3;
+          // Python allows microseconds in offsets; they are vanishingly rare and dropped here.
+          if (i < n && s.charCodeAt(i) === 46) {
+            i++;
+            while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+          }
+        }
+      }
+      offset = sign * (oh * 3600 + om * 60 + os);
+    } else {
+      return null;
+    }
+  }
+  if (i !== n) return null;
+  const local = daysFromCivil(y, mo, d) * MICROS_PER_DAY + ((hh * 60 + mi) * 60 + ss) * 1_000_000 + us;
+  return { micros: offset === null ? local : local - offset * 1_000_000, offset };
+}
+
+function pad2(v: number): string {
+  return v < 10 ? "0" + v : String(v);
+}
+
+function pad(v: number, w: number): string {
+  return String(v).padStart(w, "0");
+}
+
+function parts(t: PlxTime): [string, string, number] {
+  const local = t.micros + (t.offset ?? 0) * 1_000_000;
+  const days = Math.floor(local / MICROS_PER_DAY);
+  let rest = local - days * MICROS_PER_DAY;
+  const [y, m, d] = civilFromDays(days);
+  const us = rest % 1_000_000;
+  rest = (rest - us) / 1_000_000;
+  const sec = rest % 60;
+  rest = (rest - sec) / 60;
+  const min = rest % 60;
+  const hour = (rest - min) / 60;
+  return [`${pad(y, 4)}-${pad2(m)}-${pad2(d)}`, `${pad2(hour)}:${pad2(min)}:${pad2(sec)}`, us];
+}
+
+function formatOffset(offset: number): string {
+  const sign = offset < 0 ? "-" : "+";
+  const a = Math.abs(offset);
+  const h = Math.floor(a / 3600);
+  const m = Math.floor((a % 3600) / 60);
+  const s = a % 60;
+  return `${sign}${pad2(h)}:${pad2(m)}${s ? ":" + pad2(s) : ""}`;
+}
+
+/**
+ * Formats like Python's `str(datetime)`: space separator, `.ffffff` only when microseconds are not zero,
+ * `+HH:MM` offset for aware times. This is what Polyaxon writes into `.plx` files.
+ *
+ * @example
+ * ```ts
+ * import { formatPyTimestamp, parseTimestamp } from "./time.ts";
+ * formatPyTimestamp(parseTimestamp("2025-03-01T09:15:02Z")!); // "2025-03-01 09:15:02+00:00"
+ * ```
+ */
+export function formatPyTimestamp(t: PlxTime): string {
+  const [date, time, us] = parts(t);
+  return `${date} ${time}${us ? "." + pad(us, 6) : ""}${t.offset === null ? "" : formatOffset(t.offset)}`;
+}
+
+/**
+ * Formats as ISO-8601 with `T`, always six fraction digits, and the offset (`+00:00`) for aware times;
+ * a naive time has no suffix. The interchange form of the JSONL format.
+ */
+export function formatIsoTimestamp(t: PlxTime): string {
+  const [date, time, us] = parts(t);
+  return `${date}T${time}.${pad(us, 6)}${t.offset === null ? "" : formatOffset(t.offset)}`;
+}
+
+/**
+ * Formats as Python's `datetime.isoformat()`: `T` separator, fraction only when not zero, `+00:00` offset.
+ * Polyaxon uses it for summaries in `lineages.plx.json`.
+ */
+export function formatPyIsoformat(t: PlxTime): string {
+  return formatPyTimestamp(t).replace(" ", "T");
+}
+
+/**
+ * Formats as pydantic v2 does nested datetimes: `T` separator, fraction only when not zero, `Z` for UTC.
+ */
+export function formatPydanticTimestamp(t: PlxTime): string {
+  const s = formatPyIsoformat(t);
+  return t.offset === 0 ? s.slice(0, -6) + "Z" : s;
+}
+
+/** The current time with microseconds, UTC-aware. Sub-millisecond digits come from `performance.now()`. */
+export function nowUtc(): PlxTime {
+  const micros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  return { micros, offset: 0 };
+}
+
+/** Converts to a JavaScript `Date` (milliseconds; the offset is lost). */
+export function toDate(t: PlxTime): Date {
+  return new Date(Math.floor(t.micros / 1000));
+}
+
+/** Makes a UTC-aware {@linkcode PlxTime} from a `Date` or epoch milliseconds. */
+export function fromDate(d: Date | number): PlxTime {
+  const ms = typeof d === "number" ? d : d.getTime();
+  return { micros: Math.round(ms * 1000), offset: 0 };
+}

@@ -1,0 +1,271 @@
+/**
+ * zod schemas for every event value kind (spec §4.2-§4.4), the single source of the value types.
+ *
+ * Objects are "loose": fields the schema does not name are kept (so conversions stay lossless) and the
+ * validator reports them separately. Lists of floats accept `null`, which is how pydantic writes NaN.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** Format version of these schemas; bumped when a schema changes meaning. */
+export const SCHEMA_VERSION = "1.0.0";
+
+const float = z.number().nullable();
+const floats = z.array(float);
+
+/** Statuses (V1Statuses). */
+export const StatusSchema = z.enum([
+  "created",
+  "resuming",
+  "on_schedule",
+  "compiled",
+  "queued",
+  "scheduled",
+  "starting",
+  "running",
+  "processing",
+  "stopping",
+  "failed",
+  "stopped",
+  "succeeded",
+  "skipped",
+  "warning",
+  "unschedulable",
+  "upstream_failed",
+  "retrying",
+  "unknown",
+  "done",
+]);
+
+/** Artifact kinds (V1ArtifactKind). */
+export const ArtifactKindSchema = z.enum([
+  "model",
+  "audio",
+  "video",
+  "histogram",
+  "image",
+  "tensor",
+  "dataframe",
+  "chart",
+  "csv",
+  "tsv",
+  "psv",
+  "ssv",
+  "metric",
+  "env",
+  "html",
+  "text",
+  "file",
+  "dir",
+  "dockerfile",
+  "docker_image",
+  "data",
+  "coderef",
+  "table",
+  "tensorboard",
+  "curve",
+  "confusion",
+  "analysis",
+  "iteration",
+  "markdown",
+  "system",
+  "artifact",
+  "span",
+]);
+
+/** `metric`: a float (NaN and infinities allowed). */
+export const MetricValueSchema = z.number().or(z.nan()).describe("metric value (float, NaN/inf allowed)");
+/** `text`: a plain string. */
+export const TextValueSchema = z.string();
+/** `html`: a plain string. */
+export const HtmlValueSchema = z.string();
+
+/** `image`: dimensions before rescale, channel count, run-relative asset path. */
+export const ImageValueSchema = z.looseObject({
+  height: z.int().optional(),
+  width: z.int().optional(),
+  colorspace: z.int().optional(),
+  path: z.string().optional(),
+});
+
+/** `histogram`: `values` = bin frequencies, `counts` = bin edges (len(values) + 1). */
+export const HistogramValueSchema = z.looseObject({
+  values: floats.optional(),
+  counts: floats.optional(),
+});
+
+/** `audio`. */
+export const AudioValueSchema = z.looseObject({
+  sample_rate: z.number().optional(),
+  num_channels: z.int().optional(),
+  length_frames: z.int().optional(),
+  path: z.string().optional(),
+  content_type: z.string().optional(),
+});
+
+/** `video`. */
+export const VideoValueSchema = z.looseObject({
+  height: z.int().optional(),
+  width: z.int().optional(),
+  colorspace: z.int().optional(),
+  path: z.string().optional(),
+  content_type: z.string().optional(),
+});
+
+/** `chart`: a Plotly, Bokeh (`json_item`) or Vega-Lite figure. */
+export const ChartValueSchema = z.looseObject({
+  kind: z.enum(["plotly", "bokeh", "vega"]).optional(),
+  figure: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** `curve`: ROC, PR or custom curve points. */
+export const CurveValueSchema = z.looseObject({
+  kind: z.enum(["roc", "pr", "custom"]).optional(),
+  x: floats.optional(),
+  y: floats.optional(),
+  annotation: z.string().optional(),
+});
+
+const label = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+/** `confusion`: labels `x`, `y` and the matrix `z`. */
+export const ConfusionValueSchema = z.looseObject({
+  x: z.array(label).optional(),
+  y: z.array(label).optional(),
+  z: z.array(z.array(z.union([z.number(), z.string(), z.null()]))).optional(),
+});
+
+/** `artifact` (and any artifact-kind folder such as `tsv`, `file`): `{kind, path}`. */
+export const ArtifactValueSchema = z.looseObject({
+  kind: z.string().optional(),
+  path: z.string().optional(),
+});
+
+/** `model`: framework, asset path and a free-form spec. */
+export const ModelValueSchema = z.looseObject({
+  framework: z.string().optional(),
+  path: z.string().optional(),
+  spec: z.unknown().optional(),
+});
+
+/** `dataframe`: asset path and content type. */
+export const DataframeValueSchema = z.looseObject({
+  path: z.string().optional(),
+  content_type: z.string().optional(),
+});
+
+const datetimeText = z.string().describe("ISO-8601 or Python datetime text");
+
+/** A status condition of a span or a run. */
+export const StatusConditionSchema = z.looseObject({
+  type: StatusSchema.optional(),
+  status: z.union([z.boolean(), z.string()]).optional(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  last_update_time: datetimeText.optional(),
+  last_transition_time: datetimeText.optional(),
+  meta_info: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** The value of a `span` event: a trace span with nested children. */
+export interface SpanValue {
+  uuid?: string;
+  name?: string;
+  tags?: string[];
+  started_at?: string;
+  finished_at?: string;
+  status?: z.infer<typeof StatusSchema>;
+  status_conditions?: z.infer<typeof StatusConditionSchema>[];
+  metadata?: Record<string, unknown>;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  children?: SpanValue[];
+  kind?: "llm" | "chain" | "agent" | "tool" | "embedding" | "retriever";
+  [extra: string]: unknown;
+}
+
+/** `span`: uuid (32 hex, dashes allowed), timing, status, inputs/outputs, recursive children. */
+export const SpanValueSchema: z.ZodType<SpanValue> = z.looseObject({
+  uuid: z.string().regex(
+    /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/,
+    {
+      message: "uuid must be 32 hex digits (dashes allowed)",
+    },
+  ).optional(),
+  name: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  started_at: datetimeText.optional(),
+  finished_at: datetimeText.optional(),
+  status: StatusSchema.optional(),
+  status_conditions: z.array(StatusConditionSchema).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  inputs: z.record(z.string(), z.unknown()).optional(),
+  outputs: z.record(z.string(), z.unknown()).optional(),
+  get children() {
+    return z.array(SpanValueSchema).optional();
+  },
+  kind: z.enum(["llm", "chain", "agent", "tool", "embedding", "retriever"]).optional(),
+}) as unknown as z.ZodType<SpanValue>;
+
+/** Schema of each value type, keyed by the V1Event value field. */
+export const VALUE_SCHEMAS = {
+  metric: MetricValueSchema,
+  text: TextValueSchema,
+  html: HtmlValueSchema,
+  image: ImageValueSchema,
+  histogram: HistogramValueSchema,
+  audio: AudioValueSchema,
+  video: VideoValueSchema,
+  chart: ChartValueSchema,
+  curve: CurveValueSchema,
+  confusion: ConfusionValueSchema,
+  artifact: ArtifactValueSchema,
+  model: ModelValueSchema,
+  dataframe: DataframeValueSchema,
+  span: SpanValueSchema,
+} as const;
+
+/** The V1Event value fields: the type of an event's value. */
+export type ValueType = keyof typeof VALUE_SCHEMAS;
+
+/** Every value type, in spec order. */
+export const VALUE_TYPES = Object.keys(VALUE_SCHEMAS) as ValueType[];
+
+/** Field names each structured schema declares, for "unknown field" notes and key ordering. */
+export const DECLARED_FIELDS: Partial<Record<ValueType, readonly string[]>> = {
+  image: ["height", "width", "colorspace", "path"],
+  histogram: ["values", "counts"],
+  audio: ["sample_rate", "num_channels", "length_frames", "path", "content_type"],
+  video: ["height", "width", "colorspace", "path", "content_type"],
+  chart: ["kind", "figure"],
+  curve: ["kind", "x", "y", "annotation"],
+  confusion: ["x", "y", "z"],
+  artifact: ["kind", "path"],
+  model: ["framework", "path", "spec"],
+  dataframe: ["path", "content_type"],
+  span: [
+    "uuid",
+    "name",
+    "tags",
+    "started_at",
+    "finished_at",
+    "status",
+    "status_conditions",
+    "metadata",
+    "inputs",
+    "outputs",
+    "children",
+    "kind",
+  ],
+};
+
+export type ImageValue = z.infer<typeof ImageValueSchema>;
+export type HistogramValue = z.infer<typeof HistogramValueSchema>;
+export type AudioValue = z.infer<typeof AudioValueSchema>;
+export type VideoValue = z.infer<typeof VideoValueSchema>;
+export type ChartValue = z.infer<typeof ChartValueSchema>;
+export type CurveValue = z.infer<typeof CurveValueSchema>;
+export type ConfusionValue = z.infer<typeof ConfusionValueSchema>;
+export type ArtifactValue = z.infer<typeof ArtifactValueSchema>;
+export type ModelValue = z.infer<typeof ModelValueSchema>;
+export type DataframeValue = z.infer<typeof DataframeValueSchema>;

@@ -1,0 +1,67 @@
+import { assertEquals } from "../_assert.ts";
+import {
+  formatIsoTimestamp,
+  formatPydanticTimestamp,
+  formatPyTimestamp,
+  parseTimestamp,
+} from "../../src/model/time.ts";
+
+Deno.test("parseTimestamp reads Python str(datetime) and ISO forms", async (t) => {
+  const cases: [string, number | null, number | null][] = [
+    ["2025-03-01 09:15:02.481516+00:00", 1740820502481516, 0],
+    ["2025-03-01 09:15:02+00:00", 1740820502000000, 0],
+    ["2025-03-01T09:15:02.481516Z", 1740820502481516, 0],
+    ["2018-12-11T10:24:57", 1544523897000000, null],
+    ["2018-12-11 10:24:57", 1544523897000000, null],
+    ["2025-03-01 10:15:02.5+01:00", 1740820502500000, 3600],
+    ["2025-03-01 04:15:02-05:00", 1740820502000000, -18000],
+    ["2024-02-29 00:00:00", 1709164800000000, null],
+  ];
+  for (const [text, micros, offset] of cases) {
+    await t.step(text, () => assertEquals(parseTimestamp(text), { micros, offset }));
+  }
+});
+
+Deno.test("parseTimestamp rejects what is not a datetime", () => {
+  for (
+    const bad of [
+      "",
+      "abc",
+      "2025-13-01 00:00:00",
+      "2023-02-29 00:00:00",
+      "2025-03-01 25:00:00",
+      "2025-03-01 09:15:02+",
+    ]
+  ) {
+    assertEquals(parseTimestamp(bad), null, bad);
+  }
+});
+
+Deno.test("formatPyTimestamp matches Python str(datetime)", () => {
+  assertEquals(
+    formatPyTimestamp(parseTimestamp("2025-03-01T09:15:02.481516Z")!),
+    "2025-03-01 09:15:02.481516+00:00",
+  );
+  assertEquals(
+    formatPyTimestamp(parseTimestamp("2025-03-01T09:15:02.000000Z")!),
+    "2025-03-01 09:15:02+00:00",
+  );
+  assertEquals(formatPyTimestamp(parseTimestamp("2018-12-11T10:24:57")!), "2018-12-11 10:24:57");
+  assertEquals(
+    formatPyTimestamp(parseTimestamp("2025-03-01 10:15:02.000001+01:00")!),
+    "2025-03-01 10:15:02.000001+01:00",
+  );
+  assertEquals(
+    formatPyTimestamp(parseTimestamp("1969-12-31 23:59:59.999999")!),
+    "1969-12-31 23:59:59.999999",
+  );
+});
+
+Deno.test("other timestamp renderings", () => {
+  const t = parseTimestamp("2025-03-01 09:15:02+00:00")!;
+  assertEquals(formatIsoTimestamp(t), "2025-03-01T09:15:02.000000+00:00");
+  assertEquals(
+    formatPydanticTimestamp(parseTimestamp("2025-03-01 09:15:02.481516+00:00")!),
+    "2025-03-01T09:15:02.481516Z",
+  );
+});

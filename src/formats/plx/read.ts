@@ -54,6 +54,8 @@ export interface PlxFileInfo {
 export interface PlxBatch {
   events: PlxEvent[];
   diagnostics: Diagnostic[];
+  /** 1-based line number of each event (same length as `events`), when the reader knows it. */
+  lines?: number[];
 }
 
 /** Options of {@linkcode PlxReader}. */
@@ -106,6 +108,7 @@ export class PlxReader {
   #sawNonBlank = false;
   #headerRejected = false;
   #events: PlxEvent[] = [];
+  #eventLines: number[] = [];
   #diags: Diagnostic[] = [];
 
   constructor(meta: PlxFileMeta, readonly options: PlxReadOptions = {}) {
@@ -153,6 +156,7 @@ export class PlxReader {
   /** Decodes one batch of lines (exposed for callers that split lines themselves). */
   decode(batch: LineBatch): PlxBatch {
     const events: PlxEvent[] = this.#events = [];
+    const eventLines: number[] = this.#eventLines = [];
     const diags = this.#diags;
     for (const p of batch.problems) diags.push(p);
     const lines = batch.lines;
@@ -170,7 +174,7 @@ export class PlxReader {
     }
     this.info.events += events.length;
     this.#diags = [];
-    return { events, diagnostics: diags };
+    return { events, diagnostics: diags, lines: eventLines };
   }
 
   #line(raw: string, lineNo: number, isLast: boolean): void {
@@ -370,6 +374,7 @@ export class PlxReader {
         type,
         value: v,
       });
+      this.#eventLines.push(this.#lineNo);
       return ["", null];
     }
     if (type === "text" || type === "html") {
@@ -383,6 +388,7 @@ export class PlxReader {
         type,
         value: cell,
       });
+      this.#eventLines.push(this.#lineNo);
       return ["", null];
     }
     if (!fromJson && !this.#ujson && cell.indexOf("\\/") !== -1) this.#ujson = true;
@@ -406,6 +412,7 @@ export class PlxReader {
     this.#events.push(
       { run: m.run, scope: m.scope, kind: m.kind, name: m.name, step, timestamp, type, value } as PlxEvent,
     );
+    this.#eventLines.push(this.#lineNo);
     return ["", null];
   }
 

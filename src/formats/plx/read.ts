@@ -102,6 +102,7 @@ export class PlxReader {
   readonly #jsonlKind: boolean;
   #cols: Columns | null = null;
   #lineNo = 0;
+  #jsonEof = false;
   #csvRows = 0;
   #jsonRows = 0;
   #ujson = false;
@@ -210,7 +211,7 @@ export class PlxReader {
     }
     if (err !== null) {
       this.info.skipped++;
-      if (isLast) {
+      if (isLast && this.#couldBeCut(code, err)) {
         this.#diags.push(
           this.#diag(
             "warning",
@@ -222,6 +223,28 @@ export class PlxReader {
       } else {
         this.#diags.push(this.#diag("error", code, lineNo, err));
       }
+    }
+  }
+
+  /** Whether a failure on the last line is what a write cut short would look like. */
+  #couldBeCut(code: string, err: string): boolean {
+    switch (code) {
+      case "field-count":
+        return / found [12]$/.test(err);
+      case "quote":
+        return true;
+      case "bad-json":
+        return this.#jsonEof;
+      case "bad-timestamp": {
+        const m = /"(.*)"/.exec(err);
+        return m !== null && TIMESTAMP_PREFIX.test(m[1]);
+      }
+      case "bad-metric": {
+        const m = /"(.*)"/.exec(err);
+        return m === null || FLOAT_PREFIX.test(m[1]);
+      }
+      default:
+        return false;
     }
   }
 
@@ -301,6 +324,7 @@ export class PlxReader {
     try {
       obj = JSON.parse(line);
     } catch (e) {
+      this.#jsonEof = jsonAtEnd(e, line);
       return ["bad-json", `invalid JSON line: ${jsonError(e)}`];
     }
     if (obj === null || typeof obj !== "object" || Array.isArray(obj)) {
@@ -396,6 +420,7 @@ export class PlxReader {
     try {
       parsed = JSON.parse(cell);
     } catch (e) {
+      this.#jsonEof = jsonAtEnd(e, cell);
       return ["bad-json", `${m.kind} value is not valid JSON: ${jsonError(e)}`];
     }
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
@@ -503,7 +528,20 @@ function clip(s: string, n: number): string {
   return s.length > n ? s.slice(0, n) + "…" : s;
 }
 
+/** Prefixes of a timestamp a cut write can leave. */
+const TIMESTAMP_PREFIX = /^\d{1,4}(-(\d{1,2}(-(\d{1,2}([ T](\d{1,2}(:(\d{1,2}(:(\d{1,2}(\.\d*)?([+-](\d{1,2}(:\d{0,2})?)?)?)?)?)?)?)?)?)?)?)?)?$/;
+/** Prefixes of a float a cut write can leave that are not floats themselves. */
+const FLOAT_PREFIX = /^([+-]?(\d*\.?\d*[eE][+-]?|\.|)|-?(n|na|i|in))$/;
+
+/** Whether a JSON.parse error is at the end of the text (what a cut write produces). */
+function jsonAtEnd(e: unknown, text: string): boolean {
+  const msg = e instanceof Error ? e.message : "";
+  if (/Unterminated|end of JSON/.test(msg)) return true;
+  const m = /position (\d+)/.exec(msg);
+  return m !== null && Number(m[1]) >= text.length;
+}
+
 function jsonError(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return clip(msg.replace(/^JSON\.parse: /, ""), 160);
+  return clip(msg.replace(/^JSON\.parse: /, "").replace(/ \(line \d+ column \d+\)/, ""), 160);
 }

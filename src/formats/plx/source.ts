@@ -57,6 +57,17 @@ export class PlxRunSource implements RunSource {
         yield { events: [], diagnostics: [e] };
         continue;
       }
+      if (e.role === "log" || e.role === "unknown") {
+        yield {
+          events: [],
+          diagnostics: [{
+            severity: "info",
+            code: "not-converted",
+            file: e.rel,
+            message: e.role === "log" ? "plx: log files (plxlogs/) are not events" : "plx: files outside the event layout",
+          }],
+        };
+      }
       if (e.role !== "event" && e.role !== "resource") continue;
       try {
         yield* readEntry(this.folder, e, this.options).batches;

@@ -13,7 +13,8 @@ export const inspectCommand: Command = {
   name: "inspect",
   summary: "show what runs hold: kinds, names, counts, step and time ranges, metric statistics",
   usage: "<run or tree>... [--json]",
-  details: "Step and time ranges are true minima and maxima (Polyaxon's lineage summaries use first and last rows).",
+  details:
+    "Step and time ranges are true minima and maxima (Polyaxon's lineage summaries use first and last rows).",
   options: {
     json: { type: "boolean", help: "print one JSON document" },
   },
@@ -31,7 +32,15 @@ export const inspectCommand: Command = {
       if (values.json) all.push(r);
       else io.out(inspectionText(r));
     }
-    if (values.json) io.out(JSON.stringify({ runs: all }, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v), 2) + "\n");
+    if (values.json) {
+      io.out(
+        JSON.stringify(
+          { runs: all },
+          (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v),
+          2,
+        ) + "\n",
+      );
+    }
     if (!all.length && values.json !== true && problems) return 1;
     return problems ? 1 : 0;
   },

@@ -25,7 +25,9 @@ export class Progress {
     this.#last = now;
     const mb = this.#bytes / 1e6;
     const rate = mb / ((now - this.#start) / 1000);
-    Deno.stderr.writeSync(new TextEncoder().encode(`\r\x1b[K${this.#files} files, ${mb.toFixed(1)} MB (${rate.toFixed(0)} MB/s)`));
+    Deno.stderr.writeSync(
+      new TextEncoder().encode(`\r\x1b[K${this.#files} files, ${mb.toFixed(1)} MB (${rate.toFixed(0)} MB/s)`),
+    );
     this.#shown = true;
   }
 

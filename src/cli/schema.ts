@@ -13,7 +13,7 @@ export const schemaCommand: Command = {
   name: "schema",
   summary: "print the JSON Schema of event kinds and run files",
   usage: "[name...] [--list]",
-  details: "Without names prints one document holding every schema under \"schemas\".",
+  details: 'Without names prints one document holding every schema under "schemas".',
   options: {
     list: { type: "boolean", help: "list schema names with what each describes" },
   },

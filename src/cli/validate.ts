@@ -5,7 +5,7 @@
  */
 import { UsageError } from "../diagnostics.ts";
 import { GENERATIONS } from "../formats/plx/read.ts";
-import { addToSummary, emptySummary, validatePaths, type ValidateOptions } from "../validate/validate.ts";
+import { addToSummary, emptySummary, type ValidateOptions, validatePaths } from "../validate/validate.ts";
 import { isValid, jsonReport, junitReport, runText, summaryText } from "../validate/report.ts";
 import type { RunReport } from "../validate/types.ts";
 import { choice, type Command } from "./args.ts";
@@ -23,7 +23,13 @@ export const validateCommand: Command = {
     "Exit codes: 0 valid, 1 invalid or unreadable input, 2 usage error.",
   ].join("\n"),
   options: {
-    format: { type: "string", short: "f", arg: "<text|json|junit>", help: "report format on stdout", default: "text" },
+    format: {
+      type: "string",
+      short: "f",
+      arg: "<text|json|junit>",
+      help: "report format on stdout",
+      default: "text",
+    },
     strict: { type: "boolean", help: "warnings make the input invalid" },
     generation: {
       type: "string",

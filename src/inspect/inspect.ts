@@ -61,9 +61,18 @@ interface Acc {
  * const summary = await inspectRun(run);
  * ```
  */
-export async function inspectRun(run: RunSource, onDiagnostic?: (d: Diagnostic) => void): Promise<RunInspection> {
+export async function inspectRun(
+  run: RunSource,
+  onDiagnostic?: (d: Diagnostic) => void,
+): Promise<RunInspection> {
   const series = new Map<string, Acc>();
-  const out: RunInspection = { id: run.info.id, events: 0, kinds: {}, series: [], problems: { errors: 0, warnings: 0 } };
+  const out: RunInspection = {
+    id: run.info.id,
+    events: 0,
+    kinds: {},
+    series: [],
+    problems: { errors: 0, warnings: 0 },
+  };
   const meta = run.info.meta;
   if (meta) {
     if (typeof meta.name === "string") out.name = meta.name;
@@ -79,7 +88,10 @@ export async function inspectRun(run: RunSource, onDiagnostic?: (d: Diagnostic) 
   }
   for (const acc of series.values()) {
     const s = acc.info;
-    s.time = { min: acc.tmin ? formatIsoTimestamp(acc.tmin) : null, max: acc.tmax ? formatIsoTimestamp(acc.tmax) : null };
+    s.time = {
+      min: acc.tmin ? formatIsoTimestamp(acc.tmin) : null,
+      max: acc.tmax ? formatIsoTimestamp(acc.tmax) : null,
+    };
     if (s.metric) {
       const finite = s.metric.count - s.metric.nan;
       s.metric.mean = finite ? acc.sum / finite : null;
@@ -105,7 +117,9 @@ function add(series: Map<string, Acc>, e: PlxEvent): void {
         events: 0,
         steps: { count: 0, min: null, max: null },
         time: { min: null, max: null },
-        ...(e.type === "metric" ? { metric: { count: 0, nan: 0, mean: null, min: null, max: null, last: null } } : {}),
+        ...(e.type === "metric"
+          ? { metric: { count: 0, nan: 0, mean: null, min: null, max: null, last: null } }
+          : {}),
       },
       tmin: null,
       tmax: null,
@@ -146,7 +160,9 @@ function num(v: number | null): string {
   if (v === null) return "-";
   if (v !== v) return "nan";
   if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-  return Math.abs(v) >= 1e6 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(4) : String(Number(v.toPrecision(6)));
+  return Math.abs(v) >= 1e6 || (Math.abs(v) < 1e-3 && v !== 0)
+    ? v.toExponential(4)
+    : String(Number(v.toPrecision(6)));
 }
 
 /** A text rendering of an inspection. */
@@ -162,21 +178,30 @@ export function inspectionText(r: RunInspection): string {
     }`,
   );
   if (r.problems.errors || r.problems.warnings) {
-    lines.push(`  ${r.problems.errors} unreadable lines, ${r.problems.warnings} warnings (run 'plxkit validate' for details)`);
+    lines.push(
+      `  ${r.problems.errors} unreadable lines, ${r.problems.warnings} warnings (run 'plxkit validate' for details)`,
+    );
   }
   const rows = r.series.map((s) => {
     const steps = s.steps.count ? `${s.steps.min}..${s.steps.max}` : "-";
     const time = s.time.min ? `${s.time.min.slice(0, 19)} .. ${s.time.max!.slice(0, 19)}` : "-";
     const m = s.metric
-      ? `mean ${num(s.metric.mean)} min ${num(s.metric.min)} max ${num(s.metric.max)} last ${num(s.metric.last)}${
-        s.metric.nan ? ` (${s.metric.nan} nan)` : ""
-      }`
+      ? `mean ${num(s.metric.mean)} min ${num(s.metric.min)} max ${num(s.metric.max)} last ${
+        num(s.metric.last)
+      }${s.metric.nan ? ` (${s.metric.nan} nan)` : ""}`
       : "";
-    return [`${s.scope === "events" ? "" : s.scope + ":"}${s.kind}/${s.name}`, String(s.events), steps, time, m];
+    return [
+      `${s.scope === "events" ? "" : s.scope + ":"}${s.kind}/${s.name}`,
+      String(s.events),
+      steps,
+      time,
+      m,
+    ];
   });
   const header = ["series", "events", "steps", "time", "metric"];
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r: string[]) => "  " + r.map((c, i) => (i === 1 ? c.padStart(w[i]) : c.padEnd(w[i]))).join("  ").trimEnd();
+  const fmt = (r: string[]) =>
+    "  " + r.map((c, i) => (i === 1 ? c.padStart(w[i]) : c.padEnd(w[i]))).join("  ").trimEnd();
   if (rows.length) {
     lines.push(fmt(header));
     for (const row of rows) lines.push(fmt(row));

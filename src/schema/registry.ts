@@ -21,8 +21,16 @@ export const SCHEMAS: NamedSchema[] = [
     description: `value of a "${name}" event (the nested JSON cell / JSONL value)`,
     schema: schema as z.ZodType,
   })),
-  { name: "event-line", description: "JSON-lines envelope of html/text/chart/span event files", schema: EventLineSchema },
-  { name: "resources", description: "value of resources/metric/<name>.plx rows (a float)", schema: VALUE_SCHEMAS.metric },
+  {
+    name: "event-line",
+    description: "JSON-lines envelope of html/text/chart/span event files",
+    schema: EventLineSchema,
+  },
+  {
+    name: "resources",
+    description: "value of resources/metric/<name>.plx rows (a float)",
+    schema: VALUE_SCHEMAS.metric,
+  },
   { name: "log", description: "a log record of plxlogs/*.jsonl", schema: LogRecordSchema },
   { name: "log-chunk", description: "a legacy log chunk file plxlogs/<unix-ts>", schema: LogChunkSchema },
   { name: "run", description: "run.plx.json (offline run record)", schema: RunRecordSchema },

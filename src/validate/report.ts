@@ -58,7 +58,12 @@ export function summaryText(s: ValidationSummary, strict: boolean): string {
 }
 
 /** The JSON report document. */
-export function jsonReport(runs: RunReport[], s: ValidationSummary, strict: boolean, version: string): string {
+export function jsonReport(
+  runs: RunReport[],
+  s: ValidationSummary,
+  strict: boolean,
+  version: string,
+): string {
   return JSON.stringify(
     { tool: "plxkit", version, valid: isValid(s, strict), strict, summary: s, runs },
     null,
@@ -66,9 +71,15 @@ export function jsonReport(runs: RunReport[], s: ValidationSummary, strict: bool
   ) + "\n";
 }
 
+/** Characters XML 1.0 cannot hold. */
+// deno-lint-ignore no-control-regex
+const XML_INVALID = new RegExp("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]", "g");
+
 function xml(s: string): string {
-  // deno-lint-ignore no-control-regex
-  return s.replace(/[&<>"]/g, (c) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot" }[c]};`).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, "�");
+  return s.replace(/[&<>"]/g, (c) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot" }[c]};`).replace(
+    XML_INVALID,
+    "\uFFFD",
+  );
 }
 
 /**
@@ -85,22 +96,37 @@ export function junitReport(runs: RunReport[], s: ValidationSummary, strict: boo
     const cases: string[] = [];
     let failures = 0;
     const files = [...r.files];
-    if (r.diagnostics.length) files.unshift({ file: "(run)", role: "run", events: 0, bytes: 0, diagnostics: r.diagnostics });
+    if (r.diagnostics.length) {
+      files.unshift({ file: "(run)", role: "run", events: 0, bytes: 0, diagnostics: r.diagnostics });
+    }
     for (const f of files) {
       const bad = f.diagnostics.filter(failing);
       const rest = f.diagnostics.filter((d) => !failing(d));
-      const line = (d: Diagnostic) => `${f.file}${d.line !== undefined ? `:${d.line}` : ""}: ${d.severity}: ${d.message}`;
+      const line = (d: Diagnostic) =>
+        `${f.file}${d.line !== undefined ? `:${d.line}` : ""}: ${d.severity}: ${d.message}`;
       let body = "";
       if (bad.length) {
         failures++;
-        body += `<failure message="${xml(line(bad[0]))}" type="${bad[0].severity}">${xml(bad.map(line).join("\n"))}</failure>`;
+        body += `<failure message="${xml(line(bad[0]))}" type="${bad[0].severity}">${
+          xml(bad.map(line).join("\n"))
+        }</failure>`;
       }
       if (rest.length) body += `<system-out>${xml(rest.map(line).join("\n"))}</system-out>`;
-      cases.push(`    <testcase classname="${xml(name)}" name="${xml(f.file)}"${body ? `>${body}</testcase>` : "/>"}`);
+      cases.push(
+        `    <testcase classname="${xml(name)}" name="${xml(f.file)}"${body ? `>${body}</testcase>` : "/>"}`,
+      );
     }
     totalFailures += failures;
-    suites.push(`  <testsuite name="${xml(name)}" tests="${files.length}" failures="${failures}" errors="0">`, ...cases, "  </testsuite>");
+    suites.push(
+      `  <testsuite name="${xml(name)}" tests="${files.length}" failures="${failures}" errors="0">`,
+      ...cases,
+      "  </testsuite>",
+    );
   }
-  out.push(`<testsuites name="plxkit validate" tests="${s.files}" failures="${totalFailures}" errors="0">`, ...suites, "</testsuites>");
+  out.push(
+    `<testsuites name="plxkit validate" tests="${s.files}" failures="${totalFailures}" errors="0">`,
+    ...suites,
+    "</testsuites>",
+  );
   return out.join("\n") + "\n";
 }

@@ -14,7 +14,14 @@ import { readChunks } from "../io/files.ts";
 import { DECLARED_FIELDS } from "../schema/values.ts";
 import { LineagesSchema, RunRecordSchema } from "../schema/run.ts";
 import { zodMessage } from "../schema/issues.ts";
-import { discover, type DiscoverOptions, listRun, type RunEntry, type RunFolder, type Target } from "../formats/plx/layout.ts";
+import {
+  discover,
+  type DiscoverOptions,
+  listRun,
+  type RunEntry,
+  type RunFolder,
+  type Target,
+} from "../formats/plx/layout.ts";
 import { type Generation, PlxReader } from "../formats/plx/read.ts";
 import { readLogs } from "../formats/plx/logs.ts";
 import type { FileReport, RunReport } from "./types.ts";
@@ -81,7 +88,10 @@ export function emptySummary(): ValidationSummary {
  * }
  * ```
  */
-export async function* validatePaths(paths: string[], options: ValidateOptions = {}): AsyncGenerator<RunReport> {
+export async function* validatePaths(
+  paths: string[],
+  options: ValidateOptions = {},
+): AsyncGenerator<RunReport> {
   const detectors = (options.extra ?? []).flatMap((x) => x.detectors);
   const loose: RunReport = { id: "", path: "", format: "plx", files: [], diagnostics: [] };
   for await (const t of discover(paths, { detectors })) {
@@ -110,7 +120,14 @@ export async function* validatePaths(paths: string[], options: ValidateOptions =
         break;
       }
     }
-    if (!done) loose.diagnostics.push({ severity: "info", code: "unknown", file: String((t as { path?: string }).path ?? ""), message: "not validated" });
+    if (!done) {
+      loose.diagnostics.push({
+        severity: "info",
+        code: "unknown",
+        file: String((t as { path?: string }).path ?? ""),
+        message: "not validated",
+      });
+    }
   }
   if (loose.files.length || loose.diagnostics.length) yield loose;
 }
@@ -158,21 +175,35 @@ async function validateEntry(
         await validateJsonFile(entry, counted, report, sink);
         break;
       default:
-        sink.add({ severity: "info", code: "unknown-file", file: entry.rel, message: "not part of the Polyaxon run layout; not checked" });
+        sink.add({
+          severity: "info",
+          code: "unknown-file",
+          file: entry.rel,
+          message: "not part of the Polyaxon run layout; not checked",
+        });
     }
   } catch (e) {
     sink.add({
       severity: "error",
       code: "io",
       file: entry.rel,
-      message: `cannot read: ${e instanceof Deno.errors.PermissionDenied ? "permission denied" : e instanceof Error ? e.message : String(e)}`,
+      message: `cannot read: ${
+        e instanceof Deno.errors.PermissionDenied
+          ? "permission denied"
+          : e instanceof Error
+          ? e.message
+          : String(e)
+      }`,
     });
   }
   report.diagnostics = sink.finish();
   return report;
 }
 
-async function* countBytes(chunks: AsyncIterable<Uint8Array>, report: FileReport): AsyncGenerator<Uint8Array> {
+async function* countBytes(
+  chunks: AsyncIterable<Uint8Array>,
+  report: FileReport,
+): AsyncGenerator<Uint8Array> {
   for await (const c of chunks) {
     report.bytes += c.length;
     yield c;
@@ -213,9 +244,21 @@ async function validateEvents(
       if (step !== null) {
         if (lastStep !== null) {
           if (step < lastStep) {
-            sink.add({ severity: "warning", code: "step-order", file, line, message: `step ${step} comes after step ${lastStep} (line ${lastStepLine}): steps go backwards` });
+            sink.add({
+              severity: "warning",
+              code: "step-order",
+              file,
+              line,
+              message: `step ${step} comes after step ${lastStep} (line ${lastStepLine}): steps go backwards`,
+            });
           } else if (step === lastStep) {
-            sink.add({ severity: "warning", code: "step-repeat", file, line, message: `step ${step} repeats (also at line ${lastStepLine})` });
+            sink.add({
+              severity: "warning",
+              code: "step-repeat",
+              file,
+              line,
+              message: `step ${step} repeats (also at line ${lastStepLine})`,
+            });
           }
         }
         lastStep = step;
@@ -245,7 +288,8 @@ async function validateEvents(
       severity: "warning",
       code: "mixed",
       file,
-      message: "mixed file: a CSV header followed by JSON lines (a run resumed by a newer writer); Polyaxon's own reader mis-reads it",
+      message:
+        "mixed file: a CSV header followed by JSON lines (a run resumed by a newer writer); Polyaxon's own reader mis-reads it",
     });
   }
   if (options.generation && info.generations.length && !info.generations.includes(options.generation)) {
@@ -253,7 +297,9 @@ async function validateEvents(
       severity: "error",
       code: "generation",
       file,
-      message: `format generation is ${info.generations.join(" or ")}, not the required ${options.generation}`,
+      message: `format generation is ${
+        info.generations.join(" or ")
+      }, not the required ${options.generation}`,
     });
   }
 }
@@ -268,8 +314,17 @@ function checkValue(
   const fields = declared[e.type];
   if (fields && typeof e.value === "object" && e.value !== null) {
     for (const k of Object.keys(e.value)) {
-      if (!fields.includes(k) && !(e.type === "artifact" && k === "kind") && !(k === "kind" && (e.type === "model" || e.type === "dataframe"))) {
-        sink.add({ severity: "info", code: "unknown-field", file, line, message: `${e.kind} value has a field "${k}" the schema does not name (kept)` });
+      if (
+        !fields.includes(k) && !(e.type === "artifact" && k === "kind") &&
+        !(k === "kind" && (e.type === "model" || e.type === "dataframe"))
+      ) {
+        sink.add({
+          severity: "info",
+          code: "unknown-field",
+          file,
+          line,
+          message: `${e.kind} value has a field "${k}" the schema does not name (kept)`,
+        });
       }
     }
   }
@@ -283,27 +338,38 @@ function checkValue(
           code: "histogram-shape",
           file,
           line,
-          message: `histogram has ${v.length} frequencies ("values") but ${c.length} edges ("counts"); expected ${v.length + 1} edges`,
+          message:
+            `histogram has ${v.length} frequencies ("values") but ${c.length} edges ("counts"); expected ${
+              v.length + 1
+            } edges`,
         });
       }
       if (v && v.length > 512) {
-        sink.add({ severity: "warning", code: "histogram-shape", file, line, message: `histogram has ${v.length} bins; Polyaxon allows at most 512` });
+        sink.add({
+          severity: "warning",
+          code: "histogram-shape",
+          file,
+          line,
+          message: `histogram has ${v.length} bins; Polyaxon allows at most 512`,
+        });
       }
       break;
     }
     case "confusion": {
       const { x, y, z } = e.value;
       if (x && y && z) {
-        const bad = x.length !== y.length || y.length !== z.length || z.some((row) => row.length !== z.length);
+        const bad = x.length !== y.length || y.length !== z.length ||
+          z.some((row) => row.length !== z.length);
         if (bad) {
           sink.add({
             severity: "warning",
             code: "confusion-shape",
             file,
             line,
-            message: `confusion matrix is not square with matching labels: ${x.length} x-labels, ${y.length} y-labels, ${z.length} rows of lengths ${
-              [...new Set(z.map((r) => r.length))].join("/")
-            }`,
+            message:
+              `confusion matrix is not square with matching labels: ${x.length} x-labels, ${y.length} y-labels, ${z.length} rows of lengths ${
+                [...new Set(z.map((r) => r.length))].join("/")
+              }`,
           });
         }
       }
@@ -312,13 +378,25 @@ function checkValue(
     case "curve": {
       const { x, y } = e.value;
       if (x && y && x.length !== y.length) {
-        sink.add({ severity: "warning", code: "curve-shape", file, line, message: `curve has ${x.length} x values but ${y.length} y values` });
+        sink.add({
+          severity: "warning",
+          code: "curve-shape",
+          file,
+          line,
+          message: `curve has ${x.length} x values but ${y.length} y values`,
+        });
       }
       break;
     }
     case "artifact": {
       if (e.value.kind !== undefined && e.value.kind !== e.kind && e.kind !== "artifact") {
-        sink.add({ severity: "warning", code: "artifact-kind", file, line, message: `artifact kind "${e.value.kind}" differs from its folder "${e.kind}"` });
+        sink.add({
+          severity: "warning",
+          code: "artifact-kind",
+          file,
+          line,
+          message: `artifact kind "${e.value.kind}" differs from its folder "${e.kind}"`,
+        });
       }
       break;
     }
@@ -328,11 +406,23 @@ function checkValue(
   }
 }
 
-function checkSpan(span: Record<string, unknown>, file: string, line: number, sink: DiagnosticSink, depth: number): void {
+function checkSpan(
+  span: Record<string, unknown>,
+  file: string,
+  line: number,
+  sink: DiagnosticSink,
+  depth: number,
+): void {
   for (const k of ["started_at", "finished_at"]) {
     const v = span[k];
     if (typeof v === "string" && parseTimestamp(v) === null) {
-      sink.add({ severity: "error", code: "bad-timestamp", file, line, message: `span ${k} "${v.slice(0, 60)}" is not a datetime` });
+      sink.add({
+        severity: "error",
+        code: "bad-timestamp",
+        file,
+        line,
+        message: `span ${k} "${v.slice(0, 60)}" is not a datetime`,
+      });
     }
   }
   if (Array.isArray(span.children) && depth < 1000) {
@@ -377,7 +467,12 @@ async function validateJsonFile(
   for await (const c of chunks) {
     n += c.length;
     if (n > max) {
-      sink.add({ severity: "error", code: "too-large", file: entry.rel, message: `larger than ${max} bytes; not read` });
+      sink.add({
+        severity: "error",
+        code: "too-large",
+        file: entry.rel,
+        message: `larger than ${max} bytes; not read`,
+      });
       return;
     }
     parts.push(c);
@@ -402,7 +497,13 @@ async function validateJsonFile(
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
     const line = pos ? text.slice(0, Number(pos[1])).split("\n").length : undefined;
-    sink.add({ severity: "error", code: "bad-json", file: entry.rel, line, message: `invalid JSON: ${msg.slice(0, 160)}` });
+    sink.add({
+      severity: "error",
+      code: "bad-json",
+      file: entry.rel,
+      line,
+      message: `invalid JSON: ${msg.slice(0, 160)}`,
+    });
     return;
   }
   const schema = entry.role === "run-meta" ? RunRecordSchema : LineagesSchema;

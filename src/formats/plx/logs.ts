@@ -67,7 +67,10 @@ export async function* readLogs(
         header = line.split("|");
         const want = ["timestamp", "node", "pod", "container", "value"];
         if (header.length !== 5 || !want.every((w) => header!.includes(w))) {
-          err = ["header", `expected the header "${want.join("|")}" (any order), found "${line.slice(0, 120)}"`];
+          err = [
+            "header",
+            `expected the header "${want.join("|")}" (any order), found "${line.slice(0, 120)}"`,
+          ];
         }
       } else {
         err = csvLine(line, header, run, records);
@@ -75,7 +78,13 @@ export async function* readLogs(
       if (err) {
         diagnostics.push(
           i === last
-            ? { severity: "warning", code: "truncated-line", file, line: lineNo, message: `last line is incomplete (a partial write?) and was skipped: ${err[1]}` }
+            ? {
+              severity: "warning",
+              code: "truncated-line",
+              file,
+              line: lineNo,
+              message: `last line is incomplete (a partial write?) and was skipped: ${err[1]}`,
+            }
             : { severity: "error", code: err[0], file, line: lineNo, message: err[1] },
         );
       }
@@ -121,7 +130,9 @@ function csvLine(line: string, header: string[], run: string, out: LogRecord[]):
   const rec: Record<string, unknown> = {};
   header.forEach((h, i) => (rec[h] = fields[i]));
   const ts = parseTimestamp(String(rec.timestamp));
-  if (ts === null) return ["bad-timestamp", `timestamp "${String(rec.timestamp).slice(0, 60)}" is not a datetime`];
+  if (ts === null) {
+    return ["bad-timestamp", `timestamp "${String(rec.timestamp).slice(0, 60)}" is not a datetime`];
+  }
   let value = String(rec.value);
   try {
     const v = JSON.parse(value);
@@ -143,7 +154,12 @@ async function readChunkFile(
     if (n > MAX_CHUNK_BYTES) {
       return {
         records: [],
-        diagnostics: [{ severity: "error", code: "too-large", file, message: `log chunk file larger than ${MAX_CHUNK_BYTES} bytes; not read` }],
+        diagnostics: [{
+          severity: "error",
+          code: "too-large",
+          file,
+          message: `log chunk file larger than ${MAX_CHUNK_BYTES} bytes; not read`,
+        }],
       };
     }
     parts.push(c);
@@ -158,9 +174,27 @@ async function readChunkFile(
   try {
     doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch (e) {
-    return { records: [], diagnostics: [{ severity: "error", code: "bad-json", file, message: `not a JSON log chunk: ${(e as Error).message.slice(0, 160)}` }] };
+    return {
+      records: [],
+      diagnostics: [{
+        severity: "error",
+        code: "bad-json",
+        file,
+        message: `not a JSON log chunk: ${(e as Error).message.slice(0, 160)}`,
+      }],
+    };
   }
   const r = LogChunkSchema.safeParse(doc);
-  if (!r.success) return { records: [], diagnostics: [{ severity: "error", code: "schema", file, message: `log chunk: ${zodMessage(r.error)}` }] };
+  if (!r.success) {
+    return {
+      records: [],
+      diagnostics: [{
+        severity: "error",
+        code: "schema",
+        file,
+        message: `log chunk: ${zodMessage(r.error)}`,
+      }],
+    };
+  }
   return { records: r.data.logs.map((x) => toRecord(run, x)), diagnostics: [] };
 }

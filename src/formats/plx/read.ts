@@ -529,7 +529,8 @@ function clip(s: string, n: number): string {
 }
 
 /** Prefixes of a timestamp a cut write can leave. */
-const TIMESTAMP_PREFIX = /^\d{1,4}(-(\d{1,2}(-(\d{1,2}([ T](\d{1,2}(:(\d{1,2}(:(\d{1,2}(\.\d*)?([+-](\d{1,2}(:\d{0,2})?)?)?)?)?)?)?)?)?)?)?)?)?$/;
+const TIMESTAMP_PREFIX =
+  /^\d{1,4}(-(\d{1,2}(-(\d{1,2}([ T](\d{1,2}(:(\d{1,2}(:(\d{1,2}(\.\d*)?([+-](\d{1,2}(:\d{0,2})?)?)?)?)?)?)?)?)?)?)?)?)?$/;
 /** Prefixes of a float a cut write can leave that are not floats themselves. */
 const FLOAT_PREFIX = /^([+-]?(\d*\.?\d*[eE][+-]?|\.|)|-?(n|na|i|in))$/;
 

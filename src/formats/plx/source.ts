@@ -64,7 +64,9 @@ export class PlxRunSource implements RunSource {
             severity: "info",
             code: "not-converted",
             file: e.rel,
-            message: e.role === "log" ? "plx: log files (plxlogs/) are not events" : "plx: files outside the event layout",
+            message: e.role === "log"
+              ? "plx: log files (plxlogs/) are not events"
+              : "plx: files outside the event layout",
           }],
         };
       }

@@ -155,3 +155,26 @@ Deno.test("random bytes never throw: events plus diagnostics (property)", async 
     { numRuns: 300 },
   );
 });
+
+Deno.test("line numbers stay exact across 1 MiB chunks on the fast path and the general path", async () => {
+  const rows: string[] = [];
+  for (let i = 0; i < 60_000; i++) {
+    rows.push(`${i}|2025-03-01 09:15:02.${String(i % 1e6).padStart(6, "0")}+00:00|${i * 0.5}`);
+  }
+  rows[39_999] = "39999|2025-03-01 09:15:02+00:00|oops"; // line 40001 (header is line 1)
+  rows[50_000] = "50000|2025-03-01 09:15:02+00:00|1|2"; // line 50002
+  const text = "step|timestamp|metric\n" + rows.join("\n");
+  const r = await read("metric", text);
+  assertEquals(r.events.length, 59_998);
+  assertEquals(r.diagnostics.map((d) => [d.line, d.code]), [[40_001, "bad-metric"], [50_002, "field-count"]]);
+  assertEquals(r.lines[r.lines.length - 1], 60_001);
+  assertEquals(r.info.lines, 60_001);
+  const jl = Array.from(
+    { length: 30_000 },
+    (_, i) => JSON.stringify({ timestamp: "2025-03-01 09:15:02+00:00", step: i, text: "é".repeat(40) }),
+  );
+  jl[20_000] = "{broken";
+  const t = await read("text", "\n" + jl.join("\n"));
+  assertEquals(t.diagnostics.map((d) => d.line), [20_002]);
+  assertEquals(t.lines[t.lines.length - 1], 30_001);
+});

@@ -16,8 +16,9 @@ export interface LineBatch {
   /** Problems found while splitting (reported once; the line is `null`). */
   problems: Diagnostic[];
   /**
-   * With the `raw` option, for valid UTF-8: the lines not split, as bytes and decoded text (`lines` is then
-   * empty). Consumers with a byte-level fast path use it; others split `text` at `\n`.
+   * With the `raw` option, for valid UTF-8: further lines not split, as bytes and decoded text; they follow
+   * `lines` (numbered from `first + lines.length`). Consumers with a byte-level fast path use it; others
+   * split `text` at `\n`. The bytes are only valid until the next batch is requested.
    */
   raw?: {
     bytes: Uint8Array;
@@ -113,25 +114,28 @@ export async function* splitLines(
       const firstNl = chunk.indexOf(10);
       region = firstNl === lastNl ? null : chunk.subarray(firstNl + 1, lastNl);
     } else if (carry.length) {
-      carry.push(chunk.subarray(0, lastNl));
-      region = concat(carry, carryLen + lastNl);
+      // The carried line ends at this chunk's first newline: decode it alone (small), the rest as a region.
+      const firstNl = chunk.indexOf(10);
+      carry.push(chunk.subarray(0, firstNl));
+      decodeRegion(concat(carry, carryLen + firstNl), lineNo, file, max, lines, problems);
+      region = firstNl === lastNl ? null : chunk.subarray(firstNl + 1, lastNl);
     } else {
       region = chunk.subarray(0, lastNl);
     }
     carry = lastNl + 1 < chunk.length ? [chunk.slice(lastNl + 1)] : [];
     carryLen = chunk.length - lastNl - 1;
-    if (raw && region && !lines.length && region.length <= max) {
+    if (raw && region && region.length <= max) {
       const text = tryDecode(region);
       if (text !== null) {
         const batch: LineBatch = {
-          lines: [],
+          lines,
           first: lineNo,
           final: false,
           problems,
           raw: { bytes: region, text },
         };
         yield batch;
-        lineNo += batch.raw!.lineCount ?? countLines(region);
+        lineNo += lines.length + (batch.raw!.lineCount ?? countLines(region));
         continue;
       }
     }

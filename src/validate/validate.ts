@@ -157,7 +157,8 @@ async function validateEntry(
 ): Promise<FileReport> {
   const sink = new DiagnosticSink(options.maxPerCode ?? 20);
   const report: FileReport = { file: entry.rel, role: entry.role, events: 0, bytes: 0, diagnostics: [] };
-  const counted = countBytes(readChunks(entry.abs), report);
+  const streaming = entry.role === "event" || entry.role === "resource";
+  const counted = countBytes(readChunks(entry.abs, undefined, streaming), report);
   try {
     switch (entry.role) {
       case "event":

@@ -161,41 +161,45 @@ export class PlxReader {
     const diags = this.#diags;
     for (const p of batch.problems) diags.push(p);
     if (batch.raw) {
+      this.#lines(batch.lines, batch.first, false);
       const { bytes, text } = batch.raw;
+      const first = batch.first + batch.lines.length;
       const c = this.#cols;
       if (
         this.#type === "metric" && c !== null && c.step === 0 && c.timestamp === 1 && c.value === 2 &&
         text.length === bytes.length
       ) {
-        batch.raw.lineCount = this.#metricRows(bytes, text, batch.first);
+        batch.raw.lineCount = this.#metricRows(bytes, text, first);
       } else {
         const lines = text.split("\n");
         batch.raw.lineCount = lines.length;
         for (let i = 0; i < lines.length; i++) {
           this.info.lines++;
-          this.#line(lines[i], batch.first + i, false);
+          this.#line(lines[i], first + i, false);
         }
       }
       this.info.events += events.length;
       this.#diags = [];
       return { events, diagnostics: diags, lines: eventLines };
     }
-    const lines = batch.lines;
+    this.#lines(batch.lines, batch.first, batch.final);
+    this.info.events += events.length;
+    this.#diags = [];
+    return { events, diagnostics: diags, lines: eventLines };
+  }
+
+  #lines(lines: (string | null)[], first: number, final: boolean): void {
     const n = lines.length;
-    const lastIndex = batch.final ? n - 1 : -1;
+    const lastIndex = final ? n - 1 : -1;
     for (let i = 0; i < n; i++) {
       const line = lines[i];
-      const lineNo = batch.first + i;
       this.info.lines++;
       if (line === null) {
         this.info.skipped++;
         continue;
       }
-      this.#line(line, lineNo, i === lastIndex);
+      this.#line(line, first + i, i === lastIndex);
     }
-    this.info.events += events.length;
-    this.#diags = [];
-    return { events, diagnostics: diags, lines: eventLines };
   }
 
   /**

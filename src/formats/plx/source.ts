@@ -26,7 +26,7 @@ export function readEntry(
     name: entry.name ?? "",
     file: entry.rel,
   }, options);
-  return { reader, batches: reader.read(readChunks(entry.abs)) };
+  return { reader, batches: reader.read(readChunks(entry.abs, undefined, true)) };
 }
 
 async function readJson(file: string): Promise<unknown | undefined> {

@@ -93,6 +93,13 @@ export async function* discover(
       yield fileTarget(p);
     } else if (st.isDirectory) {
       yield* walk(p, seen, options);
+    } else {
+      yield {
+        severity: "error",
+        code: "not-a-file",
+        file: p,
+        message: "not a regular file or folder; skipped",
+      };
     }
   }
 }
@@ -246,13 +253,25 @@ export async function* listRun(run: RunFolder): AsyncGenerator<RunEntry | Diagno
       const childRel = rel ? `${rel}/${e.name}` : e.name;
       const abs = path.join(run.path, childRel);
       let isDir = e.isDirectory;
+      let isFile = e.isFile;
       if (e.isSymlink) {
         try {
-          isDir = (await Deno.stat(abs)).isDirectory;
+          const st = await Deno.stat(abs);
+          isDir = st.isDirectory;
+          isFile = st.isFile;
         } catch (err) {
           yield ioDiag(childRel, err, "broken link");
           continue;
         }
+      }
+      if (!isDir && !isFile) {
+        yield {
+          severity: "warning",
+          code: "not-a-file",
+          file: childRel,
+          message: "not a regular file (a FIFO, socket or device); skipped",
+        };
+        continue;
       }
       if (isDir) {
         if (rel === "" && NOT_WALKED.has(e.name)) continue;

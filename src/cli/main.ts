@@ -41,7 +41,7 @@ export function denoIO(): CliIO {
     out: (t) => writeAllSync(Deno.stdout, enc.encode(t)),
     err: (t) => writeAllSync(Deno.stderr, enc.encode(t.endsWith("\n") ? t : t + "\n")),
     errIsTty,
-    color: errIsTty && !Deno.env.get("NO_COLOR"),
+    color: Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR"),
   };
 }
 

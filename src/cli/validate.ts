@@ -58,7 +58,7 @@ export const validateCommand: Command = {
       addToSummary(summary, r);
       if (format === "text") {
         progress.clear();
-        const text = runText(r, { color: false, infos: values["no-notes"] !== true, showClean: !quiet });
+        const text = runText(r, { color: io.color, infos: values["no-notes"] !== true, showClean: !quiet });
         if (text) io.out(text);
       } else {
         runs.push(r);

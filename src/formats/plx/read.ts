@@ -467,7 +467,7 @@ export class PlxReader {
       return ["bad-metric", `metric value ${clip(JSON.stringify(v), 40)} is not a number`];
     }
     if (typeof v === "string") return this.#value(v, step, timestamp, true);
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) return this.#structured(v, step, timestamp);
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) return this.#structured(v, step, timestamp, line.length);
     return ["schema", `"${kind}" must be a JSON object or a JSON string holding one`];
   }
 
@@ -520,12 +520,17 @@ export class PlxReader {
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
       return ["bad-json", `${m.kind} value must be a JSON object`];
     }
-    return this.#structured(parsed, step, timestamp);
+    return this.#structured(parsed, step, timestamp, cell.length);
   }
 
-  #structured(value: object, step: number | null, timestamp: PlxTime): [string, string | null] {
+  #structured(value: object, step: number | null, timestamp: PlxTime, size = 0): [string, string | null] {
     const type = this.#type;
     const m = this.#meta;
+    // Deeply nested values would exhaust the stack of schema checks and writers: bound the depth
+    // (only long values can be deep, so short ones skip the walk).
+    if (size > 2 * MAX_DEPTH && depthExceeds(value, MAX_DEPTH)) {
+      return ["schema", `${m.kind} value is nested deeper than ${MAX_DEPTH} levels`];
+    }
     const r = VALUE_SCHEMAS[type].safeParse(value);
     if (!r.success) return ["schema", `${m.kind} value: ${zodMessage(r.error)}`];
     this.#events.push(
@@ -620,6 +625,25 @@ export function splitQuoted(line: string): string[] | string {
 
 function clip(s: string, n: number): string {
   return s.length > n ? s.slice(0, n) + "…" : s;
+}
+
+/** Deepest nesting accepted in a structured value. */
+export const MAX_DEPTH = 1000;
+
+/** Whether `value` nests objects/arrays deeper than `limit` (iterative: no recursion). */
+export function depthExceeds(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (d > limit) return true;
+    if (v !== null && typeof v === "object") {
+      for (const k in v as Record<string, unknown>) {
+        const c = (v as Record<string, unknown>)[k];
+        if (c !== null && typeof c === "object") stack.push([c, d + 1]);
+      }
+    }
+  }
+  return false;
 }
 
 /** Prefixes of a timestamp a cut write can leave. */

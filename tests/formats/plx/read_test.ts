@@ -178,3 +178,14 @@ Deno.test("line numbers stay exact across 1 MiB chunks on the fast path and the 
   assertEquals(t.diagnostics.map((d) => d.line), [20_002]);
   assertEquals(t.lines[t.lines.length - 1], 30_001);
 });
+
+Deno.test("a value nested 100,000 levels deep is a clear error, not a stack overflow", async () => {
+  let span = '{"name":"x"}';
+  for (let i = 0; i < 100_000; i++) span = `{"name":"x","children":[${span}]}`;
+  let arr = "[1]";
+  for (let i = 0; i < 100_000; i++) arr = `[${arr}]`;
+  const s = await read("span", "\n" + JSON.stringify({ timestamp: "2025-03-01 09:15:02+00:00", step: 1, span }) + "\n");
+  assertEquals(s.diagnostics.map((d) => d.message), ["span value is nested deeper than 1000 levels"]);
+  const c = await read("chart", `step|timestamp|chart\n1|2025-03-01 09:15:02+00:00|{"kind":"vega","figure":{"x":${arr}}}\n`);
+  assertEquals(c.diagnostics.map((d) => [d.line, d.message]), [[2, "chart value is nested deeper than 1000 levels"]]);
+});

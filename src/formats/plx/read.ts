@@ -467,7 +467,9 @@ export class PlxReader {
       return ["bad-metric", `metric value ${clip(JSON.stringify(v), 40)} is not a number`];
     }
     if (typeof v === "string") return this.#value(v, step, timestamp, true);
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) return this.#structured(v, step, timestamp, line.length);
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+      return this.#structured(v, step, timestamp, line.length);
+    }
     return ["schema", `"${kind}" must be a JSON object or a JSON string holding one`];
   }
 

@@ -184,8 +184,17 @@ Deno.test("a value nested 100,000 levels deep is a clear error, not a stack over
   for (let i = 0; i < 100_000; i++) span = `{"name":"x","children":[${span}]}`;
   let arr = "[1]";
   for (let i = 0; i < 100_000; i++) arr = `[${arr}]`;
-  const s = await read("span", "\n" + JSON.stringify({ timestamp: "2025-03-01 09:15:02+00:00", step: 1, span }) + "\n");
+  const s = await read(
+    "span",
+    "\n" + JSON.stringify({ timestamp: "2025-03-01 09:15:02+00:00", step: 1, span }) + "\n",
+  );
   assertEquals(s.diagnostics.map((d) => d.message), ["span value is nested deeper than 1000 levels"]);
-  const c = await read("chart", `step|timestamp|chart\n1|2025-03-01 09:15:02+00:00|{"kind":"vega","figure":{"x":${arr}}}\n`);
-  assertEquals(c.diagnostics.map((d) => [d.line, d.message]), [[2, "chart value is nested deeper than 1000 levels"]]);
+  const c = await read(
+    "chart",
+    `step|timestamp|chart\n1|2025-03-01 09:15:02+00:00|{"kind":"vega","figure":{"x":${arr}}}\n`,
+  );
+  assertEquals(c.diagnostics.map((d) => [d.line, d.message]), [[
+    2,
+    "chart value is nested deeper than 1000 levels",
+  ]]);
 });

@@ -139,7 +139,7 @@ Deno.test("convert plx -> plx keeps every event, refuses to write into its input
   const out = await Deno.makeTempDir();
   const r = await run("convert", FIX + "runs", "--to", "plx", "--out", out);
   assertEquals(r.code, 0);
-  assertOk(r.out.includes("4 runs: 4 ok, 0 failed, 0 already done; 47 events"), r.out);
+  assertOk(r.out.includes("4 runs: 4 ok, 0 failed, 0 already done; 47 events written"), r.out);
   const again = await run("convert", FIX + "runs", "--to", "plx", "--out", out);
   assertOk(again.out.includes("4 runs: 0 ok, 0 failed, 4 already done"), again.out);
   assertEquals((await run("validate", out, "--strict")).code, 0);

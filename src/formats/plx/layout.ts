@@ -221,6 +221,13 @@ const NOT_WALKED = new Set(["assets", "outputs"]);
 export async function* listRun(run: RunFolder): AsyncGenerator<RunEntry | Diagnostic> {
   const stack: string[] = [""];
   const seen = new Set<string>();
+  let root: string;
+  try {
+    root = await Deno.realPath(run.path);
+  } catch (e) {
+    yield ioDiag(".", e, "cannot resolve");
+    return;
+  }
   while (stack.length) {
     const rel = stack.pop()!;
     const dir = rel ? path.join(run.path, rel) : run.path;
@@ -259,6 +266,16 @@ export async function* listRun(run: RunFolder): AsyncGenerator<RunEntry | Diagno
           const st = await Deno.stat(abs);
           isDir = st.isDirectory;
           isFile = st.isFile;
+          const real = await Deno.realPath(abs);
+          if (real !== root && !real.startsWith(root + path.sep)) {
+            yield {
+              severity: "warning",
+              code: "link-outside",
+              file: childRel,
+              message: `a link leading outside the run (to ${real}); not read`,
+            };
+            continue;
+          }
         } catch (err) {
           yield ioDiag(childRel, err, "broken link");
           continue;

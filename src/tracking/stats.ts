@@ -160,3 +160,81 @@ export function describe(values: ArrayLike<number>): Describe {
     last,
   };
 }
+
+const POW10: number[] = Array.from({ length: 309 }, (_, i) => Number(`1e${i}`));
+
+/**
+ * The float pandas' `read_csv` gets for a decimal string (its default "high" precision parser,
+ * `precise_xstrtod`): at most 17 significant digits accumulated in a double, then scaled by a power of ten.
+ * It is not always correctly rounded (`"0.30000000000000004"` reads as `0.3`), and Polyaxon's summaries
+ * inherit that.
+ *
+ * @returns The value, or NaN when the text is not a plain decimal number.
+ *
+ * @example
+ * ```ts
+ * import { pandasReadFloat } from "./stats.ts";
+ * pandasReadFloat("0.30000000000000004"); // 0.3
+ * ```
+ */
+export function pandasReadFloat(text: string): number {
+  let p = 0;
+  const n = text.length;
+  const isDigit = (i: number) => i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57;
+  while (p < n && text.charCodeAt(p) <= 32) p++;
+  let negative = false;
+  if (text[p] === "-") {
+    negative = true;
+    p++;
+  } else if (text[p] === "+") p++;
+  let number = 0;
+  let exponent = 0;
+  let digits = 0;
+  let decimals = 0;
+  while (isDigit(p)) {
+    if (digits < 17) {
+      number = number * 10 + (text.charCodeAt(p) - 48);
+      digits++;
+    } else exponent++;
+    p++;
+  }
+  if (text[p] === ".") {
+    p++;
+    while (digits < 17 && isDigit(p)) {
+      number = number * 10 + (text.charCodeAt(p) - 48);
+      p++;
+      digits++;
+      decimals++;
+    }
+    if (digits >= 17) while (isDigit(p)) p++;
+    exponent -= decimals;
+  }
+  if (digits === 0) return NaN;
+  if (negative) number = -number;
+  if (text[p] === "e" || text[p] === "E") {
+    p++;
+    let neg = false;
+    if (text[p] === "-") {
+      neg = true;
+      p++;
+    } else if (text[p] === "+") p++;
+    let e = 0;
+    let ed = 0;
+    while (ed < 17 && isDigit(p)) {
+      e = e * 10 + (text.charCodeAt(p) - 48);
+      ed++;
+      p++;
+    }
+    exponent += neg ? -e : e;
+  }
+  if (exponent > 308) return negative ? -Infinity : Infinity;
+  if (exponent > 0) number *= POW10[exponent];
+  else if (exponent < -308) {
+    if (exponent < -616) number = negative ? -0 : 0;
+    else {
+      number /= POW10[-308 - exponent];
+      number /= POW10[308];
+    }
+  } else number /= POW10[-exponent];
+  return number;
+}

@@ -11,7 +11,8 @@ import { type EventScope, type PlxEvent } from "../model/event.ts";
 import { formatPyIsoformat, type PlxTime } from "../model/time.ts";
 import { PlxReader } from "../formats/plx/read.ts";
 import { pydanticFloat, PyFloat } from "../json/python.ts";
-import { describe } from "./stats.ts";
+import { describe, pandasReadFloat } from "./stats.ts";
+import { pyFloatRepr } from "../model/pyfloat.ts";
 
 /**
  * Compact JSON as pydantic/orjson write Polyaxon's records: no spaces, raw UTF-8, `undefined` fields
@@ -119,7 +120,8 @@ export function summarizeFile(runDir: string, rel: string): FileSummary {
       firstTs ??= e.timestamp;
       lastTs = e.timestamp;
       if (values !== null) {
-        if (e.type === "metric") values.push(e.value);
+        // Polyaxon reads the file with pandas, whose float parser is not always correctly rounded.
+        if (e.type === "metric") values.push(Number.isFinite(e.value) ? pandasReadFloat(pyFloatRepr(e.value)) : e.value);
         else values = null;
       }
     }

@@ -84,7 +84,9 @@ export function encodePng(pixels: Uint8Array, height: number, width: number, cha
   ihdr[9] = colorType;
   const stride = width * channels;
   const raw = new Uint8Array((stride + 1) * height);
-  for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  for (let y = 0; y < height; y++) {
+    raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  }
   const idat = new Uint8Array(deflateSync(raw));
   const parts = [PNG_SIGNATURE, chunk("IHDR", ihdr), chunk("IDAT", idat), chunk("IEND", new Uint8Array(0))];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -153,10 +155,14 @@ export function toHwcUint8(
   }
   const want = dataformats.length;
   if (shape.length !== want) {
-    throw new RangeError(`data.shape: ${dataformats} data needs ${want} dimensions, got [${shape.join(", ")}]`);
+    throw new RangeError(
+      `data.shape: ${dataformats} data needs ${want} dimensions, got [${shape.join(", ")}]`,
+    );
   }
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 1) throw new RangeError(`data.shape: dimensions must be positive integers`);
+    if (!Number.isInteger(d) || d < 1) {
+      throw new RangeError(`data.shape: dimensions must be positive integers`);
+    }
   }
   let h: number, w: number, c: number;
   if (dataformats === "HW") [h, w, c] = [shape[0], shape[1], 1];

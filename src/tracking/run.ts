@@ -168,7 +168,9 @@ function checkName(arg: string, name: unknown): string {
   if (name === "") throw new TypeError(`${arg}: a name is required`);
   const fqn = toFqnName(name);
   if (fqn === "" || fqn === "." || fqn === "..") {
-    throw new RangeError(`${arg}: ${JSON.stringify(name)} has no usable characters after Polyaxon's name rules`);
+    throw new RangeError(
+      `${arg}: ${JSON.stringify(name)} has no usable characters after Polyaxon's name rules`,
+    );
   }
   return fqn;
 }
@@ -224,7 +226,6 @@ function homogeneous(values: unknown[]): unknown[] {
   return values.map(conv);
 }
 
-
 function md5_12(data: Uint8Array | string): string {
   return createHash("md5").update(data).digest("hex").slice(0, 12);
 }
@@ -251,7 +252,9 @@ export function pyRepr(v: unknown): string {
   }
   if (Array.isArray(v)) return "[" + v.map(pyRepr).join(", ") + "]";
   if (typeof v === "object") {
-    return "{" + Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(", ") +
+    return "{" + Object.entries(v as Record<string, unknown>).map(([k, x]) =>
+      `${pyRepr(k)}: ${pyRepr(x)}`
+    ).join(", ") +
       "}";
   }
   return pyRepr(String(v));
@@ -326,7 +329,9 @@ function installExitHandlers(): void {
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     const handler = async () => {
       const runs = [...OPEN_RUNS];
-      const ending = Promise.all(runs.map((r) => r.end("failed", { reason: sig, message: `Received ${sig}` })));
+      const ending = Promise.all(
+        runs.map((r) => r.end("failed", { reason: sig, message: `Received ${sig}` })),
+      );
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise((r) => timer = setTimeout(r, 5000));
       await Promise.race([ending.catch(() => {}), timeout]);
@@ -394,7 +399,9 @@ export class Run {
   constructor(options: RunOptions = {}) {
     this.#opts = options;
     const uuid = (options.runUuid ?? crypto.randomUUID()).replaceAll("-", "").toLowerCase();
-    if (!/^[0-9a-f]{32}$/.test(uuid)) throw new TypeError(`runUuid: must be 32 hex digits, got ${options.runUuid}`);
+    if (!/^[0-9a-f]{32}$/.test(uuid)) {
+      throw new TypeError(`runUuid: must be 32 hex digits, got ${options.runUuid}`);
+    }
     this.uuid = uuid;
     const env = (k: string) => {
       try {
@@ -759,22 +766,33 @@ export class Run {
       const name = this.#sanitize("name", options.name ?? base);
       const [abs, rel] = this.#assetAbs("audio", name, step, ext || options.contentType || "wav");
       copyPathSync(data, abs);
-      this.#queue(this.#event("audio", "audio", name, { path: rel, content_type: options.contentType }, step, ts));
+      this.#queue(
+        this.#event("audio", "audio", name, { path: rel, content_type: options.contentType }, step, ts),
+      );
       return;
     }
-    const samples = data instanceof Float32Array || data instanceof Float64Array ? data : checkNumbers("data", data);
+    const samples = data instanceof Float32Array || data instanceof Float64Array
+      ? data
+      : checkNumbers("data", data);
     const name = this.#sanitize("name", options.name ?? "audio");
     const rate = options.sampleRate ?? 44100;
     const wav = encodeWav(samples, rate);
     const [abs, rel] = this.#assetAbs("audio", name, step, options.contentType || "wav");
     writeFileAtomicSync(abs, wav);
-    this.#queue(this.#event("audio", "audio", name, {
-      sample_rate: rate,
-      num_channels: 1,
-      length_frames: samples.length,
-      path: rel,
-      content_type: "audio/wav",
-    }, step, ts));
+    this.#queue(this.#event(
+      "audio",
+      "audio",
+      name,
+      {
+        sample_rate: rate,
+        num_channels: 1,
+        length_frames: samples.length,
+        path: rel,
+        content_type: "audio/wav",
+      },
+      step,
+      ts,
+    ));
   }
 
   /**
@@ -806,7 +824,7 @@ export class Run {
       name = this.#sanitize("name", options.name ?? "video");
       const sniffed = sniffVideo(data);
       if (!options.contentType && !sniffed) {
-        throw new TypeError("data: unknown video format; pass options.contentType (e.g. \"mp4\")");
+        throw new TypeError('data: unknown video format; pass options.contentType (e.g. "mp4")');
       }
       ct = options.contentType ?? sniffed!;
     } else {
@@ -845,7 +863,16 @@ export class Run {
     if (h.counts.length > maxBins) {
       throw new RangeError(`bins: the histogram has ${h.counts.length} bins, more than maxBins (${maxBins})`);
     }
-    this.#queue(this.#event("histogram", "histogram", n, { values: h.counts, counts: h.edges }, step, this.#time(options)));
+    this.#queue(
+      this.#event(
+        "histogram",
+        "histogram",
+        n,
+        { values: h.counts, counts: h.edges },
+        step,
+        this.#time(options),
+      ),
+    );
   }
 
   /**
@@ -865,7 +892,12 @@ export class Run {
    * run.logNpHistogram("np-hist", [3, 5, 2], [0, 0.5, 1, 1.5], { step: 5 });
    * ```
    */
-  logNpHistogram(name: string, values: ArrayLike<number>, counts: ArrayLike<number>, options?: LogOptions): void {
+  logNpHistogram(
+    name: string,
+    values: ArrayLike<number>,
+    counts: ArrayLike<number>,
+    options?: LogOptions,
+  ): void {
     const n = this.#sanitize("name", name);
     const v = checkNumbers("values", values);
     const c = checkNumbers("counts", counts);
@@ -874,7 +906,9 @@ export class Run {
     }
     if (v.length > 512) throw new RangeError(`values: ${v.length} bins is more than 512`);
     const step = checkStep(options?.step);
-    this.#queue(this.#event("histogram", "histogram", n, { values: v, counts: c }, step, this.#time(options)));
+    this.#queue(
+      this.#event("histogram", "histogram", n, { values: v, counts: c }, step, this.#time(options)),
+    );
   }
 
   /**
@@ -960,11 +994,17 @@ export class Run {
     const xs = checkNumbers(kind === "roc" ? "fpr" : kind === "pr" ? "precision" : "x", x);
     const ys = checkNumbers(kind === "roc" ? "tpr" : kind === "pr" ? "recall" : "y", y);
     if (xs.length !== ys.length) {
-      throw new RangeError(`${kind === "custom" ? "x and y" : "the two arrays"} differ in length: ${xs.length} vs ${ys.length}`);
+      throw new RangeError(
+        `${kind === "custom" ? "x and y" : "the two arrays"} differ in length: ${xs.length} vs ${ys.length}`,
+      );
     }
     const step = checkStep(options?.step);
-    const ann = annotation ? (typeof annotation === "number" ? pyFloatRepr(annotation) : String(annotation)) : undefined;
-    this.#queue(this.#event("curve", "curve", n, { kind, x: xs, y: ys, annotation: ann }, step, this.#time(options)));
+    const ann = annotation
+      ? (typeof annotation === "number" ? pyFloatRepr(annotation) : String(annotation))
+      : undefined;
+    this.#queue(
+      this.#event("curve", "curve", n, { kind, x: xs, y: ys, annotation: ann }, step, this.#time(options)),
+    );
   }
 
   /**
@@ -1011,7 +1051,9 @@ export class Run {
     const fig = checkObject("figure", figure);
     const step = checkStep(options?.step);
     // A round trip through JSON drops undefined and functions, as the Python encoders would refuse them.
-    const clean = JSON.parse(JSON.stringify(fig, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)));
+    const clean = JSON.parse(
+      JSON.stringify(fig, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)),
+    );
     this.#queue(this.#event("chart", "chart", n, { kind, figure: clean }, step, this.#time(options)));
   }
 
@@ -1112,7 +1154,9 @@ export class Run {
     const n = this.#sanitize("name", name);
     const step = checkStep(options.step);
     const ct = options.contentType ?? "csv";
-    if (!/^[A-Za-z0-9_.-]+$/.test(ct)) throw new RangeError(`contentType: ${JSON.stringify(ct)} is not a file extension`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(ct)) {
+      throw new RangeError(`contentType: ${JSON.stringify(ct)} is not a file extension`);
+    }
     let text: string;
     if (typeof data === "string") text = data;
     else if (Array.isArray(data)) {
@@ -1167,10 +1211,14 @@ export class Run {
   }
 
   #artifact(type: "artifact" | "model", filePath: string, options: ArtifactOptions): void {
-    if (typeof filePath !== "string" || filePath === "") throw new TypeError("path: must be a file or folder path");
+    if (typeof filePath !== "string" || filePath === "") {
+      throw new TypeError("path: must be a file or folder path");
+    }
     const st = statOrThrow("path", filePath);
     const kind = options.kind ?? "file";
-    if (!/^[a-z0-9_]+$/.test(kind)) throw new RangeError(`kind: ${JSON.stringify(kind)} is not an artifact kind`);
+    if (!/^[a-z0-9_]+$/.test(kind)) {
+      throw new RangeError(`kind: ${JSON.stringify(kind)} is not an artifact kind`);
+    }
     const { base, ext } = splitFileName(filePath);
     const name = this.#sanitize("name", options.name ?? base);
     const step = checkStep(options.step);
@@ -1192,7 +1240,13 @@ export class Run {
     if (type === "model" && options.framework) summary.framework = options.framework;
     summary.path = path.resolve(target);
     summary.hash = hashPathSync(target);
-    this.#lineages.set(name, { name, kind, path: `outputs/${path.basename(filePath)}`, summary, is_input: false });
+    this.#lineages.set(name, {
+      name,
+      kind,
+      path: `outputs/${path.basename(filePath)}`,
+      summary,
+      is_input: false,
+    });
   }
 
   /**
@@ -1261,7 +1315,9 @@ export class Run {
 
   #merge(into: Record<string, unknown>, arg: string, values: Record<string, unknown>): void {
     const v = checkObject(arg, values);
-    const staged: [string, unknown][] = Object.entries(v).map(([k, x]) => [checkName(`${arg} key ${JSON.stringify(k)}`, k), x]);
+    const staged: [string, unknown][] = Object.entries(v).map((
+      [k, x],
+    ) => [checkName(`${arg} key ${JSON.stringify(k)}`, k), x]);
     for (const [k, x] of staged) into[k] = x;
   }
 
@@ -1290,7 +1346,8 @@ export class Run {
       hostname: safe(() => Deno.hostname(), ""),
       os: `${Deno.build.os}-${safe(() => Deno.osRelease(), "")}-${Deno.build.arch}`,
       system: Deno.build.os === "linux" ? "Linux" : Deno.build.os === "darwin" ? "Darwin" : Deno.build.os,
-      runtime_version_verbose: `deno ${Deno.version.deno} (v8 ${Deno.version.v8}, typescript ${Deno.version.typescript})`,
+      runtime_version_verbose:
+        `deno ${Deno.version.deno} (v8 ${Deno.version.v8}, typescript ${Deno.version.typescript})`,
       runtime_version: Deno.version.deno,
       user: safe(() => Deno.env.get("USER") ?? Deno.env.get("USERNAME") ?? "", ""),
       client_version: CLIENT_VERSION,
@@ -1379,7 +1436,11 @@ export class Run {
     OPEN_RUNS.delete(this);
     if (!DONE.has(this.#status)) {
       this.#finishedAt = nowUtc();
-      this.#setStatus(status, condition.reason ?? "OfflineOperation", condition.message ?? `Operation has ${status}`);
+      this.#setStatus(
+        status,
+        condition.reason ?? "OfflineOperation",
+        condition.message ?? `Operation has ${status}`,
+      );
     }
     for (const [rel, v] of this.#metricOutputs) {
       this.#outputs[rel.slice("events/metric/".length, -4)] = new PyFloat(v);
@@ -1398,7 +1459,10 @@ export class Run {
       }
     }
     if (this.#lineages.size) {
-      writeFileAtomicSync(path.join(this.path, "lineages.plx.json"), compactJson([...this.#lineages.values()]));
+      writeFileAtomicSync(
+        path.join(this.path, "lineages.plx.json"),
+        compactJson([...this.#lineages.values()]),
+      );
     }
     writeFileAtomicSync(path.join(this.path, "run.plx.json"), compactJson(this.#record()));
   }
@@ -1409,7 +1473,9 @@ export class Run {
     for (const scope of ["events", "resources"]) {
       let kinds: string[];
       try {
-        kinds = [...Deno.readDirSync(path.join(this.path, scope))].filter((e) => e.isDirectory).map((e) => e.name).sort();
+        kinds = [...Deno.readDirSync(path.join(this.path, scope))].filter((e) => e.isDirectory).map((e) =>
+          e.name
+        ).sort();
       } catch {
         continue;
       }
@@ -1467,9 +1533,13 @@ function toSpanValue(span: SpanInput, where: string): SpanValue {
     return p ? formatPydanticTimestamp(p) : undefined;
   };
   const uuid = (s.uuid ?? crypto.randomUUID()).replaceAll("-", "").toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(uuid)) throw new RangeError(`${where}.uuid: must be 32 hex digits, got ${s.uuid}`);
+  if (!/^[0-9a-f]{32}$/.test(uuid)) {
+    throw new RangeError(`${where}.uuid: must be 32 hex digits, got ${s.uuid}`);
+  }
   const children = s.children;
-  if (children !== undefined && !Array.isArray(children)) throw new TypeError(`${where}.children: must be an array`);
+  if (children !== undefined && !Array.isArray(children)) {
+    throw new TypeError(`${where}.children: must be an array`);
+  }
   return {
     uuid,
     name: s.name,

@@ -206,7 +206,7 @@ export function pandasReadFloat(text: string): number {
       digits++;
       decimals++;
     }
-    if (digits >= 17) while (isDigit(p)) p++;
+    if (digits >= 17) { while (isDigit(p)) p++; }
     exponent -= decimals;
   }
   if (digits === 0) return NaN;

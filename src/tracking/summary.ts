@@ -7,7 +7,7 @@
  */
 import * as path from "node:path";
 import type { Diagnostic } from "../diagnostics.ts";
-import { type EventScope, type PlxEvent } from "../model/event.ts";
+import type { EventScope, PlxEvent } from "../model/event.ts";
 import { formatPyIsoformat, type PlxTime } from "../model/time.ts";
 import { PlxReader } from "../formats/plx/read.ts";
 import { pydanticFloat, PyFloat } from "../json/python.ts";
@@ -121,8 +121,9 @@ export function summarizeFile(runDir: string, rel: string): FileSummary {
       lastTs = e.timestamp;
       if (values !== null) {
         // Polyaxon reads the file with pandas, whose float parser is not always correctly rounded.
-        if (e.type === "metric") values.push(Number.isFinite(e.value) ? pandasReadFloat(pyFloatRepr(e.value)) : e.value);
-        else values = null;
+        if (e.type === "metric") {
+          values.push(Number.isFinite(e.value) ? pandasReadFloat(pyFloatRepr(e.value)) : e.value);
+        } else values = null;
       }
     }
   });

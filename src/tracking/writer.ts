@@ -73,6 +73,7 @@ export class EventWriter {
   linesWritten = 0;
   #files = new Map<string, FileBuffer>();
   #dirty = new Set<FileBuffer>();
+  #inflight = new Set<FileBuffer>();
   #buffered = 0;
   #flushing: Promise<void> | null = null;
   #again = false;
@@ -164,10 +165,13 @@ export class EventWriter {
       this.#again = false;
       const batch = this.#take();
       for (const [f, text] of batch) {
+        this.#inflight.add(f);
         try {
           await this.#writeFile(f, text);
         } catch (e) {
           this.#error ??= e;
+        } finally {
+          this.#inflight.delete(f);
         }
       }
     } while (this.#again || this.#buffered > this.maxBufferedBytes);
@@ -179,14 +183,17 @@ export class EventWriter {
     }
   }
 
-  #take(): [FileBuffer, string][] {
+  /** Takes the pending text of every dirty file (except those being written, when `skipInflight`). */
+  #take(skipInflight = false): [FileBuffer, string][] {
     const out: [FileBuffer, string][] = [];
     for (const f of this.#dirty) {
+      if (skipInflight && this.#inflight.has(f)) continue;
       if (f.pending.length) out.push([f, f.pending]);
+      this.#buffered -= f.pending.length;
       f.pending = "";
+      this.#dirty.delete(f);
     }
-    this.#dirty.clear();
-    this.#buffered = 0;
+    if (this.#dirty.size === 0) this.#buffered = 0;
     return out;
   }
 
@@ -201,10 +208,11 @@ export class EventWriter {
 
   /**
    * Appends everything buffered with synchronous writes: for `unload` handlers and the hard memory limit.
-   * A flush already running asynchronously keeps its own lines.
+   * Files an asynchronous flush is writing at this moment are left to it (so lines stay in order), unless
+   * `force` (at exit, when that flush can no longer finish).
    */
-  flushSync(): void {
-    const batch = this.#take();
+  flushSync(force = false): void {
+    const batch = this.#take(!force);
     let err: unknown = null;
     for (const [f, text] of batch) {
       try {
@@ -235,7 +243,7 @@ export class EventWriter {
     this.#closed = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
-    this.flushSync();
+    this.flushSync(true);
   }
 
   /** Yields `[start, end)` byte ranges of whole lines, each at most WRITE_CHUNK_BYTES (UTF-8). */

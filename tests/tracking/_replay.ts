@@ -4,7 +4,7 @@
  * @module
  */
 import * as path from "node:path";
-import { Run } from "../../src/tracking/run.ts";
+import type { Run } from "../../src/tracking/run.ts";
 
 /** The repository root. */
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");

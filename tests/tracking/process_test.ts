@@ -16,7 +16,13 @@ function spawn(args: string[]): Deno.ChildProcess {
 /** Reads a run file with PlxReader; returns events and diagnostics. */
 async function readPlx(dir: string, rel: string) {
   const [scope, kind, file] = rel.split("/");
-  const reader = new PlxReader({ run: "r", scope: scope as "events", kind, name: file.slice(0, -4), file: rel });
+  const reader = new PlxReader({
+    run: "r",
+    scope: scope as "events",
+    kind,
+    name: file.slice(0, -4),
+    file: rel,
+  });
   const events: PlxEvent[] = [];
   const diagnostics = [];
   for await (const b of reader.read([await Deno.readFile(path.join(dir, rel))])) {

@@ -27,7 +27,7 @@ import {
 } from "../model/time.ts";
 import { csvHeader, encodeLine, eventFile, isJsonlKind } from "../formats/plx/write.ts";
 import type { ArtifactValue, SpanValue, ValueType } from "../schema/values.ts";
-import { EventWriter } from "./writer.ts";
+import { EventWriter, type FileBuffer } from "./writer.ts";
 import { type BinRule, numpyHistogram } from "./histogram.ts";
 import { type DataFormat, encodePng, type RawImage, sniffImage, toHwcUint8 } from "./images.ts";
 import { encodeWav } from "./audio.ts";
@@ -380,7 +380,7 @@ export class Run {
   #meta: Record<string, boolean> = {};
   #lineages = new Map<string, Record<string, unknown>>();
   #metricOutputs = new Map<string, number>();
-  #metricFiles = new Map<string, string>();
+  #metricFiles = new Map<string, { file: FileBuffer; fqn: string }>();
   #created = new Set<string>();
   #ended: Promise<void> | null = null;
   #resourceTimer: ReturnType<typeof setInterval> | null = null;
@@ -562,12 +562,12 @@ export class Run {
    * ```
    */
   logMetric(name: string, value: number, options?: LogOptions): void {
-    const rel = this.#metricFile("name", name);
+    const h = this.#metricFile("name", name);
     if (typeof value !== "number") throw new TypeError(`value: must be a number, got ${typeof value}`);
     const step = checkStep(options?.step);
     const ts = toTime("timestamp", options?.timestamp);
-    this.#metricLine(rel, step, ts, value);
-    this.#metricOutputs.set(rel, value);
+    this.#metricLine(h.file, step, ts, value);
+    this.#metricOutputs.set(h.fqn, value);
   }
 
   /**
@@ -587,54 +587,55 @@ export class Run {
    */
   logMetrics(metrics: Record<string, number>, options?: LogOptions): void {
     const m = checkObject("metrics", metrics);
-    const step = checkStep(options?.step);
-    const ts = toTime("timestamp", options?.timestamp);
+    const step = options === undefined ? null : checkStep(options.step);
+    const ts = options === undefined ? null : toTime("timestamp", options.timestamp);
     const keys = Object.keys(m);
-    const rels: string[] = new Array(keys.length);
-    for (let i = 0; i < keys.length; i++) {
+    const n = keys.length;
+    const files = this.#scratch.length >= n ? this.#scratch : (this.#scratch = new Array(n));
+    for (let i = 0; i < n; i++) {
       const v = m[keys[i]];
       if (typeof v !== "number") throw new TypeError(`metrics.${keys[i]}: must be a number, got ${typeof v}`);
-      rels[i] = this.#metricFile(`metrics key ${JSON.stringify(keys[i])}`, keys[i]);
+      files[i] = this.#metricFile(`metrics key ${JSON.stringify(keys[i])}`, keys[i]).file;
     }
-    for (let i = 0; i < keys.length; i++) this.#metricLine(rels[i], step, ts, m[keys[i]] as number);
+    for (let i = 0; i < n; i++) this.#metricLine(files[i], step, ts, m[keys[i]] as number);
   }
 
-  #metricFile(arg: string, name: string): string {
-    let rel = this.#metricFiles.get(name);
-    if (rel === undefined) {
-      rel = `events/metric/${checkName(arg, name)}.plx`;
-      this.#metricFiles.set(name, rel);
+  #scratch: FileBuffer[] = [];
+
+  #metricFile(arg: string, name: string): { file: FileBuffer; fqn: string } {
+    let h = this.#metricFiles.get(name);
+    if (h === undefined) {
+      const fqn = checkName(arg, name);
+      h = { file: this.#writer.file(`events/metric/${fqn}.plx`, "step|timestamp|metric"), fqn };
+      this.#metricFiles.set(name, h);
     }
-    return rel;
+    return h;
   }
 
-  #tsCacheSec = -1;
-  #tsCachePrefix = "";
-
-  /** `formatPyTimestamp` for UTC with the seconds part cached (the hot path of logMetrics). */
-  #fastTs(t: PlxTime): string {
-    if (t.offset !== 0) return formatPyTimestamp(t);
-    const sec = Math.floor(t.micros / 1e6);
-    if (sec !== this.#tsCacheSec) {
-      this.#tsCacheSec = sec;
-      this.#tsCachePrefix = formatPyTimestamp({ micros: sec * 1e6, offset: null });
+  #metricLine(file: FileBuffer, step: number | null, ts: PlxTime | null, value: number): void {
+    if (ts === null) {
+      this.#writer.appendMetric(
+        file,
+        step,
+        Math.floor((performance.timeOrigin + performance.now()) * 1000),
+        value,
+      );
+    } else if (ts.offset === 0) {
+      this.#writer.appendMetric(file, step, ts.micros, value);
+    } else {
+      this.#writer.appendTo(
+        file,
+        `${step === null ? "" : step}|${formatPyTimestamp(ts)}|${pyFloatRepr(value)}`,
+      );
     }
-    const us = t.micros - sec * 1e6;
-    return us === 0
-      ? this.#tsCachePrefix + "+00:00"
-      : this.#tsCachePrefix + "." + (us + 1e6).toString().slice(1) + "+00:00";
+    if (!this.#hasMetrics) {
+      this.#hasMetrics = true;
+      this.#meta.has_events = true;
+      this.#meta.has_metrics = true;
+    }
   }
 
-  #metricLine(rel: string, step: number | null, ts: PlxTime | null, value: number): void {
-    const t = this.#fastTs(ts ?? nowUtc());
-    this.#writer.append(
-      rel,
-      "step|timestamp|metric",
-      (step === null ? "" : step) + "|" + t + "|" + pyFloatRepr(value),
-    );
-    this.#meta.has_events = true;
-    this.#meta.has_metrics = true;
-  }
+  #hasMetrics = false;
 
   /**
    * Logs a text value to `events/text/<name>.plx` (JSON lines).
@@ -1373,8 +1374,8 @@ export class Run {
     for (const k of ["load", "cpu", "memory"] as const) {
       const v = s[k];
       if (v === undefined) continue;
-      const t = this.#fastTs(nowUtc());
-      this.#writer.append(`resources/metric/${k}.plx`, "step|timestamp|metric", `|${t}|${pyFloatRepr(v)}`);
+      const file = this.#writer.file(`resources/metric/${k}.plx`, "step|timestamp|metric");
+      this.#writer.appendMetric(file, null, nowUtc().micros, v);
     }
   }
 
@@ -1442,9 +1443,7 @@ export class Run {
         condition.message ?? `Operation has ${status}`,
       );
     }
-    for (const [rel, v] of this.#metricOutputs) {
-      this.#outputs[rel.slice("events/metric/".length, -4)] = new PyFloat(v);
-    }
+    for (const [name, v] of this.#metricOutputs) this.#outputs[name] = new PyFloat(v);
     if (!this.offline) return;
     for (const rel of this.#eventFiles()) {
       const s = summarizeFile(this.path, rel);

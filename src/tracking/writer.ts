@@ -17,6 +17,8 @@
  * @module
  */
 import * as path from "node:path";
+import { pyFloatRepr } from "../model/pyfloat.ts";
+import { formatPyTimestamp } from "../model/time.ts";
 
 /** The largest single `write` of a flush; writes end on a line boundary. */
 export const WRITE_CHUNK_BYTES = 4 << 20;
@@ -31,14 +33,56 @@ export interface EventWriterOptions {
   hardLimitBytes?: number;
 }
 
-interface FileBuffer {
-  /** Absolute path. */
-  abs: string;
-  /** CSV header, or `""` for JSONL files (created empty). */
-  header: string;
-  /** Lines waiting, each prefixed by `\n`. */
-  pending: string;
-  created: boolean;
+/**
+ * One event file's buffer: whole lines (each `\n` + line, UTF-8) in chunks that never split a line, so each
+ * chunk can be appended with one `write`. Obtain with {@linkcode EventWriter.file}.
+ */
+export class FileBuffer {
+  /** Filled chunks waiting for a flush. */
+  chunks: Uint8Array[] = [];
+  /** The chunk being filled, and how far. */
+  cur: Uint8Array | null = null;
+  pos = 0;
+  /** Next chunk size: starts small, doubles up to CHUNK_MAX (many files stay cheap). */
+  next = 4096;
+  created = false;
+  dirty = false;
+  constructor(readonly abs: string, readonly header: string) {}
+}
+
+const CHUNK_MAX = 1 << 20;
+
+/** Microsecond timestamps as Python `str(datetime)` for UTC, with the seconds part cached. */
+class UtcFormatter {
+  #sec = -1;
+  #prefix = new Uint8Array(19);
+  /** Writes `YYYY-MM-DD HH:MM:SS[.ffffff]+00:00` at `at`; returns the end. */
+  write(out: Uint8Array, at: number, micros: number): number {
+    const sec = Math.floor(micros / 1e6);
+    if (sec !== this.#sec) {
+      this.#sec = sec;
+      const s = formatPyTimestamp({ micros: sec * 1e6, offset: null });
+      for (let i = 0; i < 19; i++) this.#prefix[i] = s.charCodeAt(i);
+    }
+    out.set(this.#prefix, at);
+    at += 19;
+    let us = micros - sec * 1e6;
+    if (us !== 0) {
+      out[at] = 46; // .
+      for (let i = 6; i >= 1; i--) {
+        out[at + i] = 48 + (us % 10);
+        us = Math.floor(us / 10);
+      }
+      at += 7;
+    }
+    out[at] = 43; // +00:00
+    out[at + 1] = 48;
+    out[at + 2] = 48;
+    out[at + 3] = 58;
+    out[at + 4] = 48;
+    out[at + 5] = 48;
+    return at + 6;
+  }
 }
 
 /** Thrown when logging to a writer that was closed (Python raises `IOError` there). */
@@ -72,8 +116,9 @@ export class EventWriter {
   /** Lines appended to files so far. */
   linesWritten = 0;
   #files = new Map<string, FileBuffer>();
-  #dirty = new Set<FileBuffer>();
+  #dirty: FileBuffer[] = [];
   #inflight = new Set<FileBuffer>();
+  #ts = new UtcFormatter();
   #buffered = 0;
   #flushing: Promise<void> | null = null;
   #again = false;
@@ -82,7 +127,6 @@ export class EventWriter {
   #closed = false;
   #error: unknown = null;
   #enc = new TextEncoder();
-  #chunk = new Uint8Array(WRITE_CHUNK_BYTES);
 
   constructor(readonly root: string, options: EventWriterOptions = {}) {
     this.flushInterval = options.flushInterval ?? 10_000;
@@ -106,25 +150,97 @@ export class EventWriter {
   }
 
   /**
-   * Buffers one line for `rel` (run-relative). The file is created at the first flush: with `header` (CSV)
-   * or empty (`header === ""`, JSONL). Returns without touching the disk unless the hard limit is passed.
+   * The buffer of `rel` (run-relative), created on first use. The file itself is created at the first
+   * flush: with `header` (CSV) or empty (`header === ""`, JSONL).
+   */
+  file(rel: string, header: string): FileBuffer {
+    let f = this.#files.get(rel);
+    if (f === undefined) {
+      f = new FileBuffer(path.join(this.root, rel), header);
+      this.#files.set(rel, f);
+    }
+    return f;
+  }
+
+  /**
+   * Buffers one line for `rel`. Returns without touching the disk unless the hard limit is passed.
    *
    * @throws {WriterClosedError} After {@linkcode EventWriter.close}.
    */
   append(rel: string, header: string, line: string): void {
+    this.appendTo(this.file(rel, header), line);
+  }
+
+  /** Room for `need` more bytes in `f`'s current chunk. */
+  #room(f: FileBuffer, need: number): Uint8Array {
+    const cur = f.cur;
+    if (cur !== null && cur.length - f.pos >= need) return cur;
+    if (cur !== null && f.pos > 0) f.chunks.push(cur.subarray(0, f.pos));
+    const size = Math.max(need, f.next);
+    if (f.next < CHUNK_MAX) f.next *= 2;
+    f.cur = new Uint8Array(size);
+    f.pos = 0;
+    return f.cur;
+  }
+
+  /**
+   * Buffers `"\n" + line` for a file from {@linkcode EventWriter.file}.
+   *
+   * @throws {WriterClosedError} After {@linkcode EventWriter.close}.
+   */
+  appendTo(f: FileBuffer, line: string): void {
     if (this.#closed) throw new WriterClosedError();
-    let f = this.#files.get(rel);
-    if (f === undefined) {
-      f = { abs: path.join(this.root, rel), header, pending: "", created: false };
-      this.#files.set(rel, f);
+    const n = line.length;
+    const out = this.#room(f, n * 3 + 1);
+    const start = f.pos;
+    let at = start;
+    out[at++] = 10;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = line.charCodeAt(i);
+      if (c >= 128) break;
+      out[at++] = c;
     }
-    f.pending += "\n" + line;
-    this.#dirty.add(f);
-    this.#buffered += line.length + 1;
+    if (i < n) at += this.#enc.encodeInto(line.slice(i), out.subarray(at)).written;
+    f.pos = at;
+    this.#added(f, at - start);
+  }
+
+  /**
+   * Buffers a metric row `<step>|<timestamp>|<value>` without building strings: the hot path of
+   * `logMetrics`. `micros` is a UTC instant (written with `+00:00`).
+   *
+   * @throws {WriterClosedError} After {@linkcode EventWriter.close}.
+   */
+  appendMetric(f: FileBuffer, step: number | null, micros: number, value: number): void {
+    if (this.#closed) throw new WriterClosedError();
+    const v = pyFloatRepr(value);
+    const out = this.#room(f, 64 + v.length);
+    const start = f.pos;
+    let at = start;
+    out[at++] = 10;
+    if (step !== null) {
+      const st = String(step);
+      for (let i = 0; i < st.length; i++) out[at++] = st.charCodeAt(i);
+    }
+    out[at++] = 124;
+    at = this.#ts.write(out, at, micros);
+    out[at++] = 124;
+    for (let i = 0; i < v.length; i++) out[at++] = v.charCodeAt(i);
+    f.pos = at;
+    this.#added(f, at - start);
+  }
+
+  #added(f: FileBuffer, bytes: number): void {
+    if (!f.dirty) {
+      f.dirty = true;
+      this.#dirty.push(f);
+    }
+    this.#buffered += bytes;
     if (this.#buffered > this.maxBufferedBytes) {
       if (this.#buffered > this.hardLimitBytes) this.flushSync();
-      else void this.#startFlush();
-    } else if (this.#timer === null) {
+      else if (this.#flushing === null) void this.#startFlush();
+    } else if (this.#timer === null && this.#flushing === null) {
       this.#schedule();
     }
   }
@@ -144,10 +260,20 @@ export class EventWriter {
    * Callers producing events faster than the disk takes them `await` it now and then.
    */
   ready(): Promise<void> {
-    if (this.#buffered <= this.maxBufferedBytes) return RESOLVED;
-    return this.#startFlush();
+    if (this.#buffered <= this.maxBufferedBytes && this.#error === null) return RESOLVED;
+    return this.#startFlush().then(() => this.#throwError());
   }
 
+  /** Rethrows (once) the first write error a background flush met. */
+  #throwError(): void {
+    if (this.#error !== null) {
+      const e = this.#error;
+      this.#error = null;
+      throw e;
+    }
+  }
+
+  /** Starts a flush (or joins the running one). Never rejects: errors wait in #error for flush()/close(). */
   #startFlush(): Promise<void> {
     if (this.#flushing) {
       this.#again = true;
@@ -155,6 +281,8 @@ export class EventWriter {
     }
     const p = this.#flushLoop().finally(() => {
       this.#flushing = null;
+      // Lines that arrived during the flush wait for the next interval.
+      if (this.#dirty.length && this.#timer === null && !this.#closed) this.#schedule();
     });
     this.#flushing = p;
     return p;
@@ -164,10 +292,10 @@ export class EventWriter {
     do {
       this.#again = false;
       const batch = this.#take();
-      for (const [f, text] of batch) {
+      for (const [f, chunks] of batch) {
         this.#inflight.add(f);
         try {
-          await this.#writeFile(f, text);
+          await this.#writeFile(f, chunks);
         } catch (e) {
           this.#error ??= e;
         } finally {
@@ -176,34 +304,43 @@ export class EventWriter {
       }
     } while (this.#again || this.#buffered > this.maxBufferedBytes);
     this.#firstFlushDone = true;
-    if (this.#error !== null) {
-      const e = this.#error;
-      this.#error = null;
-      throw e;
-    }
   }
 
-  /** Takes the pending text of every dirty file (except those being written, when `skipInflight`). */
-  #take(skipInflight = false): [FileBuffer, string][] {
-    const out: [FileBuffer, string][] = [];
+  /** Takes the pending chunks of every dirty file (except those being written, when `skipInflight`). */
+  #take(skipInflight = false): [FileBuffer, Uint8Array[]][] {
+    const out: [FileBuffer, Uint8Array[]][] = [];
+    const keep: FileBuffer[] = [];
     for (const f of this.#dirty) {
-      if (skipInflight && this.#inflight.has(f)) continue;
-      if (f.pending.length) out.push([f, f.pending]);
-      this.#buffered -= f.pending.length;
-      f.pending = "";
-      this.#dirty.delete(f);
+      if (skipInflight && this.#inflight.has(f)) {
+        keep.push(f);
+        continue;
+      }
+      const chunks = f.chunks;
+      if (f.cur !== null && f.pos > 0) chunks.push(f.cur.subarray(0, f.pos));
+      for (const c of chunks) this.#buffered -= c.length;
+      f.chunks = [];
+      f.cur = null;
+      f.pos = 0;
+      f.dirty = false;
+      if (chunks.length) out.push([f, chunks]);
     }
-    if (this.#dirty.size === 0) this.#buffered = 0;
+    this.#dirty = keep;
+    if (keep.length === 0) this.#buffered = 0;
     return out;
   }
 
-  /** Appends everything buffered (waiting for a flush already running). */
+  /**
+   * Appends everything buffered (waiting for a flush already running).
+   *
+   * @throws The first error a write met since the last call (e.g. `Deno.errors.PermissionDenied`).
+   */
   async flush(): Promise<void> {
     if (this.#flushing) {
       this.#again = true;
       await this.#flushing;
     }
-    if (this.#buffered > 0 || this.#dirty.size) await this.#startFlush();
+    if (this.#buffered > 0 || this.#dirty.length) await this.#startFlush();
+    this.#throwError();
   }
 
   /**
@@ -214,9 +351,9 @@ export class EventWriter {
   flushSync(force = false): void {
     const batch = this.#take(!force);
     let err: unknown = null;
-    for (const [f, text] of batch) {
+    for (const [f, chunks] of batch) {
       try {
-        this.#writeFileSync(f, text);
+        this.#writeFileSync(f, chunks);
       } catch (e) {
         err ??= e;
       }
@@ -244,29 +381,6 @@ export class EventWriter {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     this.flushSync(true);
-  }
-
-  /** Yields `[start, end)` byte ranges of whole lines, each at most WRITE_CHUNK_BYTES (UTF-8). */
-  *#pieces(text: string): Generator<Uint8Array> {
-    const maxChars = WRITE_CHUNK_BYTES / 3;
-    let start = 0;
-    while (start < text.length) {
-      let end = text.length;
-      if (end - start > maxChars) {
-        end = text.lastIndexOf("\n", start + maxChars);
-        if (end <= start) {
-          // One line longer than a chunk: write it alone (still one line per write).
-          end = text.indexOf("\n", start + 1);
-          if (end === -1) end = text.length;
-          yield this.#enc.encode(text.slice(start, end));
-          start = end;
-          continue;
-        }
-      }
-      const r = this.#enc.encodeInto(text.slice(start, end), this.#chunk);
-      yield this.#chunk.subarray(0, r.written);
-      start = end;
-    }
   }
 
   async #create(f: FileBuffer): Promise<void> {
@@ -307,40 +421,61 @@ export class EventWriter {
     f.created = true;
   }
 
-  async #writeFile(f: FileBuffer, text: string): Promise<void> {
+  async #writeFile(f: FileBuffer, chunks: Uint8Array[]): Promise<void> {
     if (!f.created) await this.#create(f);
     const file = await Deno.open(f.abs, { append: true });
     try {
-      for (const bytes of this.#pieces(text)) {
+      for (const bytes of groupChunks(chunks)) {
         let off = 0;
         while (off < bytes.length) off += await file.write(bytes.subarray(off));
         this.bytesWritten += bytes.length;
+        this.linesWritten += countLines(bytes);
       }
-      this.linesWritten += countLines(text);
     } finally {
       file.close();
     }
   }
 
-  #writeFileSync(f: FileBuffer, text: string): void {
+  #writeFileSync(f: FileBuffer, chunks: Uint8Array[]): void {
     if (!f.created) this.#createSync(f);
     const file = Deno.openSync(f.abs, { append: true });
     try {
-      for (const bytes of this.#pieces(text)) {
+      for (const bytes of groupChunks(chunks)) {
         let off = 0;
         while (off < bytes.length) off += file.writeSync(bytes.subarray(off));
         this.bytesWritten += bytes.length;
+        this.linesWritten += countLines(bytes);
       }
-      this.linesWritten += countLines(text);
     } finally {
       file.close();
     }
   }
 }
 
-function countLines(text: string): number {
+/** Joins consecutive small chunks into writes of at most WRITE_CHUNK_BYTES (chunks hold whole lines). */
+function* groupChunks(chunks: Uint8Array[]): Generator<Uint8Array> {
+  let i = 0;
+  while (i < chunks.length) {
+    let size = chunks[i].length;
+    let j = i + 1;
+    while (j < chunks.length && size + chunks[j].length <= WRITE_CHUNK_BYTES) size += chunks[j++].length;
+    if (j === i + 1) yield chunks[i];
+    else {
+      const out = new Uint8Array(size);
+      let o = 0;
+      for (let k = i; k < j; k++) {
+        out.set(chunks[k], o);
+        o += chunks[k].length;
+      }
+      yield out;
+    }
+    i = j;
+  }
+}
+
+function countLines(bytes: Uint8Array): number {
   let n = 0;
   let i = -1;
-  while ((i = text.indexOf("\n", i + 1)) !== -1) n++;
+  while ((i = bytes.indexOf(10, i + 1)) !== -1) n++;
   return n;
 }

@@ -9,6 +9,7 @@
  */
 import { Run } from "../src/tracking/run.ts";
 import { EventWriter } from "../src/tracking/writer.ts";
+import { cpuUsage } from "node:process";
 
 const total = Number(Deno.args[0] ?? 10_000_000);
 const mb = (b: number) => (b / 1e6).toFixed(1);
@@ -22,6 +23,7 @@ const rss = () => Deno.memoryUsage().rss;
   let peak = rss();
   const samples: number[] = [];
   const t0 = performance.now();
+  const c0 = cpuUsage();
   let apiMs = 0;
   for (let i = 0; i < calls; i += 10_000) {
     const a = performance.now();
@@ -30,13 +32,19 @@ const rss = () => Deno.memoryUsage().rss;
     apiMs += performance.now() - a;
     await run.ready();
     if (i % 500_000 === 0) {
-      const r = rss();
+      const mu = Deno.memoryUsage();
+      if (Deno.env.get("BENCH_VERBOSE")) {
+        console.log(mb(mu.rss), mb(mu.heapUsed), mb(mu.heapTotal), mb(mu.external));
+      }
+      const r = mu.rss;
       samples.push(r);
       if (r > peak) peak = r;
     }
   }
   await run.end();
   const wall = (performance.now() - t0) / 1000;
+  const c1 = cpuUsage(c0);
+  const cpu = (c1.user + c1.system) / 1e6;
   const bytes = run.bytesWritten;
   console.log(`logMetrics: ${total.toLocaleString()} events in ${wall.toFixed(2)} s wall`);
   console.log(
@@ -46,6 +54,11 @@ const rss = () => Deno.memoryUsage().rss;
     `  end to end incl. flushes: ${(total / wall / 1e6).toFixed(2)} M events/s, ${
       mb(bytes / wall)
     } MB/s to disk`,
+  );
+  console.log(
+    `  CPU: ${cpu.toFixed(2)} s = ${
+      (total / cpu / 1e6).toFixed(2)
+    } M events per CPU-second (robust to a busy machine)`,
   );
   console.log(`  written: ${mb(bytes)} MB; peak RSS ${mb(peak)} MB`);
   console.log(`  RSS samples (MB): ${samples.map((s) => mb(s)).join(" ")}`);
@@ -63,8 +76,11 @@ const rss = () => Deno.memoryUsage().rss;
     for (let i = 0; i < perFile; i++) w.append(`events/metric/m${f}.plx`, "step|timestamp|metric", line);
   }
   const t0 = performance.now();
+  const c0 = cpuUsage();
   await w.flush();
   const s = (performance.now() - t0) / 1000;
+  const c1 = cpuUsage(c0);
+  console.log(`  flush CPU: ${((c1.user + c1.system) / 1e6).toFixed(2)} s`);
   console.log(`flush: ${mb(w.bytesWritten)} MB in ${s.toFixed(2)} s = ${mb(w.bytesWritten / s)} MB/s`);
   await w.close();
   await Deno.remove(dir, { recursive: true });

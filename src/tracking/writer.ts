@@ -27,9 +27,9 @@ export const WRITE_CHUNK_BYTES = 4 << 20;
 export interface EventWriterOptions {
   /** Milliseconds between background flushes. @default 10000 (Polyaxon's 10 s) */
   flushInterval?: number;
-  /** Buffered size (UTF-16 code units, about bytes) above which a flush starts and `ready()` waits. @default 67108864 (64 MiB) */
+  /** Buffered bytes above which a flush starts and `ready()` waits (bytes being written count too). @default 16777216 (16 MiB) */
   maxBufferedBytes?: number;
-  /** Buffered size above which a log call flushes synchronously before returning. @default 4 x maxBufferedBytes */
+  /** Buffered bytes above which a log call flushes synchronously before returning. @default 4 x maxBufferedBytes */
   hardLimitBytes?: number;
 }
 
@@ -118,6 +118,10 @@ export class EventWriter {
   #files = new Map<string, FileBuffer>();
   #dirty: FileBuffer[] = [];
   #inflight = new Set<FileBuffer>();
+  /** Bytes handed to the running flush and not yet written. */
+  #inflightBytes = 0;
+  /** Full-size chunks returned by flushes, reused so a long run allocates nothing in steady state. */
+  #pool: Uint8Array[] = [];
   #ts = new UtcFormatter();
   #buffered = 0;
   #flushing: Promise<void> | null = null;
@@ -131,7 +135,7 @@ export class EventWriter {
   constructor(readonly root: string, options: EventWriterOptions = {}) {
     this.flushInterval = options.flushInterval ?? 10_000;
     if (!(this.flushInterval > 0)) throw new RangeError("flushInterval must be a positive number of ms");
-    this.maxBufferedBytes = options.maxBufferedBytes ?? 64 << 20;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 16 << 20;
     if (!(this.maxBufferedBytes > 0)) throw new RangeError("maxBufferedBytes must be positive");
     this.hardLimitBytes = options.hardLimitBytes ?? this.maxBufferedBytes * 4;
     if (!(this.hardLimitBytes >= this.maxBufferedBytes)) {
@@ -178,7 +182,7 @@ export class EventWriter {
     if (cur !== null && f.pos > 0) f.chunks.push(cur.subarray(0, f.pos));
     const size = Math.max(need, f.next);
     if (f.next < CHUNK_MAX) f.next *= 2;
-    f.cur = new Uint8Array(size);
+    f.cur = size === CHUNK_MAX && this.#pool.length ? this.#pool.pop()! : new Uint8Array(size);
     f.pos = 0;
     return f.cur;
   }
@@ -260,7 +264,9 @@ export class EventWriter {
    * Callers producing events faster than the disk takes them `await` it now and then.
    */
   ready(): Promise<void> {
-    if (this.#buffered <= this.maxBufferedBytes && this.#error === null) return RESOLVED;
+    if (this.#buffered + this.#inflightBytes <= this.maxBufferedBytes && this.#error === null) {
+      return RESOLVED;
+    }
     return this.#startFlush().then(() => this.#throwError());
   }
 
@@ -292,6 +298,7 @@ export class EventWriter {
     do {
       this.#again = false;
       const batch = this.#take();
+      for (const [, chunks] of batch) for (const c of chunks) this.#inflightBytes += c.length;
       for (const [f, chunks] of batch) {
         this.#inflight.add(f);
         try {
@@ -300,10 +307,23 @@ export class EventWriter {
           this.#error ??= e;
         } finally {
           this.#inflight.delete(f);
+          for (const c of chunks) {
+            this.#inflightBytes -= c.length;
+            this.#recycle(c);
+          }
         }
       }
     } while (this.#again || this.#buffered > this.maxBufferedBytes);
     this.#firstFlushDone = true;
+  }
+
+  #recycle(c: Uint8Array): void {
+    if (
+      c.buffer.byteLength === CHUNK_MAX && c.byteOffset === 0 &&
+      this.#pool.length * CHUNK_MAX < this.maxBufferedBytes
+    ) {
+      this.#pool.push(new Uint8Array(c.buffer as ArrayBuffer));
+    }
   }
 
   /** Takes the pending chunks of every dirty file (except those being written, when `skipInflight`). */
@@ -357,6 +377,7 @@ export class EventWriter {
       } catch (e) {
         err ??= e;
       }
+      for (const c of chunks) this.#recycle(c);
     }
     this.#firstFlushDone = true;
     if (err !== null) throw err;

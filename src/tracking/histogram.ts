@@ -129,8 +129,10 @@ function uniformCounts(x: Float64Array, first: number, last: number, edges: numb
  *
  * @param values The data (any numbers; converted to float64 as Polyaxon does).
  * @param bins A positive bin count or a numpy rule name.
+ * @param maxBins More bins than this is a `RangeError`, checked before anything is allocated.
  * @returns Frequencies and edges.
- * @throws {RangeError} On empty data, non-finite values, a non-positive bin count or an unknown rule.
+ * @throws {RangeError} On empty data, non-finite values, a non-positive bin count, an unknown rule, or more
+ *   than `maxBins` bins.
  *
  * @example
  * ```ts
@@ -138,7 +140,11 @@ function uniformCounts(x: Float64Array, first: number, last: number, edges: numb
  * numpyHistogram([1, 2, 2, 3], 2); // { counts: [1, 3], edges: [1, 2, 3] }
  * ```
  */
-export function numpyHistogram(values: ArrayLike<number>, bins: number | BinRule): Histogram {
+export function numpyHistogram(
+  values: ArrayLike<number>,
+  bins: number | BinRule,
+  maxBins = 1_000_000,
+): Histogram {
   const x = Float64Array.from(values as ArrayLike<number>);
   if (x.length === 0) throw new RangeError("values: the input has no element");
   const sorted = sortedCopy(x);
@@ -166,7 +172,9 @@ export function numpyHistogram(values: ArrayLike<number>, bins: number | BinRule
   } else {
     throw new TypeError("bins: must be a positive integer or a numpy rule name");
   }
-  if (!Number.isFinite(nb) || nb > 1e7) throw new RangeError(`bins: ${nb} bins is too many`);
+  if (!Number.isFinite(nb) || nb > maxBins) {
+    throw new RangeError(`bins: the histogram would have ${nb} bins, more than maxBins (${maxBins})`);
+  }
   const edges = linspace(first, last, nb + 1);
   for (let i = 0; i < nb; i++) {
     if (!(edges[i] < edges[i + 1])) {

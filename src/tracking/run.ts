@@ -863,10 +863,10 @@ export class Run {
     const data = ArrayBuffer.isView(values) ? values : checkNumbers("values", values);
     const step = checkStep(options.step);
     const maxBins = options.maxBins ?? 512;
-    const h = numpyHistogram(data, options.bins ?? "auto");
-    if (h.counts.length > maxBins) {
-      throw new RangeError(`bins: the histogram has ${h.counts.length} bins, more than maxBins (${maxBins})`);
+    if (!(Number.isInteger(maxBins) && maxBins > 0)) {
+      throw new RangeError("maxBins: must be a positive integer");
     }
+    const h = numpyHistogram(data, options.bins ?? "auto", maxBins);
     this.#queue(
       this.#event(
         "histogram",

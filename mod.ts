@@ -41,6 +41,7 @@ export {
 export { BIN_RULES, type BinRule, type Histogram, numpyHistogram } from "./src/tracking/histogram.ts";
 export {
   type DataFormat,
+  drawBoxes,
   encodePng,
   type ImageInfo,
   type RawImage,

@@ -197,3 +197,41 @@ export function toHwcUint8(
   }
   return { pixels: out, height: h, width: w, channels: outC };
 }
+
+/**
+ * Draws each box `[xmin, ymin, xmax, ymax]` (pixels) as a red outline 2 pixels wide, in place on 8-bit HWC
+ * pixels, as Polyaxon's `draw_boxes` does with PIL (`draw.line(..., width=2, fill="red")`, no labels).
+ * Edges are drawn over pixels `v-1` and `v` around each coordinate `v`; lines are clipped to the image.
+ *
+ * @param pixels HWC bytes (3 or 4 channels; alpha set opaque on the outline).
+ * @param boxes One `[xmin, ymin, xmax, ymax]` per box.
+ * @throws {RangeError} When a box does not have 4 finite numbers.
+ */
+export function drawBoxes(
+  pixels: Uint8Array,
+  height: number,
+  width: number,
+  channels: number,
+  boxes: readonly (readonly number[])[],
+): void {
+  const put = (x: number, y: number) => {
+    if (x < 0 || y < 0 || x >= width || y >= height) return;
+    const i = (y * width + x) * channels;
+    pixels[i] = 255;
+    pixels[i + 1] = 0;
+    pixels[i + 2] = 0;
+    if (channels === 4) pixels[i + 3] = 255;
+  };
+  boxes.forEach((b, k) => {
+    if (!Array.isArray(b) || b.length !== 4 || !b.every((v) => typeof v === "number" && Number.isFinite(v))) {
+      throw new RangeError(`boxes[${k}]: must be [xmin, ymin, xmax, ymax] finite numbers`);
+    }
+    const [x0, y0, x1, y1] = b.map(Math.round);
+    for (let x = Math.min(x0, x1) - 1; x <= Math.max(x0, x1); x++) {
+      for (const y of [y0 - 1, y0, y1 - 1, y1]) put(x, y);
+    }
+    for (let y = Math.min(y0, y1) - 1; y <= Math.max(y0, y1); y++) {
+      for (const x of [x0 - 1, x0, x1 - 1, x1]) put(x, y);
+    }
+  });
+}

@@ -45,7 +45,7 @@ import {
   writeFileAtomicSync,
 } from "./_util.ts";
 import { type BinRule, numpyHistogram } from "./histogram.ts";
-import { type DataFormat, encodePng, type RawImage, sniffImage, toHwcUint8 } from "./images.ts";
+import { type DataFormat, drawBoxes, encodePng, type RawImage, sniffImage, toHwcUint8 } from "./images.ts";
 import { encodeWav } from "./audio.ts";
 import { compactJson, summarizeFile } from "./summary.ts";
 import { PyFloat } from "../json/python.ts";
@@ -604,6 +604,41 @@ export class Run {
     const [abs, rel] = this.#assetAbs("image", name, step, ext);
     writeFileAtomicSync(abs, bytes);
     this.#queue(this.#event("image", "image", name, { height, width, colorspace, path: rel }, step, ts));
+  }
+
+  /**
+   * Logs raw pixels with bounding boxes drawn in red (2 px, no labels), as Polyaxon's
+   * `log_image_with_boxes`: event `events/image/<name>.plx` (default name `figure`), asset PNG.
+   *
+   * @param image Raw pixels `{data, shape}` in `dataformats` order (see {@linkcode Run.logImage}).
+   * @param boxes One `[xmin, ymin, xmax, ymax]` per box, in pixels.
+   * @param options Name, step, timestamp, data format.
+   * @throws {TypeError} When `boxes` is not an array.
+   * @throws {RangeError} When the image shape is wrong or a box is not 4 finite numbers.
+   *
+   * @example
+   * ```ts
+   * import { Run } from "./run.ts";
+   * await using run = new Run({ path: await Deno.makeTempDir(), exitHandlers: false });
+   * const img = { data: new Uint8Array(32 * 32 * 3).fill(200), shape: [32, 32, 3] };
+   * run.logImageWithBoxes(img, [[4, 4, 20, 16]], { dataformats: "HWC", step: 1 });
+   * ```
+   */
+  logImageWithBoxes(image: RawImage, boxes: number[][], options: ImageOptions = {}): void {
+    const step = checkStep(options.step);
+    const ts = this.#time(options);
+    const name = this.#sanitize("name", options.name ?? "figure");
+    if (!image || typeof image !== "object" || !("data" in image)) {
+      throw new TypeError("image: must be raw pixels { data, shape }");
+    }
+    if (!Array.isArray(boxes)) throw new TypeError("boxes: must be an array of [xmin, ymin, xmax, ymax]");
+    const img = toHwcUint8(image, options.dataformats ?? "CHW");
+    drawBoxes(img.pixels, img.height, img.width, img.channels, boxes);
+    const bytes = encodePng(img.pixels, img.height, img.width, img.channels);
+    const [abs, rel] = this.#assetAbs("image", name, step, "png");
+    writeFileAtomicSync(abs, bytes);
+    const value = { height: img.height, width: img.width, colorspace: img.channels, path: rel };
+    this.#queue(this.#event("image", "image", name, value, step, ts));
   }
 
   /**

@@ -68,6 +68,8 @@ export const logText: Method<"logText"> = bind("logText");
 export const logHtml: Method<"logHtml"> = bind("logHtml");
 /** {@linkcode Run.logImage} on the default run. */
 export const logImage: Method<"logImage"> = bind("logImage");
+/** {@linkcode Run.logImageWithBoxes} on the default run. */
+export const logImageWithBoxes: Method<"logImageWithBoxes"> = bind("logImageWithBoxes");
 /** {@linkcode Run.logAudio} on the default run. */
 export const logAudio: Method<"logAudio"> = bind("logAudio");
 /** {@linkcode Run.logVideo} on the default run. */
@@ -123,6 +125,7 @@ export const tracking = {
   logText,
   logHtml,
   logImage,
+  logImageWithBoxes,
   logAudio,
   logVideo,
   logHistogram,

@@ -84,3 +84,27 @@ Deno.test("encodeWav: 44-byte PCM header, clipping, truncation toward zero", () 
   assertEquals(v.getUint32(24, true), 8000);
   assertEquals([0, 1, 2, 3, 4].map((i) => v.getInt16(44 + 2 * i, true)), [0, 16383, -16383, 32767, -32767]);
 });
+
+Deno.test("logImageWithBoxes draws red 2-pixel outlines and logs a PNG image event", async () => {
+  const { Run } = await import("../../src/tracking/run.ts");
+  const { inflateSync } = await import("node:zlib");
+  const dir = await Deno.makeTempDir({ prefix: "plx-boxes-" });
+  const run = new Run({ path: dir, exitHandlers: false, trackEnv: false });
+  const img = { data: new Uint8Array(10 * 12 * 3).fill(200), shape: [10, 12, 3] };
+  run.logImageWithBoxes(img, [[2, 2, 8, 6]], { dataformats: "HWC", step: 1 });
+  await run.end();
+  const line = Deno.readTextFileSync(`${dir}/events/image/figure.plx`).split("\n")[1];
+  assertOk(
+    line.endsWith('|{"height":10,"width":12,"colorspace":3,"path":"assets/image/figure_1.png"}'),
+    line,
+  );
+  const png = Deno.readFileSync(`${dir}/assets/image/figure_1.png`);
+  const raw = inflateSync(png.subarray(41, 41 + new DataView(png.buffer).getUint32(33)));
+  const px = (x: number, y: number) => [...raw.subarray(y * 37 + 1 + x * 3, y * 37 + 1 + x * 3 + 3)];
+  assertEquals(px(2, 2), [255, 0, 0]);
+  assertEquals(px(1, 4), [255, 0, 0]);
+  assertEquals(px(8, 4), [255, 0, 0]);
+  assertEquals(px(5, 4), [200, 200, 200]);
+  assertEquals(px(0, 0), [200, 200, 200]);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -18,7 +18,7 @@ async function replayAll(): Promise<string> {
 
 Deno.test("logger output matches the Polyaxon goldens byte for byte", async (t) => {
   const dir = await replayAll();
-  const expected = listFiles(EXPECTED).filter((f) => f !== "summaries.json");
+  const expected = listFiles(EXPECTED).filter((f) => f.includes("/")); // events/ and assets/ (not the *.json oracles)
   const actual = new Set(listFiles(dir));
   for (const rel of expected) {
     await t.step(rel, () => {
@@ -78,4 +78,36 @@ Deno.test("sample PNG pixels: float CHW scaled by 255 and truncated, gray expand
   // rows: filter byte + 2 px * 3 channels; values 0, 0.5, 1, 0.25 -> 0, 127, 255, 63
   assertEquals([...raw], [0, 0, 0, 0, 127, 127, 127, 0, 255, 255, 255, 63, 63, 63]);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("PNG pixels equal numpy's tensorboardX conversion (pixels.json)", async () => {
+  const dir = await replayAll();
+  const want: Record<string, number[]> = JSON.parse(
+    Deno.readTextFileSync(path.join(EXPECTED, "pixels.json")),
+  );
+  for (const [rel, pixels] of Object.entries(want)) {
+    const png = Deno.readFileSync(path.join(dir, rel));
+    const view = new DataView(png.buffer);
+    const [w, colorType] = [view.getUint32(16), png[25]];
+    const channels = colorType === 6 ? 4 : 3;
+    const raw = inflateSync(png.subarray(41, 41 + view.getUint32(33)));
+    const stride = w * channels + 1;
+    const got: number[] = [];
+    for (let o = 0; o < raw.length; o += stride) {
+      assertEquals(raw[o], 0, "filter type 0");
+      got.push(...raw.subarray(o + 1, o + stride));
+    }
+    assertEquals(got, pixels, rel);
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("pandasReadFloat equals pandas read_csv on 3,500 floats (pandas_floats.json)", async () => {
+  const { pandasReadFloat } = await import("../../src/tracking/stats.ts");
+  const { pyFloatRepr } = await import("../../src/model/pyfloat.ts");
+  const pairs: [string, string][] = JSON.parse(
+    Deno.readTextFileSync(path.join(EXPECTED, "pandas_floats.json")),
+  );
+  const bad = pairs.filter(([text, want]) => pyFloatRepr(pandasReadFloat(text)) !== want);
+  assertEquals(bad.slice(0, 5), []);
 });

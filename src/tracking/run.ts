@@ -359,9 +359,11 @@ export class Run {
   }
 
   #sanitize(arg: string, name: string): string {
-    // spec §3.2: strip this run's own folder prefix from names that are paths inside it.
-    if (typeof name === "string") {
-      for (const sub of [...RUN_DIRS.map((d) => `${this.path}/${d}/`), `${this.path}/`]) {
+    // spec §3.2: strip this run's own folder prefix (local, or the managed `/plx-context/artifacts/<uuid>`)
+    // from names that are paths inside it.
+    if (typeof name === "string" && name.includes("/")) {
+      const roots = [this.path, `/plx-context/artifacts/${this.uuid}`];
+      for (const sub of roots.flatMap((r) => [...RUN_DIRS.map((d) => `${r}/${d}/`), `${r}/`])) {
         if (name.startsWith(sub)) {
           name = name.slice(sub.length);
           break;

@@ -110,3 +110,27 @@ Deno.test("bad input throws a TypeError/RangeError naming the argument and write
   });
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("names follow the spec's rules (to_fqn_name, run-prefix stripping)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plx-names-" });
+  const run = new Run({
+    path: dir,
+    exitHandlers: false,
+    trackEnv: false,
+    runUuid: "ceb21ee781254719b18664ad1fde57a2",
+  });
+  run.logMetrics({ "train/loss": 1, "val.acc": 1, "top 5 acc": 1, "lr@ep": 1, "café": 1 });
+  run.logText(`${dir}/outputs/notes.txt`, "x");
+  run.logText("/plx-context/artifacts/ceb21ee781254719b18664ad1fde57a2/events/a b", "x");
+  await run.end();
+  assertEquals(listFiles(path.join(dir, "events")), [
+    "metric/cafe.plx",
+    "metric/lrep.plx",
+    "metric/top-5-acc.plx",
+    "metric/train__loss.plx",
+    "metric/val-acc.plx",
+    "text/a-b.plx",
+    "text/notes-txt.plx",
+  ]);
+  await Deno.remove(dir, { recursive: true });
+});

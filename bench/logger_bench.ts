@@ -22,6 +22,7 @@ const rss = () => Deno.memoryUsage().rss;
   const calls = total / 2;
   let peak = rss();
   const samples: number[] = [];
+  const heap: number[] = [];
   const t0 = performance.now();
   const c0 = cpuUsage();
   let apiMs = 0;
@@ -37,6 +38,7 @@ const rss = () => Deno.memoryUsage().rss;
         console.log(mb(mu.rss), mb(mu.heapUsed), mb(mu.heapTotal), mb(mu.external));
       }
       const r = mu.rss;
+      heap.push(mu.heapUsed + mu.external);
       samples.push(r);
       if (r > peak) peak = r;
     }
@@ -61,7 +63,8 @@ const rss = () => Deno.memoryUsage().rss;
     } M events per CPU-second (robust to a busy machine)`,
   );
   console.log(`  written: ${mb(bytes)} MB; peak RSS ${mb(peak)} MB`);
-  console.log(`  RSS samples (MB): ${samples.map((s) => mb(s)).join(" ")}`);
+  console.log(`  RSS every 1M events (MB): ${samples.map((s) => mb(s)).join(" ")}`);
+  console.log(`  JS heap used + external every 1M events (MB): ${heap.map((s) => mb(s)).join(" ")}`);
   await Deno.remove(dir, { recursive: true });
 }
 

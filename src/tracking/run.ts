@@ -303,8 +303,10 @@ export class Run {
       Deno.unrefTimer(timer as unknown as number);
       this.#resourceTimer = timer;
     }
-    OPEN_RUNS.add(this);
-    if (options.exitHandlers ?? true) installExitHandlers();
+    if (options.exitHandlers ?? true) {
+      OPEN_RUNS.add(this);
+      installExitHandlers();
+    }
   }
 
   /** Current status: `running` until {@linkcode Run.end}. */

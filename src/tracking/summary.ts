@@ -20,7 +20,8 @@ import { pyFloatRepr } from "../model/pyfloat.ts";
  *
  * @example
  * ```ts
- * import { compactJson, PyFloat } from "./summary.ts";
+ * import { compactJson } from "./summary.ts";
+ * import { PyFloat } from "../json/python.ts";
  * compactJson({ count: new PyFloat(2), n: 2, x: new PyFloat(NaN) }); // '{"count":2.0,"n":2,"x":null}'
  * ```
  */

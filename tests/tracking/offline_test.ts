@@ -105,6 +105,7 @@ Deno.test("resources are sampled to resources/metric/*.plx with an empty step", 
   const run = new Run({ path: dir, offline: true, exitHandlers: false, trackEnv: false, resources: 20 });
   await new Promise((r) => setTimeout(r, 70));
   await run.end();
+  assertEquals(run.diagnostics, []);
   for (const name of ["cpu", "memory", "load"]) {
     const lines = Deno.readTextFileSync(path.join(dir, `resources/metric/${name}.plx`)).split("\n");
     assertEquals(lines[0], "step|timestamp|metric");

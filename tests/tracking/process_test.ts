@@ -90,20 +90,22 @@ Deno.test("two processes appending to the same files never interleave inside a l
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("SIGTERM flushes, marks the offline run failed, then terminates", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "plx-signal-" });
-  const child = spawn(["signal", dir]);
-  await lines(child.stdout, (l) => l === "logged");
-  child.kill("SIGTERM");
-  const status = await child.status;
-  assertEquals(status.signal, "SIGTERM");
-  const { events } = await readPlx(dir, "events/metric/loss.plx");
-  assertEquals(events.map((e) => e.value), [0.5, 0.25]);
-  const run = JSON.parse(await Deno.readTextFile(path.join(dir, "run.plx.json")));
-  assertEquals(run.status, "failed");
-  assertEquals(run.status_conditions.at(-1).reason, "SIGTERM");
-  await Deno.remove(dir, { recursive: true });
-});
+for (const sig of ["SIGTERM", "SIGINT"] as const) {
+  Deno.test(`${sig} flushes, marks the offline run failed, then terminates`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "plx-signal-" });
+    const child = spawn(["signal", dir]);
+    await lines(child.stdout, (l) => l === "logged");
+    child.kill(sig);
+    const status = await child.status;
+    assertEquals(status.signal, sig);
+    const { events } = await readPlx(dir, "events/metric/loss.plx");
+    assertEquals(events.map((e) => e.value), [0.5, 0.25]);
+    const run = JSON.parse(await Deno.readTextFile(path.join(dir, "run.plx.json")));
+    assertEquals(run.status, "failed");
+    assertEquals(run.status_conditions.at(-1).reason, sig);
+    await Deno.remove(dir, { recursive: true });
+  });
+}
 
 Deno.test("a normal exit without end() flushes and ends the run (unload)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "plx-exit-" });

@@ -1328,6 +1328,22 @@ export class Run {
     this.#finish(status, condition);
   }
 
+  /**
+   * Same as {@linkcode Run.end} with status `succeeded`: flushes, closes the writers and, offline, writes
+   * `run.plx.json` and `lineages.plx.json`. Idempotent.
+   *
+   * @example
+   * ```ts
+   * import { Run } from "./run.ts";
+   * const run = new Run({ path: await Deno.makeTempDir(), exitHandlers: false });
+   * run.logMetric("loss", 0.5);
+   * await run.close();
+   * ```
+   */
+  close(): Promise<void> {
+    return this.end();
+  }
+
   /** {@linkcode Run.end} for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.end();

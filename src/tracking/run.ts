@@ -470,7 +470,8 @@ export class Run {
     // One clock read per call (a clock read costs about as much as formatting a float): the metrics of a
     // call share their timestamp, where Python reads the clock per metric, microseconds apart.
     const t = ts ?? { micros: Math.floor((performance.timeOrigin + performance.now()) * 1000), offset: 0 };
-    for (let i = 0; i < n; i++) this.#metricLine(files[i], step, t, m[keys[i]] as number);
+    const stepText = step === null ? "" : String(step);
+    for (let i = 0; i < n; i++) this.#metricLine(files[i], stepText, t, m[keys[i]] as number);
   }
 
   #scratch: FileBuffer[] = [];
@@ -485,7 +486,8 @@ export class Run {
     return h;
   }
 
-  #metricLine(file: FileBuffer, step: number | null, ts: PlxTime | null, value: number): void {
+  /** One metric row; `step` as a number, `null`, or decimal text (`""` = none). */
+  #metricLine(file: FileBuffer, step: number | string | null, ts: PlxTime | null, value: number): void {
     if (ts === null) {
       this.#writer.appendMetric(
         file,
@@ -498,7 +500,7 @@ export class Run {
     } else {
       this.#writer.appendTo(
         file,
-        `${step === null ? "" : step}|${formatPyTimestamp(ts)}|${pyFloatRepr(value)}`,
+        `${step ?? ""}|${formatPyTimestamp(ts)}|${pyFloatRepr(value)}`,
       );
     }
     if (!this.#hasMetrics) {

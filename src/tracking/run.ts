@@ -176,6 +176,8 @@ interface Condition {
 
 const DONE = new Set(["succeeded", "failed", "stopped", "skipped", "upstream_failed", "done"]);
 const RUN_DIRS = ["outputs", "events", "assets", "resources"];
+/** Artifact kinds whose event folder is a value type that cannot hold `{kind, path}`. */
+const CLASHING_KINDS = new Set(["metric", "chart", "curve", "span"]);
 
 // ------------------------------------------------------------------------------------------ exit handling
 
@@ -1129,6 +1131,15 @@ export class Run {
     const kind = options.kind ?? "file";
     if (!/^[a-z0-9_]+$/.test(kind)) {
       throw new RangeError(`kind: ${JSON.stringify(kind)} is not an artifact kind`);
+    }
+    if (
+      type === "artifact" && options.step !== undefined && options.step !== null && CLASHING_KINDS.has(kind)
+    ) {
+      // events/<kind>/ of these kinds holds values whose schema cannot hold {kind, path}: Polyaxon would write
+      // rows no reader can parse.
+      throw new RangeError(
+        `kind: "${kind}" artifacts with a step would collide with ${kind} events; use another kind`,
+      );
     }
     const { base, ext } = splitFileName(filePath);
     const name = this.#sanitize("name", options.name ?? base);

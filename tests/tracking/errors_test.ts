@@ -81,6 +81,12 @@ Deno.test("bad input throws a TypeError/RangeError naming the argument and write
     ["audio NaN", () => run.logAudio([0, NaN]), RangeError, "data"],
     ["audio rate", () => run.logAudio([0], { sampleRate: 0 }), RangeError, "sampleRate"],
     ["video unknown bytes", () => run.logVideo(new Uint8Array([0, 1, 2])), TypeError, "contentType"],
+    [
+      "artifact kind clashing with metric events",
+      () => run.logArtifact(import.meta.filename!, { kind: "metric", step: 1 }),
+      RangeError,
+      "kind",
+    ],
     ["artifact missing", () => run.logArtifact("/nonexistent/file.tsv", { step: 1 }), TypeError, "path"],
     ["span bad uuid", () => run.logTrace({ name: "s", uuid: "xyz" }), RangeError, "span.uuid"],
     [

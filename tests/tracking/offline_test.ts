@@ -116,3 +116,20 @@ Deno.test("resources are sampled to resources/metric/*.plx with an empty step", 
   assertEquals(lineages.find((l: { name: string }) => l.name === "cpu").kind, "system");
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("logArtifact with a step: every artifact kind folder reads back without diagnostics", async () => {
+  const { ArtifactKindSchema } = await import("../../src/schema/values.ts");
+  const { summarizeFile } = await import("../../src/tracking/summary.ts");
+  const dir = await Deno.makeTempDir({ prefix: "plx-kinds-" });
+  const file = await Deno.makeTempFile({ suffix: ".bin" });
+  const run = new Run({ path: dir, exitHandlers: false, trackEnv: false });
+  const kinds = ArtifactKindSchema.options.filter((k) => !["metric", "chart", "curve", "span"].includes(k));
+  for (const kind of kinds) run.logArtifact(file, { name: "x", kind, step: 1 });
+  await run.end();
+  for (const kind of kinds) {
+    const s = summarizeFile(dir, `events/${kind}/x.plx`);
+    assertEquals(s.diagnostics, [], kind);
+    assertEquals(s.rows, 1, kind);
+  }
+  await Deno.remove(dir, { recursive: true });
+});

@@ -35,19 +35,28 @@ Deno.test("EventWriter", async (t) => {
   });
 
   await t.step("the first event is flushed at once, later ones at the interval", async () => {
-    const w = new EventWriter(dir, { flushInterval: 150 });
+    const file = path.join(dir, "events/metric/c.plx");
+    const until = async (ok: () => boolean, ms: number) => {
+      const end = performance.now() + ms;
+      while (!ok() && performance.now() < end) await sleep(5);
+      return ok();
+    };
+    const w = new EventWriter(dir, { flushInterval: 1000 });
     w.append("events/metric/c.plx", "step|timestamp|metric", "1|t|1.0");
-    assertOk(!exists(path.join(dir, "events/metric/c.plx")), "nothing written synchronously");
-    await sleep(40);
-    assertEquals(read(dir, "events/metric/c.plx"), "step|timestamp|metric\n1|t|1.0");
+    assertOk(!exists(file), "nothing written synchronously");
+    const t0 = performance.now();
+    assertOk(await until(() => exists(file) && read(dir, "events/metric/c.plx").endsWith("1.0"), 800));
+    assertOk(performance.now() - t0 < 800, "first flush is immediate");
     w.append("events/metric/c.plx", "step|timestamp|metric", "2|t|2.0");
-    await sleep(40);
+    const t1 = performance.now();
+    await sleep(100);
     assertEquals(
       read(dir, "events/metric/c.plx"),
       "step|timestamp|metric\n1|t|1.0",
       "not before the interval",
     );
-    await sleep(250);
+    assertOk(await until(() => read(dir, "events/metric/c.plx").endsWith("2.0"), 5000));
+    assertOk(performance.now() - t1 >= 900, "second flush waits for the interval");
     assertEquals(read(dir, "events/metric/c.plx"), "step|timestamp|metric\n1|t|1.0\n2|t|2.0");
     await w.close();
   });

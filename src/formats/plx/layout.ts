@@ -39,7 +39,8 @@ export interface RunEntry {
 /** Something `plxkit validate` can be pointed at. */
 export type Target =
   | { type: "run"; run: RunFolder }
-  | { type: "file"; path: string; run: RunFolder | null; entry: RunEntry };
+  | { type: "file"; path: string; run: RunFolder | null; entry: RunEntry }
+  | { type: "tensorboard"; run: RunFolder };
 
 const RUN_MARKERS = ["events", "resources", "plxlogs", "run.plx.json"];
 

@@ -1,0 +1,700 @@
+/**
+ * Reader for TensorBoard event files: TFRecords -> Event protobufs -> canonical {@linkcode PlxEvent}s, in
+ * both the legacy (TF1/tensorboardX/PyTorch) and the TF2 layouts (spec §4). A pure codec: it takes byte
+ * chunks per file and never touches the file system ({@linkcode TensorboardSource} is the adapter).
+ *
+ * Semantics (spec §5): files are read in the order given (the source sorts names), records in file order;
+ * nothing is dropped for repeated or backward steps or restarts: all events are kept as written and such
+ * places are reported as `info` diagnostics. Metadata seen first for a tag applies to later values of that
+ * tag that carry none. Values plxkit cannot map (graphs, meshes, custom plugins without a mapping) are
+ * counted and reported once per run and tag.
+ *
+ * @module
+ */
+import type { Diagnostic } from "../../diagnostics.ts";
+import type { PlxEvent } from "../../model/event.ts";
+import { assetPath, toFqnName } from "../../model/names.ts";
+import type { PlxTime } from "../../model/time.ts";
+import type { PlxBatch } from "../plx/read.ts";
+import { decodeUtf8, ProtoError } from "./proto.ts";
+import { scanRecords } from "./tfrecord.ts";
+import {
+  decodeEvent,
+  decodeHParams,
+  decodePrCurveThresholds,
+  DT,
+  dtypeName,
+  type HParamsData,
+  isNumericDtype,
+  SessionStatus,
+  shapeSize,
+  type TbEvent,
+  type TbMetadata,
+  type TbTensor,
+  type TbValue,
+  tensorNumbers,
+} from "./messages.ts";
+import { type Envelope, fromJson, PLUGIN, RUN_TAG } from "./plugin.ts";
+import { pngInfo, sniffExt, wavInfo } from "./sniff.ts";
+
+/** Options of {@linkcode TensorboardRunReader}. */
+export interface TbReadOptions {
+  /** Check record payload CRCs. @default true */
+  checksum?: boolean;
+  /** Events per batch. @default 4096 */
+  batchSize?: number;
+}
+
+/** What a run's reading learnt besides events: goes into `RunInfo.meta`. */
+export interface TbRunMeta {
+  /** hparams of `session_start_info` (run inputs). */
+  inputs?: Record<string, unknown>;
+  /** Last values of the experiment's metrics (run outputs). */
+  outputs?: Record<string, unknown>;
+  tensorboard?: {
+    /** The run's directory relative to the logdir (`.` = the logdir itself). */
+    run?: string;
+    /** `<kind>/<name>` -> the original TensorBoard tag, for every tag whose name is not its own. */
+    tags?: Record<string, string>;
+    /** Experiment and session end of the hparams plugin. */
+    hparams?: Record<string, unknown>;
+  };
+  [k: string]: unknown;
+}
+
+const TEXT_SUFFIX = "/text_summary";
+
+interface TagState {
+  metadata: TbMetadata | null;
+}
+
+/**
+ * Reads the event files of one run into canonical events.
+ *
+ * @example
+ * ```ts
+ * import { TensorboardRunReader } from "./read.ts";
+ * import { readChunks } from "../../io/files.ts";
+ * const r = new TensorboardRunReader("run1");
+ * // for await (const b of r.readFile("events.out.tfevents.1.host", readChunks(path))) console.log(b.events);
+ * // r.finish() -> summary diagnostics; r.meta() -> run inputs/outputs and the tag map
+ * ```
+ */
+export class TensorboardRunReader {
+  /** Asset bytes of the events read so far, by run-relative path. */
+  readonly assets = new Map<string, Uint8Array>();
+  /** Events read. */
+  events = 0;
+  /** Records read (including file_version and session logs). */
+  records = 0;
+  readonly #checksum: boolean;
+  readonly #batchSize: number;
+  #tags = new Map<string, TagState>();
+  #names = new Map<string, string>(); // kind \0 tag -> name
+  #taken = new Map<string, string>(); // kind \0 name -> tag
+  #tagMap: Record<string, string> = {};
+  #lastStep = new Map<string, number>(); // kind \0 name -> last step
+  #repeats = new Map<string, number>();
+  #dropped = new Map<string, number>(); // reason -> count
+  #notes: Diagnostic[] = [];
+  #hparams: HParamsData = {};
+  #lastScalar = new Map<string, number>(); // tag -> last value
+  #runMeta: Record<string, unknown> | null = null;
+  #sawData = false;
+  #starts = 0;
+  #file = "";
+
+  constructor(readonly run: string, options: TbReadOptions = {}) {
+    this.#checksum = options.checksum ?? true;
+    this.#batchSize = options.batchSize ?? 4096;
+  }
+
+  /**
+   * Reads one event file (its bytes as chunks). Yields batches of events with the diagnostics met on the
+   * way; `file` names the file in diagnostics.
+   */
+  async *readFile(
+    file: string,
+    chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    fileSize?: number,
+  ): AsyncGenerator<PlxBatch> {
+    this.#file = file;
+    let events: PlxEvent[] = [];
+    let diagnostics: Diagnostic[] = [];
+    for await (const r of scanRecords(chunks, { fileSize, checksum: this.#checksum })) {
+      if ("problem" in r) {
+        diagnostics.push({
+          severity: r.problem === "truncated-record" ? "warning" : "error",
+          code: r.problem,
+          file,
+          offset: r.offset,
+          message: r.message,
+        });
+        continue;
+      }
+      this.records++;
+      let ev: TbEvent;
+      try {
+        ev = decodeEvent(r.data);
+      } catch (e) {
+        if (!(e instanceof ProtoError || e instanceof RangeError)) throw e;
+        diagnostics.push({
+          severity: "error",
+          code: "bad-protobuf",
+          file,
+          offset: r.offset,
+          message: `record of ${r.data.length} bytes is not a valid Event protobuf (${
+            e instanceof ProtoError ? `${e.message} at byte ${e.pos} of the record` : e.message
+          }); record skipped`,
+        });
+        continue;
+      }
+      try {
+        this.#event(ev, r.offset, events, diagnostics);
+      } catch (e) {
+        if (!(e instanceof ProtoError || e instanceof RangeError || e instanceof SyntaxError)) throw e;
+        diagnostics.push({
+          severity: "error",
+          code: "bad-value",
+          file,
+          offset: r.offset,
+          message: `event at step ${ev.step}: ${e.message}; event skipped`,
+        });
+      }
+      if (events.length >= this.#batchSize) {
+        yield { events, diagnostics };
+        events = [];
+        diagnostics = [];
+      }
+    }
+    if (events.length || diagnostics.length) yield { events, diagnostics };
+  }
+
+  #drop(reason: string, n = 1): void {
+    this.#dropped.set(reason, (this.#dropped.get(reason) ?? 0) + n);
+  }
+
+  #event(ev: TbEvent, offset: number, out: PlxEvent[], diags: Diagnostic[]): void {
+    const file = this.#file;
+    if (Number.isNaN(ev.wallTime)) {
+      diags.push({
+        severity: "error",
+        code: "nan-wall-time",
+        file,
+        offset,
+        message: `event at step ${ev.step} has a NaN wall_time; event skipped`,
+      });
+      return;
+    }
+    if (!Number.isFinite(ev.wallTime)) {
+      diags.push({
+        severity: "warning",
+        code: "infinite-wall-time",
+        file,
+        offset,
+        message: `event at step ${ev.step} has an infinite wall_time; event skipped (as TensorBoard does)`,
+      });
+      return;
+    }
+    if (ev.fileVersion !== undefined) return;
+    if (ev.sessionLog) {
+      if (ev.sessionLog.status === SessionStatus.START) {
+        this.#starts++;
+        if (this.#sawData) {
+          diags.push({
+            severity: "info",
+            code: "restart",
+            file,
+            offset,
+            message: `session restart (SessionLog START) at step ${ev.step}: all events are kept; ` +
+              `TensorBoard's Python loader would drop the earlier events with step >= ${ev.step}`,
+          });
+        }
+      }
+      return;
+    }
+    if (ev.other) {
+      this.#drop(`${ev.other} records (not converted)`);
+      return;
+    }
+    if (!ev.summary) return;
+    const ts: PlxTime = { micros: Math.round(ev.wallTime * 1e6), offset: 0 };
+    // plxkit copies first: they name the native tags they mirror.
+    let covered: Set<string> | null = null;
+    let nativeAssets: Map<string, Envelope & { value: Record<string, unknown> }> | null = null;
+    for (const v of ev.summary) {
+      const md = v.metadata ?? this.#tags.get(v.tag)?.metadata ?? null;
+      if (md?.pluginName !== PLUGIN) continue;
+      if (!this.#tags.has(v.tag)) this.#tags.set(v.tag, { metadata: md });
+      if (v.tag === RUN_TAG) {
+        this.#runRecord(v);
+        continue;
+      }
+      const e = this.#plugin(v, md, ev.step, ts);
+      if (!e) continue;
+      out.push(e);
+      this.events++;
+      this.#sawData = true;
+      const env = this.#lastEnvelope!;
+      if (env.tag !== undefined) {
+        (covered ??= new Set()).add(env.tag);
+        if (env.asset === "native") {
+          (nativeAssets ??= new Map()).set(env.tag, { ...env, value: e.value as Record<string, unknown> });
+        }
+      }
+    }
+    for (const v of ev.summary) {
+      let st = this.#tags.get(v.tag);
+      if (!st) {
+        st = { metadata: v.metadata };
+        this.#tags.set(v.tag, st);
+      } else if (!st.metadata && v.metadata) st.metadata = v.metadata;
+      const md = st.metadata;
+      if (md?.pluginName === PLUGIN) continue;
+      if (covered?.has(v.tag)) {
+        const na = nativeAssets?.get(v.tag);
+        if (na) {
+          const bytes = v.image?.encoded ?? v.audio?.encoded ?? firstBlob(v.tensor);
+          const p = na.value.path;
+          if (bytes && typeof p === "string" && p) this.assets.set(p, bytes.slice());
+        }
+        continue;
+      }
+      const before = out.length;
+      this.#native(v, md, ev.step, ts, out, diags, offset);
+      if (out.length > before) {
+        this.events += out.length - before;
+        this.#sawData = true;
+      }
+    }
+  }
+
+  #lastEnvelope: Envelope | null = null;
+
+  #plugin(v: TbValue, md: TbMetadata, step: number, ts: PlxTime): PlxEvent | null {
+    const own = v.metadata ?? md;
+    let env: Envelope;
+    try {
+      env = JSON.parse(decodeUtf8(own.content, 0, own.content.length));
+    } catch {
+      throw new SyntaxError(`plxkit value "${v.tag}" has plugin content that is not JSON`);
+    }
+    if (!env || typeof env !== "object" || typeof env.kind !== "string" || typeof env.name !== "string") {
+      throw new SyntaxError(`plxkit value "${v.tag}" has an envelope without kind and name`);
+    }
+    if (env.v > 1) this.#drop(`plxkit plugin values of a newer version (${env.v}); read as version 1`);
+    this.#lastEnvelope = env;
+    const t = v.tensor;
+    if (!t) throw new SyntaxError(`plxkit value "${v.tag}" has no tensor`);
+    let value: unknown;
+    if (env.type === "metric") {
+      const nums = tensorNumbers(t);
+      if (nums.length !== 1) throw new RangeError(`plxkit metric "${v.tag}" is not a single number`);
+      value = nums[0];
+    } else {
+      if (t.dtype !== DT.STRING || !t.strings.length) {
+        throw new SyntaxError(`plxkit value "${v.tag}" is not a string tensor`);
+      }
+      value = fromJson(decodeUtf8(t.strings[0], 0, t.strings[0].length));
+      if (env.asset === "inline" && t.strings.length > 1 && value && typeof value === "object") {
+        const p = (value as Record<string, unknown>).path;
+        if (typeof p === "string" && p) this.assets.set(p, t.strings[1].slice());
+      }
+    }
+    const time: PlxTime = Array.isArray(env.ts) && typeof env.ts[0] === "number"
+      ? { micros: env.ts[0], offset: env.ts[1] ?? null }
+      : ts;
+    return {
+      run: this.run,
+      scope: env.scope === "resources" ? "resources" : "events",
+      kind: env.kind,
+      name: env.name,
+      step: env.step === undefined ? step : env.step,
+      timestamp: time,
+      type: env.type,
+      value,
+    } as PlxEvent;
+  }
+
+  #runRecord(v: TbValue): void {
+    const s = v.tensor?.strings[0];
+    if (!s) return;
+    try {
+      const m = fromJson(decodeUtf8(s, 0, s.length));
+      if (m && typeof m === "object") this.#runMeta = m as Record<string, unknown>;
+    } catch {
+      this.#drop("plxkit run record that is not JSON (ignored)");
+    }
+  }
+
+  /** The Polyaxon name of `tag` for events of `kind`; unique per kind within the run. */
+  #name(kind: string, tag: string): string {
+    const key = kind + "\0" + tag;
+    const known = this.#names.get(key);
+    if (known !== undefined) return known;
+    let base = "";
+    try {
+      base = toFqnName(tag);
+    } catch { /* empty tag */ }
+    if (base === "" || base === "." || base === "..") base = "tag";
+    let name = base;
+    for (let i = 2; this.#taken.has(kind + "\0" + name); i++) name = `${base}-${i}`;
+    this.#taken.set(kind + "\0" + name, tag);
+    this.#names.set(key, name);
+    if (name !== tag) this.#tagMap[`${kind}/${name}`] = tag;
+    return name;
+  }
+
+  #push(
+    out: PlxEvent[],
+    kind: string,
+    tag: string,
+    step: number,
+    ts: PlxTime,
+    type: string,
+    value: unknown,
+  ): PlxEvent {
+    const name = this.#name(kind, tag);
+    const key = kind + "\0" + name;
+    const last = this.#lastStep.get(key);
+    if (last !== undefined && step <= last) this.#repeats.set(key, (this.#repeats.get(key) ?? 0) + 1);
+    this.#lastStep.set(key, step);
+    const e = { run: this.run, scope: "events", kind, name, step, timestamp: ts, type, value } as PlxEvent;
+    out.push(e);
+    return e;
+  }
+
+  #native(
+    v: TbValue,
+    md: TbMetadata | null,
+    step: number,
+    ts: PlxTime,
+    out: PlxEvent[],
+    diags: Diagnostic[],
+    offset: number,
+  ): void {
+    const plugin = md?.pluginName ?? "";
+    const tag = v.tag;
+    if (v.simpleValue !== undefined) {
+      this.#lastScalar.set(tag, v.simpleValue);
+      this.#push(out, "metric", tag, step, ts, "metric", v.simpleValue);
+      return;
+    }
+    if (v.image) {
+      this.#image(out, tag, step, ts, v.image.encoded, v.image.width, v.image.height, v.image.colorspace);
+      return;
+    }
+    if (v.audio) {
+      const a = v.audio;
+      this.#audio(out, tag, step, ts, a.encoded, a.sampleRate, a.numChannels, a.lengthFrames, a.contentType);
+      return;
+    }
+    if (v.histo) {
+      const h = v.histo;
+      if (h.bucket.length !== h.bucketLimit.length) {
+        this.#drop(`histograms with ${h.bucket.length} buckets but ${h.bucketLimit.length} limits (tag "${tag}")`);
+        return;
+      }
+      this.#push(out, "histogram", tag, step, ts, "histogram", legacyHistogram(h));
+      return;
+    }
+    if (v.obsolete) {
+      this.#drop(`obsolete_old_style_histogram values (tag "${tag}")`);
+      return;
+    }
+    const t = v.tensor;
+    if (plugin === "hparams") {
+      if (md!.content.length) this.#hparam(md!.content, tag, diags, offset);
+      return;
+    }
+    if (!t) {
+      this.#drop(`values with no data (tag "${tag}", plugin "${plugin}")`);
+      return;
+    }
+    switch (plugin) {
+      case "":
+      case "scalars": {
+        if (isNumericDtype(t.dtype) && shapeSize(t.shape) === 1 && t.shape.length <= 1) {
+          const x = tensorNumbers(t)[0];
+          this.#lastScalar.set(tag, x);
+          this.#push(out, "metric", tag, step, ts, "metric", x);
+        } else if (plugin === "" && md?.dataClass !== 1) {
+          this.#drop(`tensors with no plugin (tag "${tag}"; TensorBoard drops them too)`);
+        } else {
+          this.#drop(`scalar values that are not one number (tag "${tag}", ${dtypeName(t.dtype)} [${t.shape}])`);
+        }
+        return;
+      }
+      case "images": {
+        if (t.dtype !== DT.STRING || t.strings.length < 2) {
+          this.#drop(`image tensors that are not [width, height, images...] strings (tag "${tag}")`);
+          return;
+        }
+        const w = Number(decodeUtf8(t.strings[0], 0, t.strings[0].length));
+        const h = Number(decodeUtf8(t.strings[1], 0, t.strings[1].length));
+        const k = t.strings.length - 2;
+        for (let i = 0; i < k; i++) {
+          const itag = k === 1 ? tag : `${tag}/${i}`;
+          this.#image(out, itag, step, ts, t.strings[2 + i], w, h, 0);
+        }
+        return;
+      }
+      case "audio": {
+        if (t.dtype !== DT.STRING || !t.strings.length) {
+          this.#drop(`audio tensors that are not strings (tag "${tag}")`);
+          return;
+        }
+        const cols = t.shape.length === 2 ? t.shape[1] : 1;
+        const k = Math.floor(t.strings.length / cols);
+        for (let i = 0; i < k; i++) {
+          const itag = k === 1 ? tag : `${tag}/${i}`;
+          this.#audio(out, itag, step, ts, t.strings[i * cols], 0, 0, 0, "");
+        }
+        return;
+      }
+      case "histograms": {
+        if (!isNumericDtype(t.dtype) || (t.shape.length !== 2 || t.shape[1] !== 3) && shapeSize(t.shape) !== 0) {
+          this.#drop(`histogram tensors that are not [k, 3] (tag "${tag}", [${t.shape}])`);
+          return;
+        }
+        const nums = tensorNumbers(t);
+        const k = nums.length / 3;
+        const values: number[] = [];
+        const counts: number[] = [];
+        for (let i = 0; i < k; i++) {
+          if (i === 0) counts.push(nums[0]);
+          counts.push(nums[i * 3 + 1]);
+          values.push(nums[i * 3 + 2]);
+        }
+        this.#push(out, "histogram", tag, step, ts, "histogram", { values, counts });
+        return;
+      }
+      case "text": {
+        if (t.dtype !== DT.STRING) {
+          this.#drop(`text tensors that are not strings (tag "${tag}")`);
+          return;
+        }
+        const name = tag.endsWith(TEXT_SUFFIX) ? tag.slice(0, -TEXT_SUFFIX.length) || tag : tag;
+        const strings = t.strings.map((s) => decodeUtf8(s, 0, s.length));
+        const full = strings.length === shapeSize(t.shape) ? strings : fill(strings, shapeSize(t.shape));
+        const text = t.shape.length === 0 || full.length === 1 ? (full[0] ?? "") : markdownTable(full, t.shape);
+        this.#push(out, "text", name, step, ts, "text", text);
+        if (name !== tag) this.#tagMap[`text/${this.#name("text", name)}`] = tag;
+        return;
+      }
+      case "pr_curves": {
+        if (!isNumericDtype(t.dtype) || t.shape.length !== 2 || t.shape[0] !== 6) {
+          this.#drop(`PR curve tensors that are not [6, N] (tag "${tag}")`);
+          return;
+        }
+        const nums = tensorNumbers(t);
+        const n = t.shape[1];
+        const row = (i: number) => nums.slice(i * n, (i + 1) * n);
+        const declared = md?.content.length ? decodePrCurveThresholds(md.content) : 0;
+        const thresholds = Array.from({ length: n }, (_, i) => (n > 1 ? i / (n - 1) : 0));
+        const value: Record<string, unknown> = {
+          kind: "pr",
+          x: row(4),
+          y: row(5),
+          thresholds,
+          tp: row(0),
+          fp: row(1),
+          tn: row(2),
+          fn: row(3),
+        };
+        if (declared && declared !== n) value.num_thresholds = declared;
+        this.#push(out, "curve", tag, step, ts, "curve", value);
+        return;
+      }
+      default:
+        this.#drop(`values of plugin "${plugin}" (tag "${tag}"; no Polyaxon equivalent)`);
+    }
+  }
+
+  #image(
+    out: PlxEvent[],
+    tag: string,
+    step: number,
+    ts: PlxTime,
+    bytes: Uint8Array,
+    width: number,
+    height: number,
+    colorspace: number,
+  ): void {
+    const ext = sniffExt(bytes);
+    const png = ext === "png" ? pngInfo(bytes) : null;
+    const kind = ext === "gif" ? "video" : "image";
+    const name = this.#name(kind, tag);
+    const value: Record<string, unknown> = {};
+    const h = height || png?.height;
+    const w = width || png?.width;
+    const c = colorspace || png?.channels;
+    if (h) value.height = h;
+    if (w) value.width = w;
+    if (c) value.colorspace = c;
+    value.path = this.#uniquePath(assetPath(kind, name, step, ext));
+    if (kind === "video") value.content_type = "gif";
+    this.assets.set(value.path as string, bytes.slice());
+    this.#push(out, kind, tag, step, ts, kind, value);
+  }
+
+  #audio(
+    out: PlxEvent[],
+    tag: string,
+    step: number,
+    ts: PlxTime,
+    bytes: Uint8Array,
+    sampleRate: number,
+    channels: number,
+    frames: number,
+    contentType: string,
+  ): void {
+    const wav = wavInfo(bytes);
+    const ext = wav ? "wav" : sniffExt(bytes);
+    const name = this.#name("audio", tag);
+    const value: Record<string, unknown> = {};
+    const sr = sampleRate || wav?.sampleRate;
+    if (sr) value.sample_rate = sr;
+    const ch = channels || wav?.channels;
+    if (ch) value.num_channels = ch;
+    const fr = frames || wav?.frames;
+    if (fr) value.length_frames = fr;
+    value.path = this.#uniquePath(assetPath("audio", name, step, ext));
+    value.content_type = contentType || (wav ? "audio/wav" : "application/octet-stream");
+    this.assets.set(value.path as string, bytes.slice());
+    this.#push(out, "audio", tag, step, ts, "audio", value);
+  }
+
+  /** Asset paths stay unique when a step repeats: `_<step>` then `_<step>-2`, ... before the extension. */
+  #uniquePath(p: string): string {
+    if (!this.assets.has(p)) return p;
+    const dot = p.lastIndexOf(".");
+    const stem = dot > p.lastIndexOf("/") ? p.slice(0, dot) : p;
+    const ext = dot > p.lastIndexOf("/") ? p.slice(dot) : "";
+    for (let i = 2;; i++) {
+      const q = `${stem}-${i}${ext}`;
+      if (!this.assets.has(q)) return q;
+    }
+  }
+
+  #hparam(content: Uint8Array, tag: string, diags: Diagnostic[], offset: number): void {
+    let d: HParamsData;
+    try {
+      d = decodeHParams(content);
+    } catch (e) {
+      diags.push({
+        severity: "error",
+        code: "bad-protobuf",
+        file: this.#file,
+        offset,
+        message: `hparams value "${tag}" has invalid plugin content (${(e as Error).message}); ignored`,
+      });
+      return;
+    }
+    if (d.experiment) this.#hparams.experiment = d.experiment;
+    if (d.sessionStart) {
+      this.#hparams.sessionStart = {
+        ...d.sessionStart,
+        hparams: { ...this.#hparams.sessionStart?.hparams, ...d.sessionStart.hparams },
+      };
+    }
+    if (d.sessionEnd) this.#hparams.sessionEnd = d.sessionEnd;
+  }
+
+  /** Run-level diagnostics (dropped values, repeated steps), one per reason and tag. Call after reading. */
+  finish(): Diagnostic[] {
+    const out = [...this.#notes];
+    for (const [reason, n] of this.#dropped) {
+      out.push({ severity: "warning", code: "not-converted", file: ".", message: `${n} × ${reason}` });
+    }
+    for (const [key, n] of this.#repeats) {
+      const [kind, name] = key.split("\0");
+      out.push({
+        severity: "info",
+        code: "repeated-step",
+        file: ".",
+        message: `${kind} "${name}": ${n} event${n === 1 ? "" : "s"} repeat or go back in step; all kept ` +
+          `(TensorBoard's data server keeps only the last value per step)`,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * What goes into `RunInfo.meta`: the plxkit run record when there is one (a run written by plxkit), else
+   * hparams as inputs, the experiment's metrics' last values as outputs, and the tag map. `null` when there
+   * is nothing.
+   */
+  meta(runPath?: string): TbRunMeta | null {
+    const m: TbRunMeta = this.#runMeta ? structuredClone(this.#runMeta) : {};
+    const hp = this.#hparams;
+    if (!this.#runMeta) {
+      if (hp.sessionStart && Object.keys(hp.sessionStart.hparams).length) {
+        m.inputs = { ...hp.sessionStart.hparams };
+      }
+      if (hp.experiment?.metrics.length) {
+        const outputs: Record<string, unknown> = {};
+        for (const x of hp.experiment.metrics) {
+          const v = this.#lastScalar.get(x.tag);
+          if (v !== undefined) outputs[x.tag] = v;
+        }
+        if (Object.keys(outputs).length) m.outputs = outputs;
+      }
+    }
+    const tb: NonNullable<TbRunMeta["tensorboard"]> = {};
+    if (runPath !== undefined && !this.#runMeta) tb.run = runPath;
+    if (Object.keys(this.#tagMap).length) tb.tags = { ...this.#tagMap };
+    if (!this.#runMeta && (hp.experiment || hp.sessionEnd || hp.sessionStart)) {
+      tb.hparams = JSON.parse(JSON.stringify(hp));
+    }
+    if (Object.keys(tb).length) m.tensorboard = { ...(m.tensorboard as object ?? {}), ...tb };
+    return Object.keys(m).length ? m : null;
+  }
+}
+
+function firstBlob(t: TbTensor | undefined): Uint8Array | undefined {
+  if (!t || t.dtype !== DT.STRING) return undefined;
+  return t.strings.length > 2 ? t.strings[2] : t.strings[0];
+}
+
+function fill(strings: string[], n: number): string[] {
+  if (strings.length === 1) return new Array<string>(n).fill(strings[0]);
+  return strings;
+}
+
+function cell(s: string): string {
+  return s.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll("\n", "<br>");
+}
+
+/** A rank-1 or rank-2 string tensor as a Markdown table (the first row is the header). */
+export function markdownTable(strings: string[], shape: number[]): string {
+  const cols = shape.length >= 2 ? shape[shape.length - 1] : 1;
+  const rows: string[][] = [];
+  for (let i = 0; i < strings.length; i += cols) rows.push(strings.slice(i, i + cols));
+  if (shape.length === 1) rows.unshift([""]);
+  const line = (r: string[]) => `| ${r.map(cell).join(" | ")} |`;
+  return [line(rows[0]), `|${" --- |".repeat(cols)}`, ...rows.slice(1).map(line)].join("\n");
+}
+
+/**
+ * A legacy HistogramProto as Polyaxon's `{values: counts, counts: edges}`, normalised as TensorBoard's
+ * Python loader does (spec §4.4): empty buckets at both ends dropped, `min` as the first left edge and `max`
+ * as the last right edge, inner edges from `bucket_limit`.
+ */
+export function legacyHistogram(h: {
+  min: number;
+  max: number;
+  bucketLimit: number[];
+  bucket: number[];
+}): { values: number[]; counts: number[] } {
+  let first = 0;
+  let last = h.bucket.length - 1;
+  while (first <= last && h.bucket[first] === 0) first++;
+  while (last >= first && h.bucket[last] === 0) last--;
+  if (first > last) return { values: [], counts: [] };
+  const values = h.bucket.slice(first, last + 1);
+  const counts = [h.min];
+  for (let i = first; i < last; i++) counts.push(h.bucketLimit[i]);
+  counts.push(h.max);
+  return { values, counts };
+}

@@ -1,0 +1,144 @@
+/**
+ * TensorBoard logdirs as an {@linkcode EventSource}: every folder directly holding event files is a run
+ * (spec §2), its files are read in name order into canonical events, and the image/audio bytes the events
+ * reference are served by `readAsset`.
+ *
+ * `RunInfo.meta` (run inputs/outputs from hparams, the original tags) is filled in while the run's batches
+ * are read: it is complete once `batches()` has finished.
+ *
+ * Needs `--allow-read`.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import type { Diagnostic } from "../../diagnostics.ts";
+import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts";
+import { readChunks } from "../../io/files.ts";
+import { ioDiag } from "../plx/layout.ts";
+import type { PlxBatch } from "../plx/read.ts";
+import type { FileReport, RunReport } from "../../validate/types.ts";
+import { findRuns, runIdOf, type TbRunDir } from "./layout.ts";
+import { type TbReadOptions, TensorboardRunReader } from "./read.ts";
+
+/** One TensorBoard run folder as a {@linkcode RunSource}. */
+export class TensorboardRunSource implements RunSource {
+  readonly info: RunInfo;
+  #reader: TensorboardRunReader | null = null;
+  constructor(readonly dir: TbRunDir, readonly options: TbReadOptions = {}) {
+    this.info = { id: dir.id };
+  }
+
+  async *batches(): AsyncGenerator<PlxBatch> {
+    const reader = new TensorboardRunReader(this.dir.id, this.options);
+    this.#reader = reader;
+    for (const f of this.dir.files) {
+      const abs = path.join(this.dir.path, f);
+      let size: number;
+      try {
+        size = (await Deno.stat(abs)).size;
+      } catch (e) {
+        yield { events: [], diagnostics: [ioDiag(f, e, "cannot read")] };
+        continue;
+      }
+      try {
+        yield* reader.readFile(f, readChunks(abs), size);
+      } catch (e) {
+        yield { events: [], diagnostics: [ioDiag(f, e, "cannot read")] };
+      }
+      this.#updateMeta(reader);
+    }
+    const notes = reader.finish();
+    this.#updateMeta(reader);
+    if (notes.length) yield { events: [], diagnostics: notes };
+  }
+
+  #updateMeta(reader: TensorboardRunReader): void {
+    const m = reader.meta(this.dir.rel);
+    if (m) this.info.meta = m;
+  }
+
+  readAsset(rel: string): Promise<Uint8Array | null> {
+    return Promise.resolve(this.#reader?.assets.get(rel) ?? null);
+  }
+}
+
+/**
+ * Every TensorBoard run under `paths` (logdirs, run folders or single event files).
+ *
+ * @example
+ * ```ts
+ * import { TensorboardSource } from "./source.ts";
+ * for await (const run of new TensorboardSource(["fixtures/tensorboard/logdirs/tf2"]).runs()) {
+ *   if ("severity" in run) continue;
+ *   for await (const b of run.batches()) console.log(run.info.id, b.events.length);
+ * }
+ * ```
+ */
+export class TensorboardSource implements EventSource {
+  constructor(readonly paths: string[], readonly options: TbReadOptions = {}) {}
+
+  async *runs(): AsyncGenerator<RunSource | Diagnostic> {
+    for (const p of this.paths) {
+      for await (const r of findRuns(p)) {
+        if ("severity" in r) yield r;
+        else yield new TensorboardRunSource(r, this.options);
+      }
+    }
+  }
+}
+
+/**
+ * Validates the event files directly in the TensorBoard run folder `dir`: framing, CRCs, protobufs, wall
+ * times and values, one {@linkcode FileReport} per file, plus run-level notes (values not convertible,
+ * repeated steps). For `plxkit validate`.
+ *
+ * @example
+ * ```ts
+ * import { validateTensorboardRun } from "./source.ts";
+ * const report = await validateTensorboardRun("fixtures/tensorboard/logdirs/tf2/run1", "run1");
+ * console.log(report.files.map((f) => [f.file, f.events, f.diagnostics.length]));
+ * ```
+ */
+export async function validateTensorboardRun(
+  dir: string,
+  id: string,
+  options: TbReadOptions = {},
+): Promise<RunReport> {
+  const report: RunReport = { id, path: dir, format: "tensorboard", files: [], diagnostics: [] };
+  const files: string[] = [];
+  try {
+    for await (const r of findRuns(dir)) {
+      if ("severity" in r) report.diagnostics.push(r);
+      else if (r.rel === ".") files.push(...r.files);
+    }
+  } catch (e) {
+    report.diagnostics.push(ioDiag(dir, e, "cannot list"));
+    return report;
+  }
+  if (!files.length) {
+    report.diagnostics.push({
+      severity: "error",
+      code: "no-event-files",
+      file: ".",
+      message: "no TensorBoard event files (names containing 'tfevents') in this folder",
+    });
+    return report;
+  }
+  const reader = new TensorboardRunReader(id || runIdOf(dir, "."), { ...options, batchSize: 1 << 16 });
+  for (const f of files) {
+    const abs = path.join(dir, f);
+    const fr: FileReport = { file: f, role: "tensorboard", events: 0, bytes: 0, diagnostics: [] };
+    report.files.push(fr);
+    try {
+      fr.bytes = (await Deno.stat(abs)).size;
+      const before = reader.events;
+      for await (const b of reader.readFile(f, readChunks(abs), fr.bytes)) fr.diagnostics.push(...b.diagnostics);
+      fr.events = reader.events - before;
+      reader.assets.clear();
+    } catch (e) {
+      fr.diagnostics.push(ioDiag(f, e, "cannot read"));
+    }
+  }
+  report.diagnostics.push(...reader.finish());
+  return report;
+}

@@ -8,6 +8,9 @@ import type { EventSink, EventSource } from "../convert/pipeline.ts";
 import { isRunFolder } from "./plx/layout.ts";
 import { PlxSink } from "./plx/sink.ts";
 import { PlxSource } from "./plx/source.ts";
+import { hasEventFiles } from "./tensorboard/layout.ts";
+import { TensorboardSink } from "./tensorboard/sink.ts";
+import { TensorboardSource } from "./tensorboard/source.ts";
 
 /** Options given to format factories (parsed from the command line). */
 export interface FormatOptions {
@@ -47,8 +50,20 @@ export const plxFormat: FormatSpec = {
   sink: (out) => Promise.resolve(new PlxSink(out)),
 };
 
-/** Every format, in detection order. */
-export const FORMATS: FormatSpec[] = [plxFormat];
+/**
+ * TensorBoard logdirs (folders holding `events.out.tfevents.*` files). Settings: `checksum=false` skips
+ * payload CRC checks when reading; `plugin=false` leaves out the exact plxkit copy when writing.
+ */
+export const tensorboardFormat: FormatSpec = {
+  name: "tensorboard",
+  description: "TensorBoard logdirs (events.out.tfevents.* files; every folder holding them is a run)",
+  detect: (input) => hasEventFiles(input),
+  source: (inputs, o) => new TensorboardSource(inputs, { checksum: o.settings.checksum !== "false" }),
+  sink: (out, o) => Promise.resolve(new TensorboardSink(out, { plugin: o.settings.plugin !== "false" })),
+};
+
+/** Every format, in detection order (plx first: a Polyaxon run may hold `outputs/tensorboard/`). */
+export const FORMATS: FormatSpec[] = [plxFormat, tensorboardFormat];
 
 /** The format named `name`, or undefined. */
 export function formatByName(name: string): FormatSpec | undefined {

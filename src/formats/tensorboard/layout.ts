@@ -22,7 +22,8 @@ import { ioDiag, type RunFolder, type Target } from "../plx/layout.ts";
  * ```
  */
 export function isEventFileName(name: string): boolean {
-  return name.includes("tfevents") && !name.endsWith(".profile-empty") && !name.endsWith(".sagemaker-uploaded") &&
+  return name.includes("tfevents") && !name.endsWith(".profile-empty") &&
+    !name.endsWith(".sagemaker-uploaded") &&
     !name.startsWith(".");
 }
 

@@ -447,7 +447,9 @@ export function tensorNumbers(t: TbTensor): number[] {
     const c = t.content;
     if (c.length !== want * size) {
       throw new RangeError(
-        `tensor_content has ${c.length} bytes; shape [${t.shape}] of ${dtypeName(t.dtype)} needs ${want * size}`,
+        `tensor_content has ${c.length} bytes; shape [${t.shape}] of ${dtypeName(t.dtype)} needs ${
+          want * size
+        }`,
       );
     }
     const v = new DataView(c.buffer, c.byteOffset, c.byteLength);
@@ -520,7 +522,13 @@ export function dtypeName(dtype: number): string {
 export function writeMetadata(
   w: ProtoWriter,
   field: number,
-  m: { pluginName: string; content?: Uint8Array; displayName?: string; description?: string; dataClass?: number },
+  m: {
+    pluginName: string;
+    content?: Uint8Array;
+    displayName?: string;
+    description?: string;
+    dataClass?: number;
+  },
 ): void {
   const mark = w.begin(field);
   const pd = w.begin(1);
@@ -545,7 +553,12 @@ export function writeShape(w: ProtoWriter, field: number, shape: number[]): void
 }
 
 /** Writes a DT_STRING tensor of `shape` holding `strings` as field `field`. */
-export function writeStringTensor(w: ProtoWriter, field: number, shape: number[], strings: Uint8Array[]): void {
+export function writeStringTensor(
+  w: ProtoWriter,
+  field: number,
+  shape: number[],
+  strings: Uint8Array[],
+): void {
   const mark = w.begin(field);
   w.uint(1, DT.STRING);
   writeShape(w, 2, shape);

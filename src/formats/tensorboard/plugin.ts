@@ -52,7 +52,9 @@ export const RUN_TAG = `${PLUGIN}/run`;
 /** JSON that keeps NaN and infinities (as `{"$f":"nan"}` objects) for values that hold them. */
 export function toJson(v: unknown): string {
   return JSON.stringify(v, (_k, x) => {
-    if (typeof x === "number" && !Number.isFinite(x)) return { $f: Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf" };
+    if (typeof x === "number" && !Number.isFinite(x)) {
+      return { $f: Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf" };
+    }
     return x;
   });
 }

@@ -160,7 +160,10 @@ export class ProtoReader {
     const n = this.varint();
     const end = this.pos + n;
     if (end > this.end) {
-      throw new ProtoError(`length ${n} runs past the end of the message (${this.end - this.pos} left)`, this.pos);
+      throw new ProtoError(
+        `length ${n} runs past the end of the message (${this.end - this.pos} left)`,
+        this.pos,
+      );
     }
     return end;
   }

@@ -100,6 +100,7 @@ export class TensorboardRunReader {
   #hparams: HParamsData = {};
   #lastScalar = new Map<string, number>(); // tag -> last value
   #runMeta: Record<string, unknown> | null = null;
+  #runLineages: unknown[] | null = null;
   #sawData = false;
   #starts = 0;
   #file = "";
@@ -320,8 +321,11 @@ export class TensorboardRunReader {
     const s = v.tensor?.strings[0];
     if (!s) return;
     try {
-      const m = fromJson(decodeUtf8(s, 0, s.length));
-      if (m && typeof m === "object") this.#runMeta = m as Record<string, unknown>;
+      const m = fromJson(decodeUtf8(s, 0, s.length)) as { meta?: unknown; lineages?: unknown } | null;
+      if (m && typeof m === "object") {
+        this.#runMeta = m.meta && typeof m.meta === "object" ? m.meta as Record<string, unknown> : {};
+        if (Array.isArray(m.lineages)) this.#runLineages = m.lineages;
+      }
     } catch {
       this.#drop("plxkit run record that is not JSON (ignored)");
     }
@@ -392,7 +396,9 @@ export class TensorboardRunReader {
     if (v.histo) {
       const h = v.histo;
       if (h.bucket.length !== h.bucketLimit.length) {
-        this.#drop(`histograms with ${h.bucket.length} buckets but ${h.bucketLimit.length} limits (tag "${tag}")`);
+        this.#drop(
+          `histograms with ${h.bucket.length} buckets but ${h.bucketLimit.length} limits (tag "${tag}")`,
+        );
         return;
       }
       this.#push(out, "histogram", tag, step, ts, "histogram", legacyHistogram(h));
@@ -421,7 +427,9 @@ export class TensorboardRunReader {
         } else if (plugin === "" && md?.dataClass !== 1) {
           this.#drop(`tensors with no plugin (tag "${tag}"; TensorBoard drops them too)`);
         } else {
-          this.#drop(`scalar values that are not one number (tag "${tag}", ${dtypeName(t.dtype)} [${t.shape}])`);
+          this.#drop(
+            `scalar values that are not one number (tag "${tag}", ${dtypeName(t.dtype)} [${t.shape}])`,
+          );
         }
         return;
       }
@@ -453,7 +461,9 @@ export class TensorboardRunReader {
         return;
       }
       case "histograms": {
-        if (!isNumericDtype(t.dtype) || (t.shape.length !== 2 || t.shape[1] !== 3) && shapeSize(t.shape) !== 0) {
+        if (
+          !isNumericDtype(t.dtype) || (t.shape.length !== 2 || t.shape[1] !== 3) && shapeSize(t.shape) !== 0
+        ) {
           this.#drop(`histogram tensors that are not [k, 3] (tag "${tag}", [${t.shape}])`);
           return;
         }
@@ -477,7 +487,9 @@ export class TensorboardRunReader {
         const name = tag.endsWith(TEXT_SUFFIX) ? tag.slice(0, -TEXT_SUFFIX.length) || tag : tag;
         const strings = t.strings.map((s) => decodeUtf8(s, 0, s.length));
         const full = strings.length === shapeSize(t.shape) ? strings : fill(strings, shapeSize(t.shape));
-        const text = t.shape.length === 0 || full.length === 1 ? (full[0] ?? "") : markdownTable(full, t.shape);
+        const text = t.shape.length === 0 || full.length === 1
+          ? (full[0] ?? "")
+          : markdownTable(full, t.shape);
         this.#push(out, "text", name, step, ts, "text", text);
         if (name !== tag) this.#tagMap[`text/${this.#name("text", name)}`] = tag;
         return;
@@ -599,6 +611,11 @@ export class TensorboardRunReader {
       };
     }
     if (d.sessionEnd) this.#hparams.sessionEnd = d.sessionEnd;
+  }
+
+  /** Lineage records of a run written by plxkit (from its run record), or null. */
+  lineages(): unknown[] | null {
+    return this.#runLineages;
   }
 
   /** Run-level diagnostics (dropped values, repeated steps), one per reason and tag. Call after reading. */

@@ -55,6 +55,8 @@ export class TensorboardRunSource implements RunSource {
   #updateMeta(reader: TensorboardRunReader): void {
     const m = reader.meta(this.dir.rel);
     if (m) this.info.meta = m;
+    const l = reader.lineages();
+    if (l) this.info.lineages = l;
   }
 
   readAsset(rel: string): Promise<Uint8Array | null> {
@@ -132,7 +134,9 @@ export async function validateTensorboardRun(
     try {
       fr.bytes = (await Deno.stat(abs)).size;
       const before = reader.events;
-      for await (const b of reader.readFile(f, readChunks(abs), fr.bytes)) fr.diagnostics.push(...b.diagnostics);
+      for await (const b of reader.readFile(f, readChunks(abs), fr.bytes)) {
+        fr.diagnostics.push(...b.diagnostics);
+      }
       fr.events = reader.events - before;
       reader.assets.clear();
     } catch (e) {

@@ -159,7 +159,9 @@ export async function* scanRecords(
     if (rest >= 12) {
       const view = new DataView(buf.buffer, buf.byteOffset + pos, 12);
       const length = view.getUint32(4, true) * 4294967296 + view.getUint32(0, true);
-      what = `the last record (${length} bytes of data) is cut short: ${rest} of ${length + 16} bytes present`;
+      what = `the last record (${length} bytes of data) is cut short: ${rest} of ${
+        length + 16
+      } bytes present`;
     }
     yield {
       problem: "truncated-record",

@@ -49,11 +49,11 @@ export function pluginTag(scope: string, kind: string, name: string): string {
 /** The tag of the run-level record. */
 export const RUN_TAG = `${PLUGIN}/run`;
 
-/** JSON that keeps NaN and infinities (as `{"$f":"nan"}` objects) for values that hold them. */
+/** JSON that keeps NaN, infinities and -0 (as `{"$f":"nan"}` objects) for values that hold them. */
 export function toJson(v: unknown): string {
   return JSON.stringify(v, (_k, x) => {
-    if (typeof x === "number" && !Number.isFinite(x)) {
-      return { $f: Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf" };
+    if (typeof x === "number" && (!Number.isFinite(x) || Object.is(x, -0))) {
+      return { $f: Number.isNaN(x) ? "nan" : x === 0 ? "-0" : x > 0 ? "inf" : "-inf" };
     }
     return x;
   });
@@ -65,7 +65,8 @@ export function fromJson(s: string): unknown {
     if (x && typeof x === "object" && !Array.isArray(x)) {
       const keys = Object.keys(x);
       if (keys.length === 1 && keys[0] === "$f") {
-        return x.$f === "nan" ? NaN : x.$f === "inf" ? Infinity : x.$f === "-inf" ? -Infinity : x;
+        const f = x.$f;
+        return f === "nan" ? NaN : f === "inf" ? Infinity : f === "-inf" ? -Infinity : f === "-0" ? -0 : x;
       }
     }
     return x;

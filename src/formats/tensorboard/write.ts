@@ -320,12 +320,16 @@ export class TensorboardEncoder {
           sum += counts[i] * mid;
           sq += counts[i] * mid * mid;
         }
+        // min/max: the outer edges of the non-empty bins (what TensorBoard draws; spec §4.4).
+        let lo = 0, hi = counts.length - 1;
+        while (lo < hi && counts[lo] === 0) lo++;
+        while (hi > lo && counts[hi] === 0) hi--;
         const v = w.begin(1);
         w.string(1, tag);
         // tensorboardX layout: a leading empty bucket whose limit is the left edge (spec §4.4).
         writeHisto(w, 5, {
-          min: edges[0],
-          max: edges[edges.length - 1],
+          min: edges[lo],
+          max: edges[hi + 1],
           num,
           sum,
           sumSquares: sq,
@@ -524,9 +528,9 @@ export class TensorboardEncoder {
         const v = w.begin(1);
         w.string(1, tags[i]);
         writeMetadata(w, 9, {
+          // No data_class: TensorBoard's Python loader adds the null tensor only when it fills it in.
           pluginName: "hparams",
           content: content.finish(),
-          dataClass: DataClass.TENSOR,
         });
         w.end(v);
         w.end(sm);

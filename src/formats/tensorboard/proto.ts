@@ -114,18 +114,14 @@ export class ProtoReader {
     let q = p;
     while (q < this.end && q - p < 10 && b[q] & 0x80) q++;
     if (q - p === 9 && q < this.end && b[q] === 1) {
-      // Negative: compute via two's complement of the low 63 bits.
-      let lo = 0, hi = 0;
-      for (let i = 0; i < 4; i++) lo |= (b[p + i] & 0x7f) << (7 * i);
-      lo = lo >>> 0; // 28 bits
-      let mul = 1;
-      for (let i = 4; i < 9; i++) {
-        hi += (b[p + i] & 0x7f) * mul;
+      // Negative: the magnitude is the bitwise complement of the low 63 bits, plus one.
+      let mag = 0, mul = 1;
+      for (let i = 0; i < 9; i++) {
+        mag += (0x7f - (b[p + i] & 0x7f)) * mul;
         mul *= 128;
       }
       this.pos = q + 1;
-      // The low 63 bits are lo + hi * 2^28; bit 63 is set, so the value is that minus 2^63.
-      return lo + hi * 268435456 - 9223372036854775808;
+      return -(mag + 1);
     }
     return this.varint();
   }

@@ -82,7 +82,7 @@ interface TagState {
  */
 export class TensorboardRunReader {
   /** Asset bytes of the events read so far, by run-relative path. */
-  readonly assets = new Map<string, Uint8Array>();
+  readonly assets: Map<string, Uint8Array> = new Map();
   /** Events read. */
   events = 0;
   /** Records read (including file_version and session logs). */

@@ -146,8 +146,7 @@ Deno.test("a length field larger than the file is an error, not an allocation", 
     code: "bad-length",
     file: FILE,
     offset: 42,
-    message:
-      "record length 1000000000 is larger than the whole file (94 bytes): the file is damaged here; " +
+    message: "record length 1000000000 is larger than the whole file (94 bytes): the file is damaged here; " +
       "the rest of the file is not read",
   }]);
   // Without a known size, the 2 GiB cap applies to absurd lengths.

@@ -30,7 +30,6 @@ for (let n = 0; n < 256; n++) {
 export function crc32c(data: Uint8Array, start = 0, end = data.length): number {
   let c = 0xffffffff;
   let i = start;
-  while (i < end && (i & 3) !== 0) c = T[(c ^ data[i++]) & 0xff] ^ (c >>> 8);
   const end8 = end - 7;
   for (; i < end8; i += 8) {
     const a = c ^ (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24));
@@ -54,6 +53,16 @@ export function crc32c(data: Uint8Array, start = 0, end = data.length): number {
  */
 export function maskCrc(crc: number): number {
   return ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0;
+}
+
+/** CRC-32C of exactly the 8 bytes at `data[i]` (a TFRecord length field): one slicing-by-8 step. */
+export function crc32c8(data: Uint8Array, i: number): number {
+  const a = 0xffffffff ^ (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24));
+  const b = data[i + 4] | (data[i + 5] << 8) | (data[i + 6] << 16) | (data[i + 7] << 24);
+  const c = T[1792 + (a & 0xff)] ^ T[1536 + ((a >>> 8) & 0xff)] ^ T[1280 + ((a >>> 16) & 0xff)] ^
+    T[1024 + (a >>> 24)] ^ T[768 + (b & 0xff)] ^ T[512 + ((b >>> 8) & 0xff)] ^
+    T[256 + ((b >>> 16) & 0xff)] ^ T[b >>> 24];
+  return (c ^ 0xffffffff) >>> 0;
 }
 
 /** Masked CRC-32C of `data[start, end)`. */

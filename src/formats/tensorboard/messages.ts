@@ -268,12 +268,22 @@ function decodeHisto(r: ProtoReader, end: number): TbHisto {
 }
 
 function decodeValue(r: ProtoReader, end: number): TbValue {
-  const v: TbValue = { tag: "", metadata: null };
+  // All fields up front: one object shape for every value keeps property access monomorphic.
+  const v: TbValue = {
+    tag: "",
+    metadata: null,
+    simpleValue: undefined,
+    image: undefined,
+    histo: undefined,
+    audio: undefined,
+    tensor: undefined,
+    obsolete: undefined,
+  };
   while (r.pos < end) {
     const t = r.tag();
     switch (t) {
       case (1 << 3) | LEN:
-        v.tag = r.string();
+        v.tag = r.interned();
         break;
       case (2 << 3) | I32:
         v.simpleValue = r.float();
@@ -305,7 +315,7 @@ function decodeValue(r: ProtoReader, end: number): TbValue {
 }
 
 /**
- * Decodes one Event payload.
+ * Decodes one Event payload (`data[start, end)`; pass `reader` to reuse one cursor across records).
  *
  * @throws {ProtoError} When the bytes are not a valid Event.
  *
@@ -315,10 +325,22 @@ function decodeValue(r: ProtoReader, end: number): TbValue {
  * decodeEvent(new Uint8Array([0x10, 0x05])); // { wallTime: 0, step: 5 }
  * ```
  */
-export function decodeEvent(data: Uint8Array): TbEvent {
-  const r = new ProtoReader(data);
-  const ev: TbEvent = { wallTime: 0, step: 0 };
-  const end = data.length;
+export function decodeEvent(
+  data: Uint8Array,
+  start = 0,
+  end: number = data.length,
+  reader?: ProtoReader,
+): TbEvent {
+  const r = reader ? reader.reset(data, start, end) : new ProtoReader(data, start, end);
+  const ev: TbEvent = {
+    wallTime: 0,
+    step: 0,
+    fileVersion: undefined,
+    summary: undefined,
+    sessionLog: undefined,
+    other: undefined,
+    sourceWriter: undefined,
+  };
   while (r.pos < end) {
     const t = r.tag();
     switch (t) {

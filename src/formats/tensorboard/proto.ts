@@ -39,6 +39,65 @@ export function decodeUtf8(b: Uint8Array, start: number, end: number): string {
 }
 
 /**
+ * Interns short strings by their bytes, so a tag repeated in millions of records is decoded once and the
+ * same string object comes back each time (cheaper to make, hash and compare).
+ */
+export class StringInterner {
+  #buckets = new Map<number, { bytes: Uint8Array; s: string }[]>();
+  #count = 0;
+  constructor(readonly maxEntries = 65536, readonly maxLength = 256) {}
+
+  #slots: ({ bytes: Uint8Array; s: string } | undefined)[] = new Array(256);
+
+  /** The string of `buf[start, end)` (UTF-8). */
+  get(buf: Uint8Array, start: number, end: number): string {
+    const n = end - start;
+    if (n > this.maxLength) return decodeUtf8(buf, start, end);
+    // A direct-mapped cache in front of the hash map: most files have few tags.
+    const slot = n === 0 ? 0 : (n * 31 + buf[start] * 7 + buf[end - 1] * 3 + buf[start + (n >> 1)]) & 255;
+    const hit = this.#slots[slot];
+    if (hit !== undefined && hit.bytes.length === n) {
+      const b = hit.bytes;
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (b[i] !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return hit.s;
+    }
+    const s = this.#lookup(buf, start, end);
+    this.#slots[slot] = { bytes: buf.slice(start, end), s };
+    return s;
+  }
+
+  #lookup(buf: Uint8Array, start: number, end: number): string {
+    const n = end - start;
+    let h = 0x811c9dc5 ^ n;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    const bucket = this.#buckets.get(h);
+    if (bucket !== undefined) {
+      outer: for (let k = 0; k < bucket.length; k++) {
+        const e = bucket[k];
+        const b = e.bytes;
+        if (b.length !== n) continue;
+        for (let i = 0; i < n; i++) if (b[i] !== buf[start + i]) continue outer;
+        return e.s;
+      }
+    }
+    const s = decodeUtf8(buf, start, end);
+    if (this.#count < this.maxEntries) {
+      const entry = { bytes: buf.slice(start, end), s };
+      if (bucket) bucket.push(entry);
+      else this.#buckets.set(h, [entry]);
+      this.#count++;
+    }
+    return s;
+  }
+}
+
+/**
  * A decoding cursor over `buf[pos, end)`.
  *
  * @example
@@ -50,13 +109,28 @@ export function decodeUtf8(b: Uint8Array, start: number, end: number): string {
  * ```
  */
 export class ProtoReader {
-  readonly view: DataView;
+  buf: Uint8Array;
+  view: DataView;
   pos: number;
   end: number;
-  constructor(readonly buf: Uint8Array, start = 0, end = buf.length) {
+  /** When set, {@linkcode ProtoReader.interned} strings go through it. */
+  interner: StringInterner | null = null;
+  constructor(buf: Uint8Array, start = 0, end = buf.length) {
+    this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = start;
     this.end = end;
+  }
+
+  /** Points the reader at `buf[start, end)` (reusing the DataView when `buf` is the same). */
+  reset(buf: Uint8Array, start: number, end: number): this {
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    this.pos = start;
+    this.end = end;
+    return this;
   }
 
   /** Reads a field key; returns `field << 3 | wireType`. Rejects field 0 and group wire types. */
@@ -175,6 +249,15 @@ export class ProtoReader {
   string(): string {
     const end = this.len();
     const s = decodeUtf8(this.buf, this.pos, end);
+    this.pos = end;
+    return s;
+  }
+
+  /** A length-delimited string through the interner (when one is set). */
+  interned(): string {
+    if (this.interner === null) return this.string();
+    const end = this.len();
+    const s = this.interner.get(this.buf, this.pos, end);
     this.pos = end;
     return s;
   }

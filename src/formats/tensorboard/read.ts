@@ -16,8 +16,8 @@ import type { PlxEvent } from "../../model/event.ts";
 import { assetPath, toFqnName } from "../../model/names.ts";
 import type { PlxTime } from "../../model/time.ts";
 import type { PlxBatch } from "../plx/read.ts";
-import { decodeUtf8, ProtoError } from "./proto.ts";
-import { scanRecords } from "./tfrecord.ts";
+import { decodeUtf8, ProtoError, ProtoReader, StringInterner } from "./proto.ts";
+import { type FrameProblem, RecordScanner } from "./tfrecord.ts";
 import {
   decodeEvent,
   decodeHParams,
@@ -64,8 +64,21 @@ export interface TbRunMeta {
 
 const TEXT_SUFFIX = "/text_summary";
 
+/** One Polyaxon series (kind, name) fed by one TensorBoard tag. */
+interface Series {
+  kind: string;
+  name: string;
+  lastStep: number | null;
+  repeats: number;
+  /** The last value (for hparams outputs). */
+  lastValue: unknown;
+}
+
 interface TagState {
   metadata: TbMetadata | null;
+  /** The series used last (most tags feed one kind only). */
+  last: Series | null;
+  byKind: Map<string, Series> | null;
 }
 
 /**
@@ -90,15 +103,13 @@ export class TensorboardRunReader {
   readonly #checksum: boolean;
   readonly #batchSize: number;
   #tags = new Map<string, TagState>();
-  #names = new Map<string, string>(); // kind \0 tag -> name
-  #taken = new Map<string, string>(); // kind \0 name -> tag
+  #series: Series[] = [];
+  #interner = new StringInterner();
+  #taken = new Set<string>(); // kind \0 name
   #tagMap: Record<string, string> = {};
-  #lastStep = new Map<string, number>(); // kind \0 name -> last step
-  #repeats = new Map<string, number>();
   #dropped = new Map<string, number>(); // reason -> count
   #notes: Diagnostic[] = [];
   #hparams: HParamsData = {};
-  #lastScalar = new Map<string, number>(); // tag -> last value
   #runMeta: Record<string, unknown> | null = null;
   #runLineages: unknown[] | null = null;
   #sawData = false;
@@ -120,55 +131,130 @@ export class TensorboardRunReader {
     fileSize?: number,
   ): AsyncGenerator<PlxBatch> {
     this.#file = file;
+    const scanner = new RecordScanner({ fileSize, checksum: this.#checksum });
+    const reader = new ProtoReader(new Uint8Array(0));
+    reader.interner = this.#interner;
     let events: PlxEvent[] = [];
     let diagnostics: Diagnostic[] = [];
-    for await (const r of scanRecords(chunks, { fileSize, checksum: this.#checksum })) {
-      if ("problem" in r) {
-        diagnostics.push({
-          severity: r.problem === "truncated-record" ? "warning" : "error",
-          code: r.problem,
-          file,
-          offset: r.offset,
-          message: r.message,
-        });
-        continue;
-      }
+    const onProblem = (p: FrameProblem) => {
+      diagnostics.push({
+        severity: p.problem === "truncated-record" ? "warning" : "error",
+        code: p.problem,
+        file,
+        offset: p.offset,
+        message: p.message,
+      });
+    };
+    const onRecord = (buf: Uint8Array, start: number, end: number, offset: number) => {
       this.records++;
+      if (this.#fastScalar(buf, start, end, reader, events)) return;
       let ev: TbEvent;
       try {
-        ev = decodeEvent(r.data);
+        ev = decodeEvent(buf, start, end, reader);
       } catch (e) {
         if (!(e instanceof ProtoError || e instanceof RangeError)) throw e;
         diagnostics.push({
           severity: "error",
           code: "bad-protobuf",
           file,
-          offset: r.offset,
-          message: `record of ${r.data.length} bytes is not a valid Event protobuf (${
-            e instanceof ProtoError ? `${e.message} at byte ${e.pos} of the record` : e.message
+          offset,
+          message: `record of ${end - start} bytes is not a valid Event protobuf (${
+            e instanceof ProtoError ? `${e.message} at byte ${e.pos - start} of the record` : e.message
           }); record skipped`,
         });
-        continue;
+        return;
       }
       try {
-        this.#event(ev, r.offset, events, diagnostics);
+        this.#event(ev, offset, events, diagnostics);
       } catch (e) {
         if (!(e instanceof ProtoError || e instanceof RangeError || e instanceof SyntaxError)) throw e;
         diagnostics.push({
           severity: "error",
           code: "bad-value",
           file,
-          offset: r.offset,
+          offset,
           message: `event at step ${ev.step}: ${e.message}; event skipped`,
         });
       }
-      if (events.length >= this.#batchSize) {
-        yield { events, diagnostics };
-        events = [];
-        diagnostics = [];
+    };
+    const slice = 1 << 17; // batches of at most ~128 KiB of records keep memory and GC work small
+    for await (const chunk of chunks) {
+      for (let at = 0; at < chunk.length && !scanner.stopped; at += slice) {
+        scanner.each(
+          at === 0 && chunk.length <= slice ? chunk : chunk.subarray(at, at + slice),
+          onRecord,
+          onProblem,
+        );
+        if (events.length >= this.#batchSize || diagnostics.length) {
+          yield { events, diagnostics };
+          events = [];
+          diagnostics = [];
+        }
+      }
+      if (scanner.stopped) break;
+    }
+    scanner.end({ push: onProblem });
+    if (events.length || diagnostics.length) yield { events, diagnostics };
+  }
+
+  /**
+   * The common legacy scalar record (`wall_time, step, summary { value { tag, simple_value } }` and
+   * nothing else), decoded without intermediate objects. Returns false for anything else (the general
+   * decoder then handles it, errors included).
+   */
+  #fastScalar(buf: Uint8Array, start: number, end: number, reader: ProtoReader, out: PlxEvent[]): boolean {
+    let p = start;
+    if (end - start < 20 || buf[p] !== 0x09) return false;
+    const view = reader.reset(buf, start, end).view;
+    const wall = view.getFloat64(p + 1, true);
+    p += 9;
+    let step = 0;
+    if (buf[p] === 0x10) {
+      p++;
+      let mul = 1;
+      for (let k = 0;; k++) {
+        if (k === 8 || p >= end) return false; // long (negative or huge) steps: general path
+        const b = buf[p++];
+        step += (b & 0x7f) * mul;
+        if (b < 0x80) break;
+        mul *= 128;
       }
     }
-    if (events.length || diagnostics.length) yield { events, diagnostics };
+    if (
+      end - p - 2 > 127 || buf[p] !== 0x2a || buf[p + 1] !== end - p - 2 || buf[p + 2] !== 0x0a ||
+      buf[p + 3] !== end - p - 4
+    ) {
+      return false;
+    }
+    p += 4;
+    if (buf[p] !== 0x0a) return false;
+    const tagEnd = p + 2 + buf[p + 1];
+    if (buf[p + 1] > 127 || tagEnd + 5 !== end || buf[tagEnd] !== 0x15 || !Number.isFinite(wall)) {
+      return false;
+    }
+    const tag = this.#interner.get(buf, p + 2, tagEnd);
+    const st = this.#tags.get(tag);
+    if (st !== undefined && st.metadata !== null && st.metadata.pluginName === PLUGIN) return false;
+    const value = view.getFloat32(tagEnd + 1, true);
+    const series = st !== undefined && st.last !== null && st.last.kind === "metric"
+      ? st.last
+      : this.#seriesOf("metric", tag);
+    if (series.lastStep !== null && step <= series.lastStep) series.repeats++;
+    series.lastStep = step;
+    series.lastValue = value;
+    out.push({
+      run: this.run,
+      scope: "events",
+      kind: "metric",
+      name: series.name,
+      step,
+      timestamp: { micros: Math.round(wall * 1e6), offset: 0 },
+      type: "metric",
+      value,
+    });
+    this.events++;
+    this.#sawData = true;
+    return true;
   }
 
   #drop(reason: string, n = 1): void {
@@ -220,13 +306,15 @@ export class TensorboardRunReader {
     }
     if (!ev.summary) return;
     const ts: PlxTime = { micros: Math.round(ev.wallTime * 1e6), offset: 0 };
+    const values = ev.summary;
     // plxkit copies first: they name the native tags they mirror.
     let covered: Set<string> | null = null;
     let nativeAssets: Map<string, Envelope & { value: Record<string, unknown> }> | null = null;
-    for (const v of ev.summary) {
-      const md = v.metadata ?? this.#tags.get(v.tag)?.metadata ?? null;
-      if (md?.pluginName !== PLUGIN) continue;
-      if (!this.#tags.has(v.tag)) this.#tags.set(v.tag, { metadata: md });
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      const st = this.#tag(v);
+      const md = st.metadata;
+      if (md === null || md.pluginName !== PLUGIN) continue;
       if (v.tag === RUN_TAG) {
         this.#runRecord(v);
         continue;
@@ -244,15 +332,12 @@ export class TensorboardRunReader {
         }
       }
     }
-    for (const v of ev.summary) {
-      let st = this.#tags.get(v.tag);
-      if (!st) {
-        st = { metadata: v.metadata };
-        this.#tags.set(v.tag, st);
-      } else if (!st.metadata && v.metadata) st.metadata = v.metadata;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      const st = this.#tags.get(v.tag)!;
       const md = st.metadata;
-      if (md?.pluginName === PLUGIN) continue;
-      if (covered?.has(v.tag)) {
+      if (md !== null && md.pluginName === PLUGIN) continue;
+      if (covered !== null && covered.has(v.tag)) {
         const na = nativeAssets?.get(v.tag);
         if (na) {
           const bytes = v.image?.encoded ?? v.audio?.encoded ?? firstBlob(v.tensor);
@@ -268,6 +353,16 @@ export class TensorboardRunReader {
         this.#sawData = true;
       }
     }
+  }
+
+  /** The state of a value's tag, created on first sight; the first metadata seen applies from then on. */
+  #tag(v: TbValue): TagState {
+    let st = this.#tags.get(v.tag);
+    if (st === undefined) {
+      st = { metadata: v.metadata, last: null, byKind: null };
+      this.#tags.set(v.tag, st);
+    } else if (st.metadata === null && v.metadata !== null) st.metadata = v.metadata;
+    return st;
   }
 
   #lastEnvelope: Envelope | null = null;
@@ -331,11 +426,16 @@ export class TensorboardRunReader {
     }
   }
 
-  /** The Polyaxon name of `tag` for events of `kind`; unique per kind within the run. */
-  #name(kind: string, tag: string): string {
-    const key = kind + "\0" + tag;
-    const known = this.#names.get(key);
-    if (known !== undefined) return known;
+  /** The series of `tag` for events of `kind`: its Polyaxon name is unique per kind within the run. */
+  #seriesOf(kind: string, tag: string): Series {
+    let st = this.#tags.get(tag);
+    if (st === undefined) {
+      st = { metadata: null, last: null, byKind: null };
+      this.#tags.set(tag, st);
+    }
+    if (st.last !== null && st.last.kind === kind) return st.last;
+    const known = st.byKind?.get(kind);
+    if (known !== undefined) return (st.last = known);
     let base = "";
     try {
       base = toFqnName(tag);
@@ -343,10 +443,16 @@ export class TensorboardRunReader {
     if (base === "" || base === "." || base === "..") base = "tag";
     let name = base;
     for (let i = 2; this.#taken.has(kind + "\0" + name); i++) name = `${base}-${i}`;
-    this.#taken.set(kind + "\0" + name, tag);
-    this.#names.set(key, name);
+    this.#taken.add(kind + "\0" + name);
+    const s: Series = { kind, name, lastStep: null, repeats: 0, lastValue: undefined };
+    (st.byKind ??= new Map()).set(kind, s);
+    this.#series.push(s);
     if (name !== tag) this.#tagMap[`${kind}/${name}`] = tag;
-    return name;
+    return (st.last = s);
+  }
+
+  #name(kind: string, tag: string): string {
+    return this.#seriesOf(kind, tag).name;
   }
 
   #push(
@@ -358,12 +464,20 @@ export class TensorboardRunReader {
     type: string,
     value: unknown,
   ): PlxEvent {
-    const name = this.#name(kind, tag);
-    const key = kind + "\0" + name;
-    const last = this.#lastStep.get(key);
-    if (last !== undefined && step <= last) this.#repeats.set(key, (this.#repeats.get(key) ?? 0) + 1);
-    this.#lastStep.set(key, step);
-    const e = { run: this.run, scope: "events", kind, name, step, timestamp: ts, type, value } as PlxEvent;
+    const s = this.#seriesOf(kind, tag);
+    if (s.lastStep !== null && step <= s.lastStep) s.repeats++;
+    s.lastStep = step;
+    s.lastValue = value;
+    const e = {
+      run: this.run,
+      scope: "events",
+      kind,
+      name: s.name,
+      step,
+      timestamp: ts,
+      type,
+      value,
+    } as PlxEvent;
     out.push(e);
     return e;
   }
@@ -380,7 +494,6 @@ export class TensorboardRunReader {
     const plugin = md?.pluginName ?? "";
     const tag = v.tag;
     if (v.simpleValue !== undefined) {
-      this.#lastScalar.set(tag, v.simpleValue);
       this.#push(out, "metric", tag, step, ts, "metric", v.simpleValue);
       return;
     }
@@ -422,7 +535,6 @@ export class TensorboardRunReader {
       case "scalars": {
         if (isNumericDtype(t.dtype) && shapeSize(t.shape) === 1 && t.shape.length <= 1) {
           const x = tensorNumbers(t)[0];
-          this.#lastScalar.set(tag, x);
           this.#push(out, "metric", tag, step, ts, "metric", x);
         } else if (plugin === "" && md?.dataClass !== 1) {
           this.#drop(`tensors with no plugin (tag "${tag}"; TensorBoard drops them too)`);
@@ -624,8 +736,8 @@ export class TensorboardRunReader {
     for (const [reason, n] of this.#dropped) {
       out.push({ severity: "warning", code: "not-converted", file: ".", message: `${n} × ${reason}` });
     }
-    for (const [key, n] of this.#repeats) {
-      const [kind, name] = key.split("\0");
+    for (const { kind, name, repeats: n } of this.#series) {
+      if (!n) continue;
       out.push({
         severity: "info",
         code: "repeated-step",
@@ -652,7 +764,7 @@ export class TensorboardRunReader {
       if (hp.experiment?.metrics.length) {
         const outputs: Record<string, unknown> = {};
         for (const x of hp.experiment.metrics) {
-          const v = this.#lastScalar.get(x.tag);
+          const v = this.#tags.get(x.tag)?.byKind?.get("metric")?.lastValue;
           if (v !== undefined) outputs[x.tag] = v;
         }
         if (Object.keys(outputs).length) m.outputs = outputs;

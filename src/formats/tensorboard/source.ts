@@ -13,12 +13,48 @@
 import * as path from "node:path";
 import type { Diagnostic } from "../../diagnostics.ts";
 import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts";
-import { readChunks } from "../../io/files.ts";
+import { CHUNK_SIZE } from "../../io/files.ts";
 import { ioDiag } from "../plx/layout.ts";
 import type { PlxBatch } from "../plx/read.ts";
 import type { FileReport, RunReport } from "../../validate/types.ts";
 import { findRuns, runIdOf, type TbRunDir } from "./layout.ts";
 import { type TbReadOptions, TensorboardRunReader } from "./read.ts";
+
+/**
+ * Reads a file in chunks of `chunkSize` bytes (1 MiB), keeping the next read in flight while the caller
+ * works on the current chunk. Each chunk is a fresh buffer.
+ *
+ * @example
+ * ```ts
+ * import { readAhead } from "./source.ts";
+ * let n = 0;
+ * for await (const c of readAhead("deno.json")) n += c.length;
+ * ```
+ */
+export async function* readAhead(file: string, chunkSize = CHUNK_SIZE): AsyncGenerator<Uint8Array> {
+  using f = await Deno.open(file, { read: true });
+  const fill = async (): Promise<Uint8Array | null> => {
+    const buf = new Uint8Array(chunkSize);
+    let filled = 0;
+    while (filled < chunkSize) {
+      const n = await f.read(buf.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    return filled === 0 ? null : filled === chunkSize ? buf : buf.subarray(0, filled);
+  };
+  let next = fill();
+  try {
+    while (true) {
+      const chunk = await next;
+      if (chunk === null) return;
+      next = chunk.length === chunkSize ? fill() : Promise.resolve(null);
+      yield chunk;
+    }
+  } finally {
+    await next.catch(() => null); // let an in-flight read finish before the file closes
+  }
+}
 
 /** One TensorBoard run folder as a {@linkcode RunSource}. */
 export class TensorboardRunSource implements RunSource {
@@ -41,7 +77,7 @@ export class TensorboardRunSource implements RunSource {
         continue;
       }
       try {
-        yield* reader.readFile(f, readChunks(abs), size);
+        yield* reader.readFile(f, readAhead(abs), size);
       } catch (e) {
         yield { events: [], diagnostics: [ioDiag(f, e, "cannot read")] };
       }
@@ -134,7 +170,7 @@ export async function validateTensorboardRun(
     try {
       fr.bytes = (await Deno.stat(abs)).size;
       const before = reader.events;
-      for await (const b of reader.readFile(f, readChunks(abs), fr.bytes)) {
+      for await (const b of reader.readFile(f, readAhead(abs), fr.bytes)) {
         fr.diagnostics.push(...b.diagnostics);
       }
       fr.events = reader.events - before;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { maskedCrc32c } from "./crc32c.ts";
+import { crc32c8, maskCrc, maskedCrc32c } from "./crc32c.ts";
 
 /** One record's payload and where it starts in the file. */
 export interface TfRecord {
@@ -43,133 +43,217 @@ const hex = (n: number) => "0x" + n.toString(16).padStart(8, "0");
 export const MAX_RECORD = 2 ** 31;
 
 /**
- * Splits a byte stream into TFRecords. Yields records and framing problems in file order. A bad length CRC
- * or an impossible length stops the scan (the record boundaries are lost); a bad payload CRC skips that
- * record only. Bytes left at the end that do not make a whole record give a non-fatal `truncated-record`.
+ * A push-style TFRecord splitter: feed chunks with {@linkcode RecordScanner.push}, get the whole records
+ * (and framing problems) they complete; call {@linkcode RecordScanner.end} at the end of the file.
+ * Records are views into the scanner's buffer, valid until the next `push`.
  *
- * Memory: no buffer is allocated from a length field before that field's CRC has been checked and the
- * length found to fit the file; a record that spans chunks is assembled from the chunks as they arrive.
- *
- * @example
- * ```ts
- * import { frameRecord, scanRecords } from "./tfrecord.ts";
- * async function* one() { yield frameRecord(new Uint8Array([1, 2, 3])); }
- * for await (const r of scanRecords(one())) console.log(r);
- * ```
+ * A bad length CRC or an impossible length stops the scan (the record boundaries are lost); a bad payload
+ * CRC skips that record only. Bytes left at the end that do not make a whole record give a non-fatal
+ * `truncated-record`. Memory: nothing is allocated from a length field; a record spanning chunks is
+ * assembled in a buffer that grows (by doubling) with the bytes actually received.
  */
-export async function* scanRecords(
-  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-  options: ScanOptions = {},
-): AsyncGenerator<TfRecord | FrameProblem> {
-  const checksum = options.checksum ?? true;
-  const fileSize = options.fileSize;
-  let buf: Uint8Array = new Uint8Array(0); // bytes [0, n) hold data; capacity may be larger
-  let n = 0;
-  let owned = false; // whether buf is our own accumulation buffer (else a caller's chunk)
-  let base = 0; // file offset of buf[0]
-  let pos = 0; // next record start within buf
-  for await (const chunk of chunks) {
-    if (pos >= n) {
-      base += n;
-      buf = chunk;
-      n = chunk.length;
-      owned = false;
+export class RecordScanner {
+  #buf: Uint8Array = new Uint8Array(0); // bytes [0, n) hold data; capacity may be larger
+  #n = 0;
+  #owned = false; // whether #buf is our own accumulation buffer (else a caller's chunk)
+  #base = 0; // file offset of #buf[0]
+  #pos = 0; // next record start within #buf
+  #stopped = false;
+  readonly #checksum: boolean;
+  readonly #fileSize: number | undefined;
+
+  constructor(options: ScanOptions = {}) {
+    this.#checksum = options.checksum ?? true;
+    this.#fileSize = options.fileSize;
+  }
+
+  /** True after a fatal problem: further input is ignored. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Adds a chunk; appends the records and problems it completes to `out`. */
+  push(chunk: Uint8Array, out: (TfRecord | FrameProblem)[]): void {
+    this.each(
+      chunk,
+      (buf, start, end, offset) => out.push({ offset, data: buf.subarray(start, end) }),
+      (p) => out.push(p),
+    );
+  }
+
+  /**
+   * Adds a chunk; calls `onRecord` with each completed record's payload range (`buf[start, end)`, valid
+   * during the call) and `onProblem` with framing problems. The allocation-free form of `push`.
+   */
+  each(
+    chunk: Uint8Array,
+    onRecord: (buf: Uint8Array, start: number, end: number, offset: number) => void,
+    onProblem: (p: FrameProblem) => void,
+  ): void {
+    if (this.#stopped) return;
+    if (this.#pos >= this.#n) {
+      this.#base += this.#n;
+      this.#buf = chunk;
+      this.#n = chunk.length;
+      this.#owned = false;
     } else {
-      // A partial record is pending: append. Capacity grows by doubling from bytes actually received,
-      // never from a length field, so a record spanning many chunks costs linear time.
-      const rest = n - pos;
-      if (!owned || rest + chunk.length > buf.length) {
-        const grown = new Uint8Array(Math.max(rest + chunk.length, owned ? buf.length * 2 : 0));
-        grown.set(buf.subarray(pos, n));
+      const rest = this.#n - this.#pos;
+      let buf = this.#buf;
+      if (!this.#owned || rest + chunk.length > buf.length) {
+        const grown = new Uint8Array(Math.max(rest + chunk.length, this.#owned ? buf.length * 2 : 0));
+        grown.set(buf.subarray(this.#pos, this.#n));
         buf = grown;
-        owned = true;
-      } else if (pos > 0) {
-        buf.copyWithin(0, pos, n);
+        this.#owned = true;
+      } else if (this.#pos > 0) {
+        buf.copyWithin(0, this.#pos, this.#n);
       }
       buf.set(chunk, rest);
-      base += pos;
-      n = rest + chunk.length;
+      this.#buf = buf;
+      this.#base += this.#pos;
+      this.#n = rest + chunk.length;
     }
-    pos = 0;
+    this.#pos = 0;
+    this.#scan(onRecord, onProblem);
+  }
+
+  #scan(
+    onRecord: (buf: Uint8Array, start: number, end: number, offset: number) => void,
+    onProblem: (p: FrameProblem) => void,
+  ): void {
+    const buf = this.#buf;
+    const n = this.#n;
+    const base = this.#base;
+    const fileSize = this.#fileSize;
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    let pos = this.#pos;
     while (n - pos >= 12) {
       const offset = base + pos;
       const lo = view.getUint32(pos, true);
       const hi = view.getUint32(pos + 4, true);
       const lenCrc = view.getUint32(pos + 8, true);
-      const want = maskedCrc32c(buf, pos, pos + 8);
+      const want = maskCrc(crc32c8(buf, pos));
       if (lenCrc !== want) {
-        yield offset === 0
-          ? {
-            problem: "not-event-file",
-            offset,
-            fatal: true,
-            message: `does not start with a TFRecord header (length checksum ${hex(lenCrc)}, expected ${
-              hex(want)
-            }): not a TensorBoard event file, or damaged at the start`,
-          }
-          : {
-            problem: "bad-length-crc",
-            offset,
-            fatal: true,
-            message: `record length checksum mismatch (stored ${hex(lenCrc)}, computed ${
-              hex(want)
-            }): the file is damaged here; the rest of the file is not read`,
-          };
+        onProblem(
+          offset === 0
+            ? {
+              problem: "not-event-file",
+              offset,
+              fatal: true,
+              message: `does not start with a TFRecord header (length checksum ${hex(lenCrc)}, expected ${
+                hex(want)
+              }): not a TensorBoard event file, or damaged at the start`,
+            }
+            : {
+              problem: "bad-length-crc",
+              offset,
+              fatal: true,
+              message: `record length checksum mismatch (stored ${hex(lenCrc)}, computed ${
+                hex(want)
+              }): the file is damaged here; the rest of the file is not read`,
+            },
+        );
+        this.#stop();
         return;
       }
       const length = hi * 4294967296 + lo;
       const total = length + 16;
-      if (length > MAX_RECORD || (fileSize !== undefined && offset + total > fileSize && total > fileSize)) {
-        yield {
+      if (length > MAX_RECORD || (fileSize !== undefined && total > fileSize)) {
+        onProblem({
           problem: "bad-length",
           offset,
           fatal: true,
           message: `record length ${length} is larger than the ${
             fileSize !== undefined ? `whole file (${fileSize} bytes)` : `limit (${MAX_RECORD} bytes)`
           }: the file is damaged here; the rest of the file is not read`,
-        };
+        });
+        this.#stop();
         return;
       }
       if (n - pos < total) break; // wait for more bytes
       const start = pos + 12;
       const end = start + length;
       pos += total;
-      if (checksum) {
+      if (this.#checksum) {
         const dataCrc = view.getUint32(end, true);
         const got = maskedCrc32c(buf, start, end);
         if (dataCrc !== got) {
-          yield {
+          onProblem({
             problem: "bad-data-crc",
             offset,
             fatal: false,
             message: `record of ${length} bytes: data checksum mismatch (stored ${hex(dataCrc)}, computed ${
               hex(got)
             }); record skipped`,
-          };
+          });
           continue;
         }
       }
-      yield { offset, data: buf.subarray(start, end) };
+      onRecord(buf, start, end, offset);
     }
+    this.#pos = pos;
   }
-  if (pos < n) {
-    const rest = n - pos;
+
+  #stop(): void {
+    this.#stopped = true;
+    this.#pos = this.#n;
+  }
+
+  /** Ends the input: reports a torn tail, if any. */
+  end(out: { push(p: FrameProblem): unknown }): void {
+    if (this.#stopped || this.#pos >= this.#n) return;
+    const rest = this.#n - this.#pos;
     let what = `${rest} byte${rest === 1 ? "" : "s"} at the end do not make a whole record`;
     if (rest >= 12) {
-      const view = new DataView(buf.buffer, buf.byteOffset + pos, 12);
+      const view = new DataView(this.#buf.buffer, this.#buf.byteOffset + this.#pos, 12);
       const length = view.getUint32(4, true) * 4294967296 + view.getUint32(0, true);
       what = `the last record (${length} bytes of data) is cut short: ${rest} of ${
         length + 16
       } bytes present`;
     }
-    yield {
+    out.push({
       problem: "truncated-record",
-      offset: base + pos,
+      offset: this.#base + this.#pos,
       fatal: false,
       message: `${what} (the writer may still be running, or stopped mid-write); ignored`,
-    };
+    });
   }
+}
+
+/**
+ * Splits a byte stream into TFRecords, yielding them one by one in file order with framing problems in
+ * between (see {@linkcode RecordScanner} for the rules). {@linkcode scanRecordBatches} is the faster form.
+ *
+ * @example
+ * ```ts
+ * import { frameRecord, scanRecords } from "./tfrecord.ts";
+ * for await (const r of scanRecords([frameRecord(new Uint8Array([1, 2, 3]))])) console.log(r);
+ * ```
+ */
+export async function* scanRecords(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: ScanOptions = {},
+): AsyncGenerator<TfRecord | FrameProblem> {
+  for await (const batch of scanRecordBatches(chunks, options)) yield* batch;
+}
+
+/**
+ * Like {@linkcode scanRecords}, but yields the records of each chunk as one array (views valid until the
+ * next iteration).
+ */
+export async function* scanRecordBatches(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: ScanOptions = {},
+): AsyncGenerator<(TfRecord | FrameProblem)[]> {
+  const scanner = new RecordScanner(options);
+  for await (const chunk of chunks) {
+    const out: (TfRecord | FrameProblem)[] = [];
+    scanner.push(chunk, out);
+    if (out.length) yield out;
+    if (scanner.stopped) return;
+  }
+  const out: (TfRecord | FrameProblem)[] = [];
+  scanner.end(out);
+  if (out.length) yield out;
 }
 
 /**

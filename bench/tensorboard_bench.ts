@@ -1,0 +1,189 @@
+/**
+ * TensorBoard event files: write and read a generated scalar-heavy event file (>= 200 MB), printing MB/s,
+ * events/s and peak RSS, and the time TensorBoard's own Python loader (`EventFileLoader`, and
+ * `EventAccumulator` on a smaller file) takes on the same file when Python + tensorboard are installed.
+ *
+ *   deno run -A bench/tensorboard_bench.ts [sizeMB=220]
+ *
+ * Data goes to bench/data/tensorboard/ (gitignored).
+ *
+ * @module
+ */
+import * as path from "node:path";
+import type { PlxEvent } from "../src/model/event.ts";
+import { TensorboardEncoder } from "../src/formats/tensorboard/write.ts";
+import { TensorboardRunReader } from "../src/formats/tensorboard/read.ts";
+import { readChunks } from "../src/io/files.ts";
+
+const targetMB = Number(Deno.args[0] ?? 220);
+const dir = path.join(import.meta.dirname!, "data", "tensorboard");
+await Deno.mkdir(dir, { recursive: true });
+
+let peak = 0;
+const sample = () => {
+  const r = Deno.memoryUsage().rss;
+  if (r > peak) peak = r;
+};
+const mb = (b: number) => b / 1e6;
+const fmt = (x: number, d = 1) => x.toFixed(d);
+
+const TAGS = [
+  "train/loss",
+  "train/accuracy",
+  "val/loss",
+  "val/accuracy",
+  "lr",
+  "grad_norm",
+  "throughput",
+  "gpu/mem",
+];
+const BATCH = 8192;
+
+/** Writes a scalar-heavy file with our encoder; returns [bytes, events, seconds]. */
+async function writeFile(
+  file: string,
+  plugin: boolean,
+  bytesWanted: number,
+): Promise<[number, number, number]> {
+  const enc = new TensorboardEncoder({ plugin });
+  const batch: PlxEvent[] = Array.from({ length: BATCH }, (_, i) => ({
+    run: "bench",
+    scope: "events",
+    kind: "metric",
+    name: TAGS[i % TAGS.length].replace("/", "__"),
+    step: 0,
+    timestamp: { micros: 0, offset: 0 },
+    type: "metric",
+    value: 0,
+  } as PlxEvent));
+  const f = await Deno.open(file, { write: true, create: true, truncate: true });
+  const t0 = performance.now();
+  let written = 0, events = 0, step = 0;
+  const w = async (b: Uint8Array) => {
+    let o = 0;
+    while (o < b.length) o += await f.write(b.subarray(o));
+    written += b.length;
+  };
+  await w(enc.header(1700000000));
+  const none = () => Promise.resolve(null);
+  while (written < bytesWanted) {
+    for (let i = 0; i < BATCH; i++) {
+      const e = batch[i] as PlxEvent & { value: number };
+      if (i % TAGS.length === 0) step++;
+      e.step = step;
+      (e as { timestamp: { micros: number; offset: number } }).timestamp = {
+        micros: 1700000000_000000 + step * 1000 + i,
+        offset: 0,
+      };
+      e.value = Math.sin(step / 1000 + i) * 3.7 + step * 1e-7;
+    }
+    await w(await enc.encode(batch, none));
+    events += BATCH;
+    sample();
+  }
+  f.close();
+  return [written, events, (performance.now() - t0) / 1000];
+}
+
+async function readFile(file: string): Promise<[number, number, number]> {
+  const size = (await Deno.stat(file)).size;
+  const r = new TensorboardRunReader("bench");
+  const t0 = performance.now();
+  let events = 0, problems = 0;
+  for await (const b of r.readFile(path.basename(file), readChunks(file), size)) {
+    events += b.events.length;
+    problems += b.diagnostics.length;
+    sample();
+  }
+  const secs = (performance.now() - t0) / 1000;
+  if (problems) throw new Error(`${problems} diagnostics reading ${file}`);
+  return [size, events, secs];
+}
+
+async function python(code: string, file: string): Promise<{ events: number; secs: number } | string> {
+  try {
+    const out = await new Deno.Command("python3", {
+      args: ["-c", code, file],
+      stdout: "piped",
+      stderr: "piped",
+      env: { TF_CPP_MIN_LOG_LEVEL: "3" },
+    }).output();
+    const text = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
+    if (!out.success) {
+      return "python failed: " + new TextDecoder().decode(out.stderr).trim().split("\n").pop();
+    }
+    return JSON.parse(text);
+  } catch (e) {
+    return `python not available (${(e as Error).message})`;
+  }
+}
+
+const LOADER = `
+import json, sys, time
+try:
+    from tensorboard.backend.event_processing import event_file_loader as l
+except ImportError:
+    print(json.dumps("tensorboard not installed")); sys.exit(0)
+t = time.perf_counter(); n = 0
+for e in l.EventFileLoader(sys.argv[1]).Load():
+    n += 1
+print(json.dumps({"events": n, "secs": time.perf_counter() - t}))
+`;
+const ACCUMULATOR = `
+import json, sys, time
+from tensorboard.backend.event_processing import event_accumulator as ea
+t = time.perf_counter()
+a = ea.EventAccumulator(sys.argv[1], size_guidance={"scalars": 0}); a.Reload()
+n = sum(len(a.Scalars(k)) for k in a.Tags()["scalars"])
+print(json.dumps({"events": n, "secs": time.perf_counter() - t}))
+`;
+
+console.log(`TensorBoard bench: scalar-heavy event files, ${targetMB} MB target, one core`);
+const big = path.join(dir, "events.out.tfevents.1700000000.bench.scalars");
+const [wb, we, ws] = await writeFile(big, false, targetMB * 1e6);
+console.log(
+  `write (simple_value only, tensorboardX-like): ${fmt(mb(wb))} MB, ${we} events in ${fmt(ws, 2)} s = ` +
+    `${fmt(mb(wb) / ws)} MB/s, ${fmt(we / ws / 1e6, 2)} M events/s`,
+);
+const withPlugin = path.join(dir, "events.out.tfevents.1700000000.bench.plugin");
+const [pb, pe, ps] = await writeFile(withPlugin, true, targetMB * 1e6);
+console.log(
+  `write (default: simple_value + exact float64 plxkit copy): ${fmt(mb(pb))} MB, ${pe} events in ${
+    fmt(ps, 2)
+  } s = ` +
+    `${fmt(mb(pb) / ps)} MB/s, ${fmt(pe / ps / 1e6, 2)} M events/s`,
+);
+const [rb, re, rs] = await readFile(big);
+console.log(
+  `read (simple_value file): ${fmt(mb(rb))} MB, ${re} events in ${fmt(rs, 2)} s = ${
+    fmt(mb(rb) / rs)
+  } MB/s, ` +
+    `${fmt(re / rs / 1e6, 2)} M events/s`,
+);
+const [qb, qe, qs] = await readFile(withPlugin);
+console.log(
+  `read (plxkit file, exact copies used): ${fmt(mb(qb))} MB, ${qe} events in ${fmt(qs, 2)} s = ` +
+    `${fmt(mb(qb) / qs)} MB/s, ${fmt(qe / qs / 1e6, 2)} M events/s`,
+);
+console.log(`peak RSS: ${fmt(mb(peak), 0)} MB`);
+
+const py = await python(LOADER, big);
+if (typeof py === "string") console.log(`TensorBoard EventFileLoader: skipped (${py})`);
+else {
+  console.log(
+    `TensorBoard EventFileLoader on the same file: ${py.events} events in ${fmt(py.secs, 2)} s = ` +
+      `${fmt(mb(rb) / py.secs)} MB/s; ours is ${fmt(py.secs / rs, 1)}x faster`,
+  );
+  // The accumulator (tbparse's path) is far slower: time it on a 10 MB file.
+  const small = path.join(dir, "events.out.tfevents.1700000000.bench.small");
+  await writeFile(small, false, 10e6);
+  const [sb, , ss] = await readFile(small);
+  const acc = await python(ACCUMULATOR, small);
+  if (typeof acc === "string") console.log(`TensorBoard EventAccumulator: skipped (${acc})`);
+  else {
+    console.log(
+      `TensorBoard EventAccumulator.Reload on a ${fmt(mb(sb))} MB file: ${acc.events} events in ` +
+        `${fmt(acc.secs, 2)} s vs ours ${fmt(ss, 3)} s; ours is ${fmt(acc.secs / ss, 0)}x faster`,
+    );
+  }
+}

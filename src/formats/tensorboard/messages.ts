@@ -547,6 +547,8 @@ export function writeMetadata(
   m: {
     pluginName: string;
     content?: Uint8Array;
+    /** Content given as text (written as UTF-8), instead of `content`. */
+    contentText?: string;
     displayName?: string;
     description?: string;
     dataClass?: number;
@@ -556,6 +558,7 @@ export function writeMetadata(
   const pd = w.begin(1);
   w.string(1, m.pluginName);
   if (m.content?.length) w.bytes(2, m.content);
+  else if (m.contentText) w.string(2, m.contentText);
   w.end(pd);
   if (m.displayName) w.string(2, m.displayName);
   if (m.description) w.string(3, m.description);

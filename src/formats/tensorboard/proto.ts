@@ -331,6 +331,16 @@ export class ProtoReader {
 
 const enc = new TextEncoder();
 
+/** Bytes a varint of `v` (>= 0) takes. */
+function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+
 /**
  * A growable encoding buffer. Nested messages are written in place: {@linkcode ProtoWriter.begin} reserves
  * one length byte and {@linkcode ProtoWriter.end} fixes it up (moving the body when the length needs more).
@@ -435,20 +445,51 @@ export class ProtoWriter {
   }
 
   string(field: number, s: string): void {
-    let ascii = s.length < 128;
-    if (ascii) {
-      for (let i = 0; i < s.length; i++) {
+    const n = s.length;
+    if (n <= 24) {
+      let ascii = true;
+      for (let i = 0; i < n; i++) {
         if (s.charCodeAt(i) > 127) {
           ascii = false;
           break;
         }
       }
+      if (ascii) {
+        this.key(field, LEN);
+        this.rawVarint(n);
+        this.ensure(n);
+        for (let i = 0; i < n; i++) this.buf[this.pos++] = s.charCodeAt(i);
+        return;
+      }
     }
-    if (!ascii) return this.bytes(field, enc.encode(s));
+    // Longer strings: encode in place after a prefix sized for the worst case, then close the gap.
     this.key(field, LEN);
-    this.rawVarint(s.length);
-    this.ensure(s.length);
-    for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
+    const max = n * 3;
+    const room = varintSize(max);
+    this.ensure(room + max);
+    const start = this.pos + room;
+    const written = enc.encodeInto(s, this.buf.subarray(start, start + max)).written;
+    const size = varintSize(written);
+    if (size < room) this.buf.copyWithin(this.pos + size, start, start + written);
+    this.rawVarint(written);
+    this.pos += written;
+  }
+
+  /** Raw bytes (already encoded fields). */
+  raw(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** Raw ASCII text, no key or length (the caller guarantees ASCII). */
+  ascii(s: string): void {
+    const n = s.length;
+    this.ensure(n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    this.pos = p;
   }
 
   /** Packed doubles. */

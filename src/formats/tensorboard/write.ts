@@ -11,8 +11,8 @@
  * @module
  */
 import type { PlxEvent } from "../../model/event.ts";
-import { ProtoWriter } from "./proto.ts";
-import { writeFrame } from "./tfrecord.ts";
+import { LEN, ProtoWriter } from "./proto.ts";
+import { crc32c8, maskCrc, maskedCrc32c } from "./crc32c.ts";
 import {
   DataClass,
   DT,
@@ -88,18 +88,34 @@ function num(v: unknown): number {
  *   timestamp: { micros: 1700000000000000, offset: 0 }, type: "metric", value: 0.5 }], async () => null);
  * ```
  */
+/** One output series: an event (scope, kind, name) and its native tag. */
+interface OutSeries {
+  scope: string;
+  kind: string;
+  tag: string;
+  lastStep: number | undefined;
+  /** For metrics: the encoded plugin tag field and the envelope's constant head (made on first use). */
+  pluginTagField?: Uint8Array;
+  envelopeHead?: Uint8Array;
+}
+
+/** `tensor { dtype: DT_DOUBLE, tensor_shape {}, tensor_content: <8 bytes> }` up to the 8 bytes. */
+const DOUBLE_SCALAR_HEAD = new Uint8Array([0x42, 0x0c, 0x08, DT.DOUBLE, 0x12, 0x00, 0x22, 0x08]);
+/** `plugin_name: "plxkit"` inside PluginData. */
+const PLUGIN_NAME_FIELD = new Uint8Array([0x0a, PLUGIN.length, ...new TextEncoder().encode(PLUGIN)]);
+
 export class TensorboardEncoder {
+  /** Output buffer: records are encoded in place, 12 header bytes reserved before each payload. */
   readonly #w = new ProtoWriter(1 << 16);
-  readonly #out: { buf: Uint8Array; len: number } = { buf: new Uint8Array(1 << 16), len: 0 };
+  #at = 0;
   readonly #plugin: boolean;
   readonly #maxAsset: number;
   readonly #writer: string;
   readonly #note: DropNote;
   /** Original tags by `<kind>/<name>` (from `RunInfo.meta.tensorboard.tags`). */
   readonly #tagHints: Record<string, string>;
-  #tagOf = new Map<string, string>(); // scope/kind/name -> native tag
-  #tagOwner = new Map<string, string>(); // native tag -> scope/kind/name
-  #lastStep = new Map<string, number>(); // native tag -> last step
+  #byName = new Map<string, OutSeries[]>();
+  #tagOwner = new Set<string>();
   #started = false;
   /** Wall time (seconds) of the first and last event written. */
   firstWallTime: number | null = null;
@@ -119,33 +135,42 @@ export class TensorboardEncoder {
     this.#tagHints = tagHints;
   }
 
+  /** Starts a record: reserves its 12 header bytes. */
+  #begin(): ProtoWriter {
+    const w = this.#w;
+    w.ensure(12);
+    this.#at = w.pos;
+    w.pos += 12;
+    return w;
+  }
+
+  /** Ends the record started by {@linkcode TensorboardEncoder.#begin}: length, CRCs. */
   #emit(): void {
     const w = this.#w;
-    const need = w.pos + 16;
-    const o = this.#out;
-    if (o.len + need > o.buf.length) {
-      let size = o.buf.length * 2;
-      while (size < o.len + need) size *= 2;
-      const b = new Uint8Array(size);
-      b.set(o.buf.subarray(0, o.len));
-      o.buf = b;
-    }
-    o.len = writeFrame(o.buf, o.len, w.buf, 0, w.pos);
-    w.reset();
+    w.ensure(4);
+    const at = this.#at;
+    const length = w.pos - at - 12;
+    const v = w.view;
+    v.setUint32(at, length, true);
+    v.setUint32(at + 4, 0, true);
+    v.setUint32(at + 8, maskCrc(crc32c8(w.buf, at)), true);
+    v.setUint32(w.pos, maskedCrc32c(w.buf, at + 12, w.pos), true);
+    w.pos += 4;
   }
 
   #take(): Uint8Array {
-    const o = this.#out;
-    const bytes = o.buf.slice(0, o.len);
-    o.len = 0;
-    if (o.buf.length > 1 << 22) o.buf = new Uint8Array(1 << 16);
+    const w = this.#w;
+    const bytes = w.buf.slice(0, w.pos);
+    w.reset();
+    if (w.buf.length > 1 << 22) {
+      this.#w.buf = new Uint8Array(1 << 16), this.#w.view = new DataView(this.#w.buf.buffer);
+    }
     return bytes;
   }
 
   /** The first record: `file_version: "brain.Event:2"` and `source_metadata.writer`. */
   header(wallTime: number): Uint8Array {
-    const w = this.#w;
-    w.reset();
+    const w = this.#begin();
     w.double(1, wallTime);
     w.string(3, "brain.Event:2");
     const m = w.begin(10);
@@ -155,34 +180,47 @@ export class TensorboardEncoder {
     return this.#take();
   }
 
-  /** The native tag of an event (stable per scope/kind/name, unique across kinds in the run). */
-  tagOf(e: Pick<PlxEvent, "scope" | "kind" | "name">): string {
-    const key = `${e.scope}/${e.kind}/${e.name}`;
-    const known = this.#tagOf.get(key);
-    if (known !== undefined) return known;
+  #series(e: Pick<PlxEvent, "scope" | "kind" | "name">): OutSeries {
+    const list = this.#byName.get(e.name);
+    if (list !== undefined) {
+      for (let i = 0; i < list.length; i++) {
+        const s = list[i];
+        if (s.kind === e.kind && s.scope === e.scope) return s;
+      }
+    }
     const hint = e.scope === "events" ? this.#tagHints[`${e.kind}/${e.name}`] : undefined;
-    let base = sanitizeTag(hint ?? tagForName(e.name));
+    let base = sanitizeTag(typeof hint === "string" ? hint : tagForName(e.name));
     if (e.scope === "resources") base = `resources/${base}`;
     if (base.startsWith(PLUGIN + "/") || base.startsWith("_hparams_/")) base = `_${base}`;
     let tag = base;
     if (this.#tagOwner.has(tag)) tag = `${base}/${e.kind}`;
     for (let i = 2; this.#tagOwner.has(tag); i++) tag = `${base}/${e.kind}-${i}`;
-    this.#tagOwner.set(tag, key);
-    this.#tagOf.set(key, tag);
-    return tag;
+    this.#tagOwner.add(tag);
+    const s: OutSeries = { scope: e.scope, kind: e.kind, tag, lastStep: undefined };
+    if (list) list.push(s);
+    else this.#byName.set(e.name, [s]);
+    return s;
+  }
+
+  /** The native tag of an event (stable per scope/kind/name, unique across kinds in the run). */
+  tagOf(e: Pick<PlxEvent, "scope" | "kind" | "name">): string {
+    return this.#series(e).tag;
   }
 
   /** Encodes a batch of events into framed records. */
   async encode(events: PlxEvent[], asset: AssetReader): Promise<Uint8Array> {
-    for (const e of events) await this.#event(e, asset);
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      if (e.type === "metric") this.#metric(e);
+      else await this.#event(e, asset);
+    }
     return this.#take();
   }
 
-  async #event(e: PlxEvent, asset: AssetReader): Promise<void> {
-    const wall = e.timestamp.micros / 1e6;
+  /** Checks the time, picks the TensorBoard step, writes START before the first event; returns the step. */
+  #prologue(e: PlxEvent, s: OutSeries, wall: number): number {
     if (!Number.isFinite(wall)) throw new RangeError(`event ${e.kind}/${e.name} has no valid timestamp`);
-    const tag = this.tagOf(e);
-    const last = this.#lastStep.get(tag);
+    const last = s.lastStep;
     let step: number;
     if (e.step === null) {
       step = last === undefined ? 0 : last + 1;
@@ -194,22 +232,97 @@ export class TensorboardEncoder {
         );
       }
     }
-    this.#lastStep.set(tag, step);
+    s.lastStep = step;
     if (this.firstWallTime === null) this.firstWallTime = wall;
     this.lastWallTime = wall;
-    const w = this.#w;
     if (!this.#started) {
       // Spec §6.1 item 2: START at the session's first step, in every session.
       this.#started = true;
-      w.reset();
+      const w = this.#begin();
       w.double(1, wall);
       w.uint(2, step);
-      const s = w.begin(7);
+      const m = w.begin(7);
       w.uint(1, SessionStatus.START);
-      w.end(s);
+      w.end(m);
       this.#emit();
     }
-    w.reset();
+    return step;
+  }
+
+  #envelope(e: PlxEvent, tag: string | undefined, asset: string | undefined): string {
+    // Hand-assembled (the hot path for metrics); same keys as the Envelope interface.
+    const t = e.timestamp;
+    return `{"v":${ENVELOPE_VERSION},"scope":${JSON.stringify(e.scope)},"kind":${
+      JSON.stringify(e.kind)
+    },"name":${JSON.stringify(e.name)},"type":${JSON.stringify(e.type)},"step":${
+      e.step === null ? "null" : e.step
+    },"ts":[${t.micros},${t.offset === null ? "null" : t.offset}]${
+      tag === undefined ? "" : `,"tag":${JSON.stringify(tag)}`
+    }${asset === undefined ? "" : `,"asset":"${asset}"`}}`;
+  }
+
+  #metric(e: PlxEvent & { type: "metric" }): void {
+    const s = this.#series(e);
+    const wall = e.timestamp.micros / 1e6;
+    const step = this.#prologue(e, s, wall);
+    const w = this.#begin();
+    w.double(1, wall);
+    if (step !== 0) w.uint(2, step);
+    const sm = w.begin(5);
+    const v = w.begin(1);
+    w.string(1, s.tag);
+    w.float(2, e.value);
+    w.end(v);
+    if (this.#plugin) {
+      if (s.pluginTagField === undefined) {
+        const tw = new ProtoWriter(64);
+        tw.string(1, pluginTag(e.scope, e.kind, e.name));
+        s.pluginTagField = tw.finish();
+        s.envelopeHead = enc.encode(
+          `{"v":${ENVELOPE_VERSION},"scope":${JSON.stringify(e.scope)},"kind":${
+            JSON.stringify(e.kind)
+          },"name":${JSON.stringify(e.name)},"type":"metric","tag":${JSON.stringify(s.tag)}`,
+        );
+      }
+      const pv = w.begin(1);
+      w.raw(s.pluginTagField);
+      w.raw(DOUBLE_SCALAR_HEAD);
+      w.ensure(8);
+      w.view.setFloat64(w.pos, e.value, true);
+      w.pos += 8;
+      const md = w.begin(9);
+      const pd = w.begin(1);
+      w.raw(PLUGIN_NAME_FIELD);
+      const t = e.timestamp;
+      const tail = `,"step":${e.step === null ? "null" : e.step},"ts":[${t.micros},${
+        t.offset === null ? "null" : t.offset
+      }]}`;
+      w.key(2, LEN);
+      w.rawVarint(s.envelopeHead!.length + tail.length);
+      w.raw(s.envelopeHead!);
+      w.ascii(tail);
+      w.end(pd);
+      w.uint(4, DataClass.TENSOR);
+      w.end(md);
+      w.end(pv);
+    }
+    w.end(sm);
+    this.#emit();
+    this.events++;
+  }
+
+  async #event(e: PlxEvent, asset: AssetReader): Promise<void> {
+    const s = this.#series(e);
+    const wall = e.timestamp.micros / 1e6;
+    const step = this.#prologue(e, s, wall);
+    const tag = s.tag;
+    // Asset bytes are fetched before the record starts (the encoder's buffer is not reentrant).
+    const needsAsset = e.type === "image" || e.type === "video" || e.type === "audio" ||
+      ((e.type === "artifact" || e.type === "model" || e.type === "dataframe") &&
+        typeof (e.value as Record<string, unknown>).path === "string" &&
+        (e.value as Record<string, unknown>).path !== "");
+    const bytes = needsAsset ? await this.#asset(e, asset) : null;
+    const w = this.#begin();
     w.double(1, wall);
     if (step !== 0) w.uint(2, step);
     const sm = w.begin(5);
@@ -222,7 +335,7 @@ export class TensorboardEncoder {
       step: e.step,
       ts: [e.timestamp.micros, e.timestamp.offset],
     };
-    const inline = await this.#native(e, tag, env, asset);
+    const inline = this.#native(e, tag, env, bytes);
     if (this.#plugin) this.#pluginValue(e, env, inline);
     w.end(sm);
     this.#emit();
@@ -230,7 +343,7 @@ export class TensorboardEncoder {
   }
 
   /** Writes the native value(s); returns asset bytes to carry inline in the plugin value, if any. */
-  async #native(e: PlxEvent, tag: string, env: Envelope, asset: AssetReader): Promise<Uint8Array | null> {
+  #native(e: PlxEvent, tag: string, env: Envelope, bytes: Uint8Array | null): Uint8Array | null {
     const w = this.#w;
     const value = (e.type === "metric" || e.type === "text" || e.type === "html")
       ? null
@@ -253,7 +366,6 @@ export class TensorboardEncoder {
       }
       case "image":
       case "video": {
-        const bytes = await this.#asset(e, asset);
         if (!bytes) return null;
         const ext = sniffExt(bytes);
         if (e.type === "video" && ext !== "gif") {
@@ -282,7 +394,6 @@ export class TensorboardEncoder {
         return null;
       }
       case "audio": {
-        const bytes = await this.#asset(e, asset);
         if (!bytes) return null;
         const wav = wavInfo(bytes);
         if (!wav) this.#note("tensorboard: audio that is not WAV (TensorBoard may not play it)");
@@ -383,9 +494,6 @@ export class TensorboardEncoder {
       }
       default: {
         this.#note(`tensorboard: ${e.type} events (no TensorBoard form; kept only in the plxkit plugin)`);
-        const p = value?.path;
-        if (typeof p !== "string" || !p) return null;
-        const bytes = await this.#asset(e, asset);
         if (bytes) env.asset = "inline";
         return bytes;
       }
@@ -510,7 +618,7 @@ export class TensorboardEncoder {
         {
           experiment: {
             hparams: infos,
-            metrics: outputs.map((k) => ({ tag: this.#tagOf.get(`events/metric/${k}`) ?? tagForName(k) })),
+            metrics: outputs.map((k) => ({ tag: this.tagOf({ scope: "events", kind: "metric", name: k }) })),
           },
         },
         { sessionStart: { hparams } },
@@ -522,7 +630,7 @@ export class TensorboardEncoder {
       data.forEach((d, i) => {
         const content = new ProtoWriter(64);
         encodeHParams(content, d);
-        w.reset();
+        this.#begin();
         w.double(1, wallTime);
         const sm = w.begin(5);
         const v = w.begin(1);
@@ -538,7 +646,7 @@ export class TensorboardEncoder {
       });
     }
     if (this.#plugin && (meta || lineages?.length)) {
-      w.reset();
+      this.#begin();
       w.double(1, wallTime);
       const sm = w.begin(5);
       const v = w.begin(1);

@@ -97,6 +97,8 @@ interface OutSeries {
   /** For metrics: the encoded plugin tag field and the envelope's constant head (made on first use). */
   pluginTagField?: Uint8Array;
   envelopeHead?: Uint8Array;
+  /** For metrics: the encoded Summary.Value up to the simple_value's 4 bytes. */
+  metricValueHead?: Uint8Array;
 }
 
 /** `tensor { dtype: DT_DOUBLE, tensor_shape {}, tensor_content: <8 bytes> }` up to the 8 bytes. */
@@ -268,11 +270,21 @@ export class TensorboardEncoder {
     const w = this.#begin();
     w.double(1, wall);
     if (step !== 0) w.uint(2, step);
+    if (s.metricValueHead === undefined) {
+      // `value { tag: <tag>, simple_value: ` is the same for every event of the series.
+      const tw = new ProtoWriter(64);
+      const vm = tw.begin(1);
+      tw.string(1, s.tag);
+      tw.float(2, 0);
+      tw.end(vm);
+      s.metricValueHead = tw.buf.slice(0, tw.pos - 4);
+    }
+    const head = s.metricValueHead;
     const sm = w.begin(5);
-    const v = w.begin(1);
-    w.string(1, s.tag);
-    w.float(2, e.value);
-    w.end(v);
+    w.raw(head);
+    w.ensure(4);
+    w.view.setFloat32(w.pos, e.value, true);
+    w.pos += 4;
     if (this.#plugin) {
       if (s.pluginTagField === undefined) {
         const tw = new ProtoWriter(64);

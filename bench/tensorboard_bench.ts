@@ -10,6 +10,7 @@
  * @module
  */
 import * as path from "node:path";
+import process from "node:process";
 import type { PlxEvent } from "../src/model/event.ts";
 import { TensorboardEncoder } from "../src/formats/tensorboard/write.ts";
 import { TensorboardRunReader } from "../src/formats/tensorboard/read.ts";
@@ -25,6 +26,11 @@ const sample = () => {
   if (r > peak) peak = r;
 };
 const mb = (b: number) => b / 1e6;
+/** Process CPU seconds (user + system) since `from`: the work done, whatever else the machine runs. */
+const cpu = (from?: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
+};
 const fmt = (x: number, d = 1) => x.toFixed(d);
 
 const TAGS = [
@@ -44,7 +50,7 @@ async function writeFile(
   file: string,
   plugin: boolean,
   bytesWanted: number,
-): Promise<[number, number, number]> {
+): Promise<[number, number, number, number]> {
   const enc = new TensorboardEncoder({ plugin });
   const batch: PlxEvent[] = Array.from({ length: BATCH }, (_, i) => ({
     run: "bench",
@@ -58,11 +64,17 @@ async function writeFile(
   } as PlxEvent));
   const f = await Deno.open(file, { write: true, create: true, truncate: true });
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let written = 0, events = 0, step = 0;
+  // Like the sink: the write of one batch overlaps the encoding of the next.
+  let pending: Promise<void> = Promise.resolve();
   const w = async (b: Uint8Array) => {
-    let o = 0;
-    while (o < b.length) o += await f.write(b.subarray(o));
+    await pending;
     written += b.length;
+    pending = (async () => {
+      let o = 0;
+      while (o < b.length) o += await f.write(b.subarray(o));
+    })();
   };
   await w(enc.header(1700000000));
   const none = () => Promise.resolve(null);
@@ -81,14 +93,16 @@ async function writeFile(
     events += BATCH;
     sample();
   }
+  await pending;
   f.close();
-  return [written, events, (performance.now() - t0) / 1000];
+  return [written, events, (performance.now() - t0) / 1000, cpu(c0)];
 }
 
-async function readFile(file: string): Promise<[number, number, number]> {
+async function readFile(file: string): Promise<[number, number, number, number]> {
   const size = (await Deno.stat(file)).size;
   const r = new TensorboardRunReader("bench");
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let events = 0, problems = 0;
   for await (const b of r.readFile(path.basename(file), readAhead(file), size)) {
     events += b.events.length;
@@ -96,8 +110,9 @@ async function readFile(file: string): Promise<[number, number, number]> {
     sample();
   }
   const secs = (performance.now() - t0) / 1000;
+  const c = cpu(c0);
   if (problems) throw new Error(`${problems} diagnostics reading ${file}`);
-  return [size, events, secs];
+  return [size, events, secs, c];
 }
 
 async function python(code: string, file: string): Promise<{ events: number; secs: number } | string> {
@@ -150,33 +165,27 @@ n = sum(len(a.Scalars(k)) for k in a.Tags()["scalars"])
 print(json.dumps({"events": n, "secs": time.perf_counter() - t}))
 `;
 
-console.log(`TensorBoard bench: scalar-heavy event files, ${targetMB} MB target, one core`);
+console.log(
+  `TensorBoard bench: scalar-heavy event files, ${targetMB} MB target, one core (load average ${
+    Deno.loadavg().map((x) => x.toFixed(1)).join(" ")
+  })`,
+);
+const line = (what: string, [bytes, events, secs, cpuSecs]: number[]) =>
+  console.log(
+    `${what}: ${fmt(mb(bytes))} MB, ${events} events in ${fmt(secs, 2)} s = ${fmt(mb(bytes) / secs)} MB/s, ` +
+      `${fmt(events / secs / 1e6, 2)} M events/s (per CPU second: ${fmt(mb(bytes) / cpuSecs)} MB/s)`,
+  );
 const big = path.join(dir, "events.out.tfevents.1700000000.bench.scalars");
-const [wb, we, ws] = await writeFile(big, false, targetMB * 1e6);
-console.log(
-  `write (simple_value only, tensorboardX-like): ${fmt(mb(wb))} MB, ${we} events in ${fmt(ws, 2)} s = ` +
-    `${fmt(mb(wb) / ws)} MB/s, ${fmt(we / ws / 1e6, 2)} M events/s`,
-);
 const withPlugin = path.join(dir, "events.out.tfevents.1700000000.bench.plugin");
-const [pb, pe, ps] = await writeFile(withPlugin, true, targetMB * 1e6);
-console.log(
-  `write (default: simple_value + exact float64 plxkit copy): ${fmt(mb(pb))} MB, ${pe} events in ${
-    fmt(ps, 2)
-  } s = ` +
-    `${fmt(mb(pb) / ps)} MB/s, ${fmt(pe / ps / 1e6, 2)} M events/s`,
+line("write (simple_value only, tensorboardX-like)", await writeFile(big, false, targetMB * 1e6));
+line(
+  "write (default: simple_value + exact float64 plxkit copy)",
+  await writeFile(withPlugin, true, targetMB * 1e6),
 );
-const [rb, re, rs] = await readFile(big);
-console.log(
-  `read (simple_value file): ${fmt(mb(rb))} MB, ${re} events in ${fmt(rs, 2)} s = ${
-    fmt(mb(rb) / rs)
-  } MB/s, ` +
-    `${fmt(re / rs / 1e6, 2)} M events/s`,
-);
-const [qb, qe, qs] = await readFile(withPlugin);
-console.log(
-  `read (plxkit file, exact copies used): ${fmt(mb(qb))} MB, ${qe} events in ${fmt(qs, 2)} s = ` +
-    `${fmt(mb(qb) / qs)} MB/s, ${fmt(qe / qs / 1e6, 2)} M events/s`,
-);
+const readBig = await readFile(big);
+line("read (simple_value file)", readBig);
+line("read (plxkit file, exact copies used)", await readFile(withPlugin));
+const [rb, , rs] = readBig;
 console.log(`peak RSS: ${fmt(mb(peak), 0)} MB`);
 
 const py = await python(RAW_LOADER, big);

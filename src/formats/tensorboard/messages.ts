@@ -37,7 +37,7 @@ export const SessionStatus = { UNSPECIFIED: 0, START: 1, STOP: 2, CHECKPOINT: 3 
 /** SummaryMetadata. */
 export interface TbMetadata {
   pluginName: string;
-  /** Plugin content bytes (a copy). */
+  /** Plugin content bytes (a view into the record: copy to keep). */
   content: Uint8Array;
   displayName: string;
   description: string;
@@ -128,8 +128,8 @@ function decodeMetadata(r: ProtoReader, end: number): TbMetadata {
         const e = r.len();
         while (r.pos < e) {
           const u = r.tag();
-          if (u === ((1 << 3) | LEN)) m.pluginName = r.string();
-          else if (u === ((2 << 3) | LEN)) m.content = r.bytes().slice();
+          if (u === ((1 << 3) | LEN)) m.pluginName = r.interned();
+          else if (u === ((2 << 3) | LEN)) m.content = r.bytes();
           else r.skip(u & 7);
         }
         break;

@@ -359,19 +359,55 @@ export class TensorboardRunReader {
   #tag(v: TbValue): TagState {
     let st = this.#tags.get(v.tag);
     if (st === undefined) {
-      st = { metadata: v.metadata, last: null, byKind: null };
+      st = { metadata: keep(v.metadata), last: null, byKind: null };
       this.#tags.set(v.tag, st);
-    } else if (st.metadata === null && v.metadata !== null) st.metadata = v.metadata;
+    } else if (st.metadata === null && v.metadata !== null) st.metadata = keep(v.metadata);
     return st;
   }
 
   #lastEnvelope: Envelope | null = null;
+  #envelopeHeads = new Map<string, { head: Uint8Array; env: Envelope }>();
+
+  /**
+   * Parses an envelope. The writer ends metric envelopes with `,"step":<n|null>,"ts":[<micros>,<offset|null>]}`
+   * after a head that is the same for the whole series: the head is parsed once and cached, the tail by
+   * hand. Anything else goes through JSON.parse.
+   */
+  #envelope(c: Uint8Array, tag: string): Envelope {
+    const n = c.length;
+    // Find `,"step":` (2c 22 73 74 65 70 22 3a).
+    let at = -1;
+    for (let i = n - 24; i >= 0; i--) {
+      if (c[i] === 0x2c && c[i + 1] === 0x22 && c[i + 2] === 0x73 && c[i + 6] === 0x22 && c[i + 7] === 0x3a) {
+        at = i;
+        break;
+      }
+    }
+    if (at > 0) {
+      const tail = decodeUtf8(c, at, n);
+      const m = /^,"step":(null|-?\d{1,16}),"ts":\[(-?\d{1,17}),(null|-?\d{1,6})\]\}$/.exec(tail);
+      if (m) {
+        let cached = this.#envelopeHeads.get(tag);
+        if (cached === undefined || cached.head.length !== at || !sameBytes(cached.head, c, at)) {
+          cached = { head: c.slice(0, at), env: JSON.parse(decodeUtf8(c, 0, at) + "}") as Envelope };
+          this.#envelopeHeads.set(tag, cached);
+        }
+        const base = cached.env;
+        return {
+          ...base,
+          step: m[1] === "null" ? null : Number(m[1]),
+          ts: [Number(m[2]), m[3] === "null" ? null : Number(m[3])],
+        };
+      }
+    }
+    return JSON.parse(decodeUtf8(c, 0, n));
+  }
 
   #plugin(v: TbValue, md: TbMetadata, step: number, ts: PlxTime): PlxEvent | null {
     const own = v.metadata ?? md;
     let env: Envelope;
     try {
-      env = JSON.parse(decodeUtf8(own.content, 0, own.content.length));
+      env = this.#envelope(own.content, v.tag);
     } catch {
       throw new SyntaxError(`plxkit value "${v.tag}" has plugin content that is not JSON`);
     }
@@ -779,6 +815,16 @@ export class TensorboardRunReader {
     if (Object.keys(tb).length) m.tensorboard = { ...(m.tensorboard as object ?? {}), ...tb };
     return Object.keys(m).length ? m : null;
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A copy of metadata whose content outlives the record it came from. */
+function keep(m: TbMetadata | null): TbMetadata | null {
+  return m === null ? null : { ...m, content: m.content.slice() };
 }
 
 function firstBlob(t: TbTensor | undefined): Uint8Array | undefined {

@@ -87,8 +87,8 @@ export class TensorboardSink implements EventSink {
 
 class TensorboardRunSink implements RunSink {
   #enc: TensorboardEncoder;
-  #buf = new Uint8Array(1 << 20);
-  #len = 0;
+  /** The write in flight: encoding the next batch overlaps it. */
+  #pending: Promise<void> = Promise.resolve();
   #headerAt = 0;
 
   constructor(
@@ -108,23 +108,14 @@ class TensorboardRunSink implements RunSink {
     );
   }
 
+  /** Queues `bytes` (a buffer nobody else writes to) after the write in flight. */
   async #write(bytes: Uint8Array): Promise<void> {
-    if (this.#len + bytes.length > this.#buf.length) {
-      await this.#drain();
-      if (bytes.length > this.#buf.length) {
-        let off = 0;
-        while (off < bytes.length) off += await this.file.write(bytes.subarray(off));
-        return;
-      }
-    }
-    this.#buf.set(bytes, this.#len);
-    this.#len += bytes.length;
-  }
-
-  async #drain(): Promise<void> {
-    let off = 0;
-    while (off < this.#len) off += await this.file.write(this.#buf.subarray(off, this.#len));
-    this.#len = 0;
+    await this.#pending;
+    const file = this.file;
+    this.#pending = (async () => {
+      let off = 0;
+      while (off < bytes.length) off += await file.write(bytes.subarray(off));
+    })();
   }
 
   async write(events: PlxEvent[], source: RunSource): Promise<void> {
@@ -143,13 +134,14 @@ class TensorboardRunSink implements RunSink {
       this.#headerAt = now;
     }
     await this.#write(this.#enc.trailer(this.info.meta, this.info.lineages, this.#enc.lastWallTime ?? now));
-    await this.#drain();
+    await this.#pending;
     await this.file.sync().catch(() => {});
     this.file.close();
     await Deno.rename(this.tmp, path.join(this.dir, eventFileName(this.#headerAt)));
   }
 
   async abort(): Promise<void> {
+    await this.#pending.catch(() => {});
     try {
       this.file.close();
     } catch { /* closed */ }

@@ -7,7 +7,7 @@ import { TensorboardRunReader } from "../../../src/formats/tensorboard/read.ts";
 import { validateTensorboardRun } from "../../../src/formats/tensorboard/source.ts";
 import type { Diagnostic } from "../../../src/diagnostics.ts";
 import type { PlxEvent } from "../../../src/model/event.ts";
-import { RECORD_A, RECORD_B } from "./codec_test.ts";
+import { RECORD_A, RECORD_B } from "./_vectors.ts";
 
 const FILE = "events.out.tfevents.1700000000.testhost.1.0";
 const hex8 = (n: number) => "0x" + n.toString(16).padStart(8, "0");

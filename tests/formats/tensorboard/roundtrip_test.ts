@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import fc from "fast-check";
 import { assertEquals, assertOk } from "../../_assert.ts";
 import { convert, DropLedger, type RunSource } from "../../../src/convert/pipeline.ts";
 import type { PlxEvent } from "../../../src/model/event.ts";
@@ -300,4 +301,70 @@ Deno.test("tags: sanitized as tensorboardX does; names map back to slash groups"
   assertEquals(enc.tagOf(e("text", "loss")), "loss/text");
   assertEquals(enc.tagOf(e("metric", "plxkit__x")), "_plxkit/x");
   assertEquals(enc.tagOf({ scope: "resources", kind: "metric", name: "cpu" }), "resources/cpu");
+});
+
+Deno.test("property: any metric and text events survive the encoder and the reader exactly", async () => {
+  const event = fc.record({
+    kind: fc.constantFrom("metric", "text"),
+    name: fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/),
+    step: fc.option(fc.integer({ min: -5, max: 2 ** 40 }), { nil: null }),
+    micros: fc.integer({ min: 0, max: 4_000_000_000_000_000 }),
+    offset: fc.option(fc.integer({ min: -50_000, max: 50_000 }), { nil: null }),
+    number: fc.double(),
+    text: fc.string({ unit: "grapheme" }),
+  });
+  await fc.assert(
+    fc.asyncProperty(fc.array(event, { maxLength: 30 }), fc.boolean(), async (list, plugin) => {
+      const events = list.map((x) => ({
+        run: "r",
+        scope: "events",
+        kind: x.kind,
+        name: x.name,
+        step: x.step,
+        timestamp: { micros: x.micros, offset: x.offset },
+        type: x.kind,
+        value: x.kind === "metric" ? x.number : x.text,
+      } as PlxEvent));
+      const enc = new TensorboardEncoder({ plugin });
+      const bytes = concat([
+        enc.header(1),
+        await enc.encode(events, () => Promise.resolve(null)),
+        enc.trailer(undefined, undefined, 2),
+      ]);
+      const r = new TensorboardRunReader("r");
+      const back: PlxEvent[] = [];
+      for await (const b of r.readFile("f", [bytes], bytes.length)) {
+        assertEquals(b.diagnostics, []);
+        back.push(...b.events);
+      }
+      if (plugin) assertEquals(back, events);
+      else {
+        // Without the copies: float32 values, tags as names, counters for null steps.
+        assertEquals(back.length, events.length);
+        back.forEach((e, i) => {
+          if (events[i].type === "metric") assertEquals(e.value, Math.fround(events[i].value as number));
+          else assertEquals(e.value, events[i].value);
+        });
+      }
+    }),
+    { numRuns: 80 },
+  );
+});
+
+Deno.test("detectTensorboardDir: a folder with event files is a tensorboard target", async () => {
+  const { detectTensorboardDir } = await import("../../../src/formats/tensorboard/layout.ts");
+  const { discover } = await import("../../../src/formats/plx/layout.ts");
+  assertEquals(detectTensorboardDir("logs/run1", ["events.out.tfevents.1.host", "x"]), {
+    type: "tensorboard",
+    run: { id: "run1", path: "logs/run1" },
+  });
+  assertEquals(detectTensorboardDir("logs/run1", ["events.out.tfevents.1.host.profile-empty"]), null);
+  const found = [];
+  for await (const t of discover([`${ROOT}logdirs/tf2`], { detectors: [detectTensorboardDir] })) {
+    found.push(t);
+  }
+  assertEquals(found.map((t) => "type" in t ? [t.type, t.run?.id] : t.code), [
+    ["tensorboard", "hp_run"],
+    ["tensorboard", "run1"],
+  ]);
 });

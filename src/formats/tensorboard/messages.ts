@@ -125,13 +125,14 @@ function decodeMetadata(r: ProtoReader, end: number): TbMetadata {
     const t = r.tag();
     switch (t) {
       case (1 << 3) | LEN: {
-        const e = r.len();
+        const e = r.enter();
         while (r.pos < e) {
           const u = r.tag();
           if (u === ((1 << 3) | LEN)) m.pluginName = r.interned();
           else if (u === ((2 << 3) | LEN)) m.content = r.bytes();
           else r.skip(u & 7);
         }
+        r.exit();
         break;
       }
       case (2 << 3) | LEN:
@@ -147,12 +148,13 @@ function decodeMetadata(r: ProtoReader, end: number): TbMetadata {
         r.skip(t & 7);
     }
   }
+  r.exit();
   return m;
 }
 
 const EMPTY = new Uint8Array(0);
 
-/** Decodes a TensorProto from `r` up to `end`. */
+/** Decodes a TensorProto from `r` up to `end` (entered with `r.enter()`; leaves it). */
 export function decodeTensor(r: ProtoReader, end: number): TbTensor {
   const t: TbTensor = { dtype: 0, shape: [], content: null, values: [], strings: [] };
   while (r.pos < end) {
@@ -163,20 +165,22 @@ export function decodeTensor(r: ProtoReader, end: number): TbTensor {
         t.dtype = r.varint();
         break;
       case 2: {
-        const e = r.len();
+        const e = r.enter();
         while (r.pos < e) {
           const u = r.tag();
           if (u === ((2 << 3) | LEN)) {
-            const de = r.len();
+            const de = r.enter();
             let size = 0;
             while (r.pos < de) {
               const v = r.tag();
               if (v === ((1 << 3) | VARINT)) size = r.int64();
               else r.skip(v & 7);
             }
+            r.exit();
             t.shape.push(size);
           } else r.skip(u & 7);
         }
+        r.exit();
         break;
       }
       case 4:
@@ -208,6 +212,7 @@ export function decodeTensor(r: ProtoReader, end: number): TbTensor {
         r.skip(wt);
     }
   }
+  r.exit();
   return t;
 }
 
@@ -221,6 +226,7 @@ function decodeImage(r: ProtoReader, end: number): TbImage {
     else if (t === ((4 << 3) | LEN)) im.encoded = r.bytes();
     else r.skip(t & 7);
   }
+  r.exit();
   return im;
 }
 
@@ -235,6 +241,7 @@ function decodeAudio(r: ProtoReader, end: number): TbAudio {
     else if (t === ((5 << 3) | LEN)) a.contentType = r.string();
     else r.skip(t & 7);
   }
+  r.exit();
   return a;
 }
 
@@ -264,6 +271,7 @@ function decodeHisto(r: ProtoReader, end: number): TbHisto {
         else r.skip(t & 7);
     }
   }
+  r.exit();
   return h;
 }
 
@@ -293,24 +301,25 @@ function decodeValue(r: ProtoReader, end: number): TbValue {
         v.obsolete = true;
         break;
       case (4 << 3) | LEN:
-        v.image = decodeImage(r, r.len());
+        v.image = decodeImage(r, r.enter());
         break;
       case (5 << 3) | LEN:
-        v.histo = decodeHisto(r, r.len());
+        v.histo = decodeHisto(r, r.enter());
         break;
       case (6 << 3) | LEN:
-        v.audio = decodeAudio(r, r.len());
+        v.audio = decodeAudio(r, r.enter());
         break;
       case (8 << 3) | LEN:
-        v.tensor = decodeTensor(r, r.len());
+        v.tensor = decodeTensor(r, r.enter());
         break;
       case (9 << 3) | LEN:
-        v.metadata = decodeMetadata(r, r.len());
+        v.metadata = decodeMetadata(r, r.enter());
         break;
       default:
         r.skip(t & 7);
     }
   }
+  r.exit();
   return v;
 }
 
@@ -358,13 +367,14 @@ export function decodeEvent(
         ev.other = "graph_def";
         break;
       case (5 << 3) | LEN: {
-        const e = r.len();
+        const e = r.enter();
         const values: TbValue[] = ev.summary ?? (ev.summary = []);
         while (r.pos < e) {
           const u = r.tag();
-          if (u === ((1 << 3) | LEN)) values.push(decodeValue(r, r.len()));
+          if (u === ((1 << 3) | LEN)) values.push(decodeValue(r, r.enter()));
           else r.skip(u & 7);
         }
+        r.exit();
         break;
       }
       case (6 << 3) | LEN:
@@ -372,7 +382,7 @@ export function decodeEvent(
         ev.other = "log_message";
         break;
       case (7 << 3) | LEN: {
-        const e = r.len();
+        const e = r.enter();
         const s: TbSessionLog = { status: 0, checkpointPath: "", msg: "" };
         while (r.pos < e) {
           const u = r.tag();
@@ -381,6 +391,7 @@ export function decodeEvent(
           else if (u === ((3 << 3) | LEN)) s.msg = r.string();
           else r.skip(u & 7);
         }
+        r.exit();
         ev.sessionLog = s;
         break;
       }
@@ -393,12 +404,13 @@ export function decodeEvent(
         ev.other = "meta_graph_def";
         break;
       case (10 << 3) | LEN: {
-        const e = r.len();
+        const e = r.enter();
         while (r.pos < e) {
           const u = r.tag();
           if (u === ((1 << 3) | LEN)) ev.sourceWriter = r.string();
           else r.skip(u & 7);
         }
+        r.exit();
         break;
       }
       default:
@@ -664,6 +676,7 @@ function decodeProtoValue(r: ProtoReader, end: number): HParamValue {
     else if (t === ((4 << 3) | VARINT)) v = r.bool();
     else r.skip(t & 7);
   }
+  r.exit();
   return v;
 }
 
@@ -690,30 +703,31 @@ export function decodeHParams(content: Uint8Array): HParamsData {
   while (r.pos < r.end) {
     const t = r.tag();
     if (t === ((2 << 3) | LEN)) {
-      const e = r.len();
+      const e = r.enter();
       const ex: NonNullable<HParamsData["experiment"]> = { hparams: [], metrics: [] };
       while (r.pos < e) {
         const u = r.tag();
         if (u === ((6 << 3) | LEN)) ex.name = r.string();
         else if (u === ((1 << 3) | LEN)) ex.description = r.string();
         else if (u === ((4 << 3) | LEN)) {
-          const he = r.len();
+          const he = r.enter();
           const h: NonNullable<HParamsData["experiment"]>["hparams"][number] = { name: "" };
           while (r.pos < he) {
             const x = r.tag();
             if (x === ((1 << 3) | LEN)) h.name = r.string();
             else if (x === ((4 << 3) | VARINT)) h.type = r.varint();
             else if (x === ((5 << 3) | LEN)) {
-              const le = r.len();
+              const le = r.enter();
               const list: HParamValue[] = [];
               while (r.pos < le) {
                 const y = r.tag();
-                if (y === ((1 << 3) | LEN)) list.push(decodeProtoValue(r, r.len()));
+                if (y === ((1 << 3) | LEN)) list.push(decodeProtoValue(r, r.enter()));
                 else r.skip(y & 7);
               }
+              r.exit();
               h.domain = list;
             } else if (x === ((6 << 3) | LEN)) {
-              const ie = r.len();
+              const ie = r.enter();
               const iv = { min: 0, max: 0 };
               while (r.pos < ie) {
                 const y = r.tag();
@@ -721,53 +735,60 @@ export function decodeHParams(content: Uint8Array): HParamsData {
                 else if (y === ((2 << 3) | I64)) iv.max = r.double();
                 else r.skip(y & 7);
               }
+              r.exit();
               h.domain = iv;
             } else r.skip(x & 7);
           }
+          r.exit();
           ex.hparams.push(h);
         } else if (u === ((5 << 3) | LEN)) {
-          const me = r.len();
+          const me = r.enter();
           const m: { tag: string; group?: string; displayName?: string } = { tag: "" };
           while (r.pos < me) {
             const x = r.tag();
             if (x === ((1 << 3) | LEN)) {
-              const ne = r.len();
+              const ne = r.enter();
               while (r.pos < ne) {
                 const y = r.tag();
                 if (y === ((1 << 3) | LEN)) m.group = r.string();
                 else if (y === ((2 << 3) | LEN)) m.tag = r.string();
                 else r.skip(y & 7);
               }
+              r.exit();
             } else if (x === ((3 << 3) | LEN)) m.displayName = r.string();
             else r.skip(x & 7);
           }
+          r.exit();
           ex.metrics.push(m);
         } else r.skip(u & 7);
       }
+      r.exit();
       out.experiment = ex;
     } else if (t === ((3 << 3) | LEN)) {
-      const e = r.len();
+      const e = r.enter();
       const s: NonNullable<HParamsData["sessionStart"]> = { hparams: {} };
       while (r.pos < e) {
         const u = r.tag();
         if (u === ((1 << 3) | LEN)) {
-          const me = r.len();
+          const me = r.enter();
           let key = "";
           let val: HParamValue = null;
           while (r.pos < me) {
             const x = r.tag();
             if (x === ((1 << 3) | LEN)) key = r.string();
-            else if (x === ((2 << 3) | LEN)) val = decodeProtoValue(r, r.len());
+            else if (x === ((2 << 3) | LEN)) val = decodeProtoValue(r, r.enter());
             else r.skip(x & 7);
           }
+          r.exit();
           s.hparams[key] = val;
         } else if (u === ((4 << 3) | LEN)) s.groupName = r.string();
         else if (u === ((5 << 3) | I64)) s.startTimeSecs = r.double();
         else r.skip(u & 7);
       }
+      r.exit();
       out.sessionStart = s;
     } else if (t === ((4 << 3) | LEN)) {
-      const e = r.len();
+      const e = r.enter();
       const s = { status: 0 } as NonNullable<HParamsData["sessionEnd"]>;
       while (r.pos < e) {
         const u = r.tag();
@@ -775,6 +796,7 @@ export function decodeHParams(content: Uint8Array): HParamsData {
         else if (u === ((2 << 3) | I64)) s.endTimeSecs = r.double();
         else r.skip(u & 7);
       }
+      r.exit();
       out.sessionEnd = s;
     } else r.skip(t & 7);
   }

@@ -130,6 +130,7 @@ export class ProtoReader {
     }
     this.pos = start;
     this.end = end;
+    this.#ends.length = 0;
     return this;
   }
 
@@ -236,6 +237,25 @@ export class ProtoReader {
       );
     }
     return end;
+  }
+
+  #ends: number[] = [];
+
+  /**
+   * Enters a length-delimited sub-message: reads its length, checks it fits, and bounds every read to it
+   * until {@linkcode ProtoReader.exit}. Returns the sub-message's end offset.
+   */
+  enter(): number {
+    const end = this.len();
+    this.#ends.push(this.end);
+    this.end = end;
+    return end;
+  }
+
+  /** Leaves the sub-message entered last (its bytes must all have been read). */
+  exit(): void {
+    if (this.pos !== this.end) throw new ProtoError("sub-message not read to its end", this.pos);
+    this.end = this.#ends.pop()!;
   }
 
   /** Length-delimited bytes (a view, not a copy). */

@@ -102,7 +102,7 @@ interface OutSeries {
 }
 
 /** `tensor { dtype: DT_DOUBLE, tensor_shape {}, tensor_content: <8 bytes> }` up to the 8 bytes. */
-const DOUBLE_SCALAR_HEAD = new Uint8Array([0x42, 0x0c, 0x08, DT.DOUBLE, 0x12, 0x00, 0x22, 0x08]);
+const DOUBLE_SCALAR_HEAD = new Uint8Array([0x42, 0x0e, 0x08, DT.DOUBLE, 0x12, 0x00, 0x22, 0x08]);
 /** `plugin_name: "plxkit"` inside PluginData. */
 const PLUGIN_NAME_FIELD = new Uint8Array([0x0a, PLUGIN.length, ...new TextEncoder().encode(PLUGIN)]);
 

@@ -136,6 +136,36 @@ Deno.test("decoder rejects lengths past the end, bad keys and over-long varints"
   );
 });
 
+Deno.test("a nested length running past its parent message is rejected, even inside the record", () => {
+  // summary (len 4) { value (len 10: claims more than the 2 bytes its parent has left) } + 8 more bytes.
+  const bad = new Uint8Array([
+    0x2a,
+    0x04,
+    0x0a,
+    0x0a,
+    0x0a,
+    0x00,
+    0x10,
+    0x01,
+    0x10,
+    0x01,
+    0x10,
+    0x01,
+    0x10,
+    0x01,
+  ]);
+  assertThrows(() => decodeEvent(bad), ProtoError, "runs past the end");
+  // A tensor whose declared length is shorter than its content (the bug this test guards against).
+  const w = new ProtoWriter();
+  const s = w.begin(5);
+  const v = w.begin(1);
+  w.string(1, "t");
+  w.raw(new Uint8Array([0x42, 0x0c, 0x08, 0x02, 0x12, 0x00, 0x22, 0x08, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f]));
+  w.end(v);
+  w.end(s);
+  assertThrows(() => decodeEvent(w.finish()), ProtoError);
+});
+
 Deno.test("hparams content: tensorboardX golden bytes decode; our encoder round-trips", () => {
   // spec §4.7: experiment, session start (lr = 0.1), session end.
   const exp = hex("12 16 22 06 0a 02 6c 72 20 03 2a 0c 0a 0a 12 08 61 63 63 75 72 61 63 79");

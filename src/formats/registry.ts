@@ -5,6 +5,7 @@
  * @module
  */
 import type { EventSink, EventSource } from "../convert/pipeline.ts";
+import { UsageError } from "../diagnostics.ts";
 import { isRunFolder } from "./plx/layout.ts";
 import { PlxSink } from "./plx/sink.ts";
 import { PlxSource } from "./plx/source.ts";
@@ -52,13 +53,20 @@ export const plxFormat: FormatSpec = {
 
 /**
  * TensorBoard logdirs (folders holding `events.out.tfevents.*` files). Settings: `checksum=false` skips
- * payload CRC checks when reading; `plugin=false` leaves out the exact plxkit copy when writing.
+ * payload CRC checks when reading; `steps=all|last|restart` picks what to keep when steps repeat (see
+ * docs/tensorboard.md); `plugin=false` leaves out the exact plxkit copy when writing.
  */
 export const tensorboardFormat: FormatSpec = {
   name: "tensorboard",
   description: "TensorBoard logdirs (events.out.tfevents.* files; every folder holding them is a run)",
   detect: (input) => hasEventFiles(input),
-  source: (inputs, o) => new TensorboardSource(inputs, { checksum: o.settings.checksum !== "false" }),
+  source: (inputs, o) => {
+    const steps = o.settings.steps ?? "all";
+    if (steps !== "all" && steps !== "last" && steps !== "restart") {
+      throw new UsageError(`--set steps= takes all, last or restart (got "${steps}")`);
+    }
+    return new TensorboardSource(inputs, { checksum: o.settings.checksum !== "false", steps });
+  },
   sink: (out, o) => Promise.resolve(new TensorboardSink(out, { plugin: o.settings.plugin !== "false" })),
 };
 

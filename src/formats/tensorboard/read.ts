@@ -43,7 +43,19 @@ export interface TbReadOptions {
   checksum?: boolean;
   /** Events per batch. @default 4096 */
   batchSize?: number;
+  /**
+   * Which values of a series to keep when steps repeat or go back (applied by `TensorboardSource`, which
+   * then reads each run twice): `all` keeps everything as written (tbparse's view); `last` is the Rust data
+   * server's rule (a value at step s replaces every earlier value of the series at a step >= s); `restart`
+   * is the Python loader's (a `SessionLog START` at step S, other than the run's first, drops every earlier
+   * value of the run at a step >= S). Dropped values are reported.
+   * @default "all"
+   */
+  steps?: StepPolicy;
 }
+
+/** See {@linkcode TbReadOptions.steps}. */
+export type StepPolicy = "all" | "last" | "restart";
 
 /** What a run's reading learnt besides events: goes into `RunInfo.meta`. */
 export interface TbRunMeta {
@@ -104,6 +116,9 @@ export class TensorboardRunReader {
   readonly #batchSize: number;
   #tags = new Map<string, TagState>();
   #series: Series[] = [];
+  /** Restarts after the run's first `SessionLog START`: how many events came before, and the step. */
+  readonly starts: { at: number; step: number }[] = [];
+  #report = true;
   #interner = new StringInterner();
   #taken = new Set<string>(); // kind \0 name
   #tagMap: Record<string, string> = {};
@@ -119,6 +134,7 @@ export class TensorboardRunReader {
   constructor(readonly run: string, options: TbReadOptions = {}) {
     this.#checksum = options.checksum ?? true;
     this.#batchSize = options.batchSize ?? 4096;
+    this.#report = (options.steps ?? "all") === "all";
   }
 
   /**
@@ -287,14 +303,16 @@ export class TensorboardRunReader {
     if (ev.sessionLog) {
       if (ev.sessionLog.status === SessionStatus.START) {
         this.#starts++;
-        if (this.#sawData) {
+        if (this.#starts > 1) this.starts.push({ at: this.events, step: ev.step });
+        if (this.#sawData && this.#report) {
           diags.push({
             severity: "info",
             code: "restart",
             file,
             offset,
             message: `session restart (SessionLog START) at step ${ev.step}: all events are kept; ` +
-              `TensorBoard's Python loader would drop the earlier events with step >= ${ev.step}`,
+              `TensorBoard's Python loader would drop the earlier events with step >= ${ev.step} ` +
+              `(--set steps=restart does that)`,
           });
         }
       }
@@ -773,7 +791,7 @@ export class TensorboardRunReader {
       out.push({ severity: "warning", code: "not-converted", file: ".", message: `${n} × ${reason}` });
     }
     for (const { kind, name, repeats: n } of this.#series) {
-      if (!n) continue;
+      if (!n || !this.#report) continue;
       out.push({
         severity: "info",
         code: "repeated-step",

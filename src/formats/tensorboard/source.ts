@@ -65,8 +65,73 @@ export class TensorboardRunSource implements RunSource {
   }
 
   async *batches(): AsyncGenerator<PlxBatch> {
+    const policy = this.options.steps ?? "all";
+    if (policy === "all") {
+      yield* this.#read(null);
+      return;
+    }
+    // Two passes: the first learns every series' steps (and the restarts), the second keeps what the
+    // policy keeps.
+    const steps = new Map<string, number[]>();
+    const order: [string, number][] = []; // global event index -> (series, index in series)
+    let starts: { at: number; step: number }[] = [];
+    const pass1 = new TensorboardRunReader(this.dir.id, { ...this.options, steps: "all" });
+    for (const f of this.dir.files) {
+      try {
+        const abs = path.join(this.dir.path, f);
+        for await (const b of pass1.readFile(f, readAhead(abs), (await Deno.stat(abs)).size)) {
+          for (const e of b.events) {
+            const key = `${e.scope}/${e.kind}/${e.name}`;
+            let list = steps.get(key);
+            if (!list) steps.set(key, list = []);
+            if (policy === "restart") order.push([key, list.length]);
+            list.push(e.step ?? NaN);
+          }
+        }
+      } catch { /* reported by the second pass */ }
+    }
+    starts = pass1.starts;
+    pass1.assets.clear();
+    const drop = new Map<string, Uint8Array>();
+    for (const [key, list] of steps) drop.set(key, new Uint8Array(list.length));
+    if (policy === "last") {
+      for (const [key, list] of steps) {
+        const d = drop.get(key)!;
+        let min = Infinity;
+        for (let i = list.length - 1; i >= 0; i--) {
+          if (list[i] >= min) d[i] = 1;
+          if (list[i] < min) min = list[i];
+        }
+      }
+    } else {
+      let k = starts.length - 1;
+      let min = Infinity;
+      for (let i = order.length - 1; i >= 0; i--) {
+        while (k >= 0 && starts[k].at > i) min = Math.min(min, starts[k--].step);
+        const [key, j] = order[i];
+        if (steps.get(key)![j] >= min) drop.get(key)![j] = 1;
+      }
+    }
+    yield* this.#read(drop);
+  }
+
+  async *#read(drop: Map<string, Uint8Array> | null): AsyncGenerator<PlxBatch> {
     const reader = new TensorboardRunReader(this.dir.id, this.options);
     this.#reader = reader;
+    const seen = new Map<string, number>();
+    const dropped = new Map<string, number>();
+    const filter = (b: PlxBatch): PlxBatch => {
+      if (drop === null) return b;
+      const events = b.events.filter((e) => {
+        const key = `${e.scope}/${e.kind}/${e.name}`;
+        const i = seen.get(key) ?? 0;
+        seen.set(key, i + 1);
+        if (drop.get(key)?.[i] !== 1) return true;
+        dropped.set(key, (dropped.get(key) ?? 0) + 1);
+        return false;
+      });
+      return { events, diagnostics: b.diagnostics };
+    };
     for (const f of this.dir.files) {
       const abs = path.join(this.dir.path, f);
       let size: number;
@@ -77,13 +142,25 @@ export class TensorboardRunSource implements RunSource {
         continue;
       }
       try {
-        yield* reader.readFile(f, readAhead(abs), size);
+        for await (const b of reader.readFile(f, readAhead(abs), size)) yield filter(b);
       } catch (e) {
         yield { events: [], diagnostics: [ioDiag(f, e, "cannot read")] };
       }
       this.#updateMeta(reader);
     }
     const notes = reader.finish();
+    const rule = this.options.steps === "last"
+      ? "a later value at the same or a lower step replaces them (--set steps=last, TensorBoard's data server rule)"
+      : "a later session restart at a lower or equal step drops them (--set steps=restart, TensorBoard's Python loader rule)";
+    for (const [key, n] of dropped) {
+      const [, kind, name] = key.split("/");
+      notes.push({
+        severity: "info",
+        code: "deduplicated",
+        file: ".",
+        message: `${kind} "${name}": ${n} event${n === 1 ? "" : "s"} dropped: ${rule}`,
+      });
+    }
     this.#updateMeta(reader);
     if (notes.length) yield { events: [], diagnostics: notes };
   }

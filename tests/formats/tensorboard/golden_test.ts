@@ -166,3 +166,60 @@ Deno.test("golden tbx: a text table reads as Markdown, tags map back to the orig
   });
   assertEquals(tbx.get("hp/trial1")!.src.info.meta!.outputs, { "hp/accuracy": 0.75 });
 });
+
+Deno.test("steps policy: all (default), last (data server), restart (Python loader)", async () => {
+  const read = async (steps: "all" | "last" | "restart", dir: string) => {
+    const out: [number | null, unknown][] = [];
+    const notes: string[] = [];
+    for await (const r of new TensorboardSource([dir], { steps }).runs()) {
+      if ("severity" in r) continue;
+      for await (const b of r.batches()) {
+        out.push(...b.events.map((e) => [e.step, e.value] as [number | null, unknown]));
+        notes.push(...b.diagnostics.map((d) => `${d.code}: ${d.message}`));
+      }
+    }
+    return { out, notes };
+  };
+  const dir = `${ROOT}logdirs/tbx/restart`;
+  const all = await read("all", dir);
+  assertEquals(all.out.map((x) => x[0]), [0, 1, 2, 3, 4, 3, 4, 5]);
+  const last = await read("last", dir);
+  assertEquals(last.out, [[0, 0], [1, 1], [2, 2], [3, 13], [4, 14], [5, 15]]);
+  assertEquals(last.notes, [
+    'deduplicated: metric "x": 2 events dropped: a later value at the same or a lower step replaces them ' +
+    "(--set steps=last, TensorBoard's data server rule)",
+  ]);
+  // tensorboardX's purge_step START is the run's first START: TensorBoard ignores it (spec §5).
+  const restart = await read("restart", dir);
+  assertEquals(restart.out.map((x) => x[0]), [0, 1, 2, 3, 4, 3, 4, 5]);
+  // With a START at the head of the first session too, the second one purges.
+  const tmp = await Deno.makeTempDir();
+  try {
+    const { TensorboardEncoder } = await import("../../../src/formats/tensorboard/write.ts");
+    const ev = (step: number, value: number) => ({
+      run: "r",
+      scope: "events" as const,
+      kind: "metric",
+      name: "x",
+      step,
+      timestamp: { micros: 1700000000_000000 + step, offset: 0 },
+      type: "metric" as const,
+      value,
+    });
+    const none = () => Promise.resolve(null);
+    for (const [i, steps] of [[0, 1, 2, 3, 4], [3, 4, 5]].entries()) {
+      const enc = new TensorboardEncoder({ plugin: false });
+      const parts = [enc.header(1700000000 + i), await enc.encode(steps.map((s) => ev(s, s + 10 * i)), none)];
+      await Deno.writeFile(
+        `${tmp}/events.out.tfevents.170000000${i}.h`,
+        new Uint8Array(Buffer.concat(parts)),
+      );
+    }
+    const r = await read("restart", tmp);
+    assertEquals(r.out, [[0, 0], [1, 1], [2, 2], [3, 13], [4, 14], [5, 15]]);
+    assertEquals(r.notes.length, 1);
+    assertOk(r.notes[0].startsWith('deduplicated: metric "x": 2 events dropped: a later session restart'));
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

@@ -39,7 +39,16 @@ export interface TbRunDir {
   files: string[];
 }
 
-/** The Polyaxon run id of a run folder at `rel` under the logdir `root`. */
+/**
+ * The Polyaxon run id of a run folder at `rel` under the logdir `root`.
+ *
+ * @example
+ * ```ts
+ * import { runIdOf } from "./layout.ts";
+ * runIdOf("logs", "hp/trial1"); // "hp__trial1"
+ * runIdOf("logs", "."); // "logs"
+ * ```
+ */
 export function runIdOf(root: string, rel: string): string {
   if (rel === "." || rel === "") {
     const base = path.basename(path.resolve(root));
@@ -122,7 +131,15 @@ export async function* findRuns(root: string): AsyncGenerator<TbRunDir | Diagnos
   }
 }
 
-/** Whether `input` is an event file or a folder with an event file within `depth` levels. */
+/**
+ * Whether `input` is an event file or a folder with an event file within `depth` levels.
+ *
+ * @example
+ * ```ts
+ * import { hasEventFiles } from "./layout.ts";
+ * await hasEventFiles("fixtures/tensorboard/logdirs/tbx"); // true
+ * ```
+ */
 export async function hasEventFiles(input: string, depth = 4): Promise<boolean> {
   try {
     const st = await Deno.stat(input);

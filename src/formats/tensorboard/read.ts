@@ -859,7 +859,15 @@ function cell(s: string): string {
   return s.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll("\n", "<br>");
 }
 
-/** A rank-1 or rank-2 string tensor as a Markdown table (the first row is the header). */
+/**
+ * A rank-1 or rank-2 string tensor as a Markdown table (the first row is the header; `|` escaped).
+ *
+ * @example
+ * ```ts
+ * import { markdownTable } from "./read.ts";
+ * markdownTable(["a", "b", "1", "2"], [2, 2]); // "| a | b |\n| --- | --- |\n| 1 | 2 |"
+ * ```
+ */
 export function markdownTable(strings: string[], shape: number[]): string {
   const cols = shape.length >= 2 ? shape[shape.length - 1] : 1;
   const rows: string[][] = [];
@@ -873,6 +881,13 @@ export function markdownTable(strings: string[], shape: number[]): string {
  * A legacy HistogramProto as Polyaxon's `{values: counts, counts: edges}`, normalised as TensorBoard's
  * Python loader does (spec §4.4): empty buckets at both ends dropped, `min` as the first left edge and `max`
  * as the last right edge, inner edges from `bucket_limit`.
+ *
+ * @example
+ * ```ts
+ * import { legacyHistogram } from "./read.ts";
+ * legacyHistogram({ min: 0, max: 3, bucketLimit: [0, 1, 2, 3], bucket: [0, 2, 1, 4] });
+ * // { values: [2, 1, 4], counts: [0, 1, 2, 3] }
+ * ```
  */
 export function legacyHistogram(h: {
   min: number;

@@ -21,7 +21,15 @@ import { type TbWriteOptions, TensorboardEncoder } from "./write.ts";
 
 let sequence = 0;
 
-/** The event file name of spec §6.1: `events.out.tfevents.<%010d secs>.<host>.<pid>.<seq>.plxkit`. */
+/**
+ * The event file name of spec §6.1: `events.out.tfevents.<%010d secs>.<host>.<pid>.<seq>.plxkit`.
+ *
+ * @example
+ * ```ts
+ * import { eventFileName } from "./sink.ts";
+ * eventFileName(1700000000.5); // "events.out.tfevents.1700000000.myhost.1234.0.plxkit"
+ * ```
+ */
 export function eventFileName(wallTime: number): string {
   let host = "localhost";
   try {
@@ -31,7 +39,16 @@ export function eventFileName(wallTime: number): string {
   return `events.out.tfevents.${secs}.${host}.${Deno.pid}.${sequence++}.plxkit`;
 }
 
-/** Where a run goes under `outDir`: the original TensorBoard run path when safe, else the run id. */
+/**
+ * Where a run goes under `outDir`: the original TensorBoard run path when safe, else the run id.
+ *
+ * @example
+ * ```ts
+ * import { runDirOf } from "./sink.ts";
+ * runDirOf("out", { id: "hp__trial1", meta: { tensorboard: { run: "hp/trial1" } } }); // "out/hp/trial1"
+ * runDirOf("out", { id: "r", meta: { tensorboard: { run: "../../x" } } }); // "out/r"
+ * ```
+ */
 export function runDirOf(outDir: string, info: RunInfo): string {
   const tb = info.meta?.tensorboard as { run?: unknown } | undefined;
   if (typeof tb?.run === "string" && tb.run !== "") {

@@ -56,7 +56,17 @@ export async function* readAhead(file: string, chunkSize = CHUNK_SIZE): AsyncGen
   }
 }
 
-/** One TensorBoard run folder as a {@linkcode RunSource}. */
+/**
+ * One TensorBoard run folder as a {@linkcode RunSource}.
+ *
+ * @example
+ * ```ts
+ * import { TensorboardRunSource } from "./source.ts";
+ * const dir = "fixtures/tensorboard/logdirs/tf2/run1";
+ * const run = new TensorboardRunSource({ id: "run1", rel: ".", path: dir, files: [] });
+ * // files: the event file names in the folder, sorted (findRuns fills them in)
+ * ```
+ */
 export class TensorboardRunSource implements RunSource {
   readonly info: RunInfo;
   #reader: TensorboardRunReader | null = null;

@@ -63,7 +63,15 @@ export function sanitizeTag(tag: string): string {
   return s === "" ? "_" : s;
 }
 
-/** The TensorBoard tag for a Polyaxon name: `__` (what `/` became under the name rules) back to `/`. */
+/**
+ * The TensorBoard tag for a Polyaxon name: `__` (what `/` became under the name rules) back to `/`.
+ *
+ * @example
+ * ```ts
+ * import { tagForName } from "./write.ts";
+ * tagForName("train__loss"); // "train/loss"
+ * ```
+ */
 export function tagForName(name: string): string {
   return sanitizeTag(name.replace(/__/g, "/").replace(/\/{2,}/g, "/").replace(/\/$/, "_"));
 }
@@ -74,20 +82,6 @@ function num(v: unknown): number {
   return typeof v === "number" ? v : v === null || v === undefined ? NaN : Number(v);
 }
 
-/**
- * Encodes the events of one run as TFRecord bytes. Create one per output file; call
- * {@linkcode TensorboardEncoder.header} first, {@linkcode TensorboardEncoder.encode} per batch, and
- * {@linkcode TensorboardEncoder.trailer} last.
- *
- * @example
- * ```ts
- * import { TensorboardEncoder } from "./write.ts";
- * const e = new TensorboardEncoder();
- * const head = e.header(1700000000);
- * const body = await e.encode([{ run: "r", scope: "events", kind: "metric", name: "loss", step: 1,
- *   timestamp: { micros: 1700000000000000, offset: 0 }, type: "metric", value: 0.5 }], async () => null);
- * ```
- */
 /** One output series: an event (scope, kind, name) and its native tag. */
 interface OutSeries {
   scope: string;
@@ -106,6 +100,20 @@ const DOUBLE_SCALAR_HEAD = new Uint8Array([0x42, 0x0e, 0x08, DT.DOUBLE, 0x12, 0x
 /** `plugin_name: "plxkit"` inside PluginData. */
 const PLUGIN_NAME_FIELD = new Uint8Array([0x0a, PLUGIN.length, ...new TextEncoder().encode(PLUGIN)]);
 
+/**
+ * Encodes the events of one run as TFRecord bytes. Create one per output file; call
+ * {@linkcode TensorboardEncoder.header} first, {@linkcode TensorboardEncoder.encode} per batch, and
+ * {@linkcode TensorboardEncoder.trailer} last.
+ *
+ * @example
+ * ```ts
+ * import { TensorboardEncoder } from "./write.ts";
+ * const e = new TensorboardEncoder();
+ * const head = e.header(1700000000);
+ * const body = await e.encode([{ run: "r", scope: "events", kind: "metric", name: "loss", step: 1,
+ *   timestamp: { micros: 1700000000000000, offset: 0 }, type: "metric", value: 0.5 }], async () => null);
+ * ```
+ */
 export class TensorboardEncoder {
   /** Output buffer: records are encoded in place, 12 header bytes reserved before each payload. */
   readonly #w = new ProtoWriter(1 << 16);

@@ -112,6 +112,8 @@ export class TensorboardRunReader {
   events = 0;
   /** Records read (including file_version and session logs). */
   records = 0;
+  /** The `file_version` of the file read last, when its first record holds one (else null). */
+  fileVersion: string | null = null;
   readonly #checksum: boolean;
   readonly #batchSize: number;
   #tags = new Map<string, TagState>();
@@ -161,8 +163,12 @@ export class TensorboardRunReader {
         message: p.message,
       });
     };
+    let first = true;
+    this.fileVersion = null;
     const onRecord = (buf: Uint8Array, start: number, end: number, offset: number) => {
       this.records++;
+      const isFirst = first;
+      first = false;
       if (this.#fastScalar(buf, start, end, reader, events)) return;
       let ev: TbEvent;
       try {
@@ -180,6 +186,7 @@ export class TensorboardRunReader {
         });
         return;
       }
+      if (isFirst) this.fileVersion = ev.fileVersion ?? null;
       try {
         this.#event(ev, offset, events, diagnostics);
       } catch (e) {

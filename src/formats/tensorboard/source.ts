@@ -261,6 +261,19 @@ export async function validateTensorboardRun(
         fr.diagnostics.push(...b.diagnostics);
       }
       fr.events = reader.events - before;
+      const v = reader.fileVersion;
+      const n = v?.startsWith("brain.Event:") ? Number(v.slice(12)) : NaN;
+      if (fr.bytes > 0 && !fr.diagnostics.some((d) => d.offset === 0) && !(n >= 2)) {
+        fr.diagnostics.push({
+          severity: "warning",
+          code: "no-file-version",
+          file: f,
+          offset: 0,
+          message: `the first record is not file_version "brain.Event:2"${
+            v ? ` (it is "${v}")` : ""
+          }: TensorBoard's Python loader then drops data whenever a step goes backwards`,
+        });
+      }
       reader.assets.clear();
     } catch (e) {
       fr.diagnostics.push(ioDiag(f, e, "cannot read"));

@@ -238,7 +238,10 @@ Deno.test("validateTensorboardRun reports each damaged file with offsets", async
       ) => [f.file, f.events, f.bytes, f.diagnostics.map((d) => [d.severity, d.code, d.offset])]),
       [
         [FILE, 2, 166, [["error", "bad-data-crc", 82]]],
-        ["events.out.tfevents.1700000001.testhost.1.1", 1, 47, [["warning", "truncated-record", 42]]],
+        ["events.out.tfevents.1700000001.testhost.1.1", 1, 47, [
+          ["warning", "truncated-record", 42],
+          ["warning", "no-file-version", 0],
+        ]],
       ],
     );
     const empty = await Deno.makeTempDir();

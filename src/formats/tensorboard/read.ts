@@ -52,6 +52,47 @@ export interface TbReadOptions {
    * @default "all"
    */
   steps?: StepPolicy;
+  /**
+   * Keep a copy of every image/audio/inline asset in {@linkcode TensorboardRunReader.assets}. Without it
+   * only {@linkcode TensorboardRunReader.assetRefs} are kept (`TensorboardSource` then reads the bytes
+   * back from the file when asked, so memory stays flat for image-heavy logs).
+   * @default true
+   */
+  keepAssets?: boolean;
+}
+
+/**
+ * Where an asset's bytes are in the event files: the record at `offset` of `file` (the name given to
+ * `readFile`), its Summary.Value with `tag`, and `part`: -1 for the encoded bytes of a legacy image or
+ * audio value, else the index in the tensor's `string_val`.
+ */
+export interface AssetRef {
+  file: string;
+  offset: number;
+  tag: string;
+  part: number;
+  size: number;
+}
+
+/**
+ * Takes an asset's bytes out of the record an {@linkcode AssetRef} points at (`record` = the record's
+ * payload).
+ *
+ * @throws {ProtoError} When the record does not decode.
+ * @example
+ * ```ts
+ * import { assetFromRecord } from "./read.ts";
+ * // assetFromRecord(payload, { file: "f", offset: 0, tag: "img", part: -1, size: 10 }) -> PNG bytes
+ * ```
+ */
+export function assetFromRecord(record: Uint8Array, ref: AssetRef): Uint8Array | null {
+  const ev = decodeEvent(record);
+  for (const v of ev.summary ?? []) {
+    if (v.tag !== ref.tag) continue;
+    const b = ref.part < 0 ? (v.image?.encoded ?? v.audio?.encoded) : v.tensor?.strings[ref.part];
+    if (b) return b.slice();
+  }
+  return null;
 }
 
 /** See {@linkcode TbReadOptions.steps}. */
@@ -108,6 +149,10 @@ interface TagState {
 export class TensorboardRunReader {
   /** Asset bytes of the events read so far, by run-relative path. */
   readonly assets: Map<string, Uint8Array> = new Map();
+  /** Where each asset's bytes are: file, record offset, value tag and part (see {@linkcode AssetRef}). */
+  readonly assetRefs: Map<string, AssetRef> = new Map();
+  readonly #keepAssets: boolean;
+  #recordOffset = 0;
   /** Events read. */
   events = 0;
   /** Records read (including file_version and session logs). */
@@ -137,6 +182,7 @@ export class TensorboardRunReader {
     this.#checksum = options.checksum ?? true;
     this.#batchSize = options.batchSize ?? 4096;
     this.#report = (options.steps ?? "all") === "all";
+    this.#keepAssets = options.keepAssets ?? true;
   }
 
   /**
@@ -167,6 +213,7 @@ export class TensorboardRunReader {
     this.fileVersion = null;
     const onRecord = (buf: Uint8Array, start: number, end: number, offset: number) => {
       this.records++;
+      this.#recordOffset = offset;
       const isFirst = first;
       first = false;
       if (this.#fastScalar(buf, start, end, reader, events)) return;
@@ -367,7 +414,8 @@ export class TensorboardRunReader {
         if (na) {
           const bytes = v.image?.encoded ?? v.audio?.encoded ?? firstBlob(v.tensor);
           const p = na.value.path;
-          if (bytes && typeof p === "string" && p) this.assets.set(p, bytes.slice());
+          const part = v.image || v.audio ? -1 : (v.tensor?.strings.length ?? 0) > 2 ? 2 : 0;
+          if (bytes && typeof p === "string" && p) this.#keep(p, bytes, v.tag, part);
         }
         continue;
       }
@@ -455,7 +503,7 @@ export class TensorboardRunReader {
       value = fromJson(decodeUtf8(t.strings[0], 0, t.strings[0].length));
       if (env.asset === "inline" && t.strings.length > 1 && value && typeof value === "object") {
         const p = (value as Record<string, unknown>).path;
-        if (typeof p === "string" && p) this.assets.set(p, t.strings[1].slice());
+        if (typeof p === "string" && p) this.#keep(p, t.strings[1], v.tag, 1);
       }
     }
     const time: PlxTime = Array.isArray(env.ts) && typeof env.ts[0] === "number"
@@ -559,12 +607,25 @@ export class TensorboardRunReader {
       return;
     }
     if (v.image) {
-      this.#image(out, tag, step, ts, v.image.encoded, v.image.width, v.image.height, v.image.colorspace);
+      const im = v.image;
+      this.#image(out, tag, step, ts, im.encoded, im.width, im.height, im.colorspace, tag, -1);
       return;
     }
     if (v.audio) {
       const a = v.audio;
-      this.#audio(out, tag, step, ts, a.encoded, a.sampleRate, a.numChannels, a.lengthFrames, a.contentType);
+      this.#audio(
+        out,
+        tag,
+        step,
+        ts,
+        a.encoded,
+        a.sampleRate,
+        a.numChannels,
+        a.lengthFrames,
+        a.contentType,
+        tag,
+        -1,
+      );
       return;
     }
     if (v.histo) {
@@ -616,7 +677,7 @@ export class TensorboardRunReader {
         const k = t.strings.length - 2;
         for (let i = 0; i < k; i++) {
           const itag = k === 1 ? tag : `${tag}/${i}`;
-          this.#image(out, itag, step, ts, t.strings[2 + i], w, h, 0);
+          this.#image(out, itag, step, ts, t.strings[2 + i], w, h, 0, tag, 2 + i);
         }
         return;
       }
@@ -629,7 +690,7 @@ export class TensorboardRunReader {
         const k = Math.floor(t.strings.length / cols);
         for (let i = 0; i < k; i++) {
           const itag = k === 1 ? tag : `${tag}/${i}`;
-          this.#audio(out, itag, step, ts, t.strings[i * cols], 0, 0, 0, "");
+          this.#audio(out, itag, step, ts, t.strings[i * cols], 0, 0, 0, "", tag, i * cols);
         }
         return;
       }
@@ -705,6 +766,8 @@ export class TensorboardRunReader {
     width: number,
     height: number,
     colorspace: number,
+    srcTag: string,
+    part: number,
   ): void {
     const ext = sniffExt(bytes);
     const png = ext === "png" ? pngInfo(bytes) : null;
@@ -719,7 +782,7 @@ export class TensorboardRunReader {
     if (c) value.colorspace = c;
     value.path = this.#uniquePath(assetPath(kind, name, step, ext));
     if (kind === "video") value.content_type = "gif";
-    this.assets.set(value.path as string, bytes.slice());
+    this.#keep(value.path as string, bytes, srcTag, part);
     this.#push(out, kind, tag, step, ts, kind, value);
   }
 
@@ -733,6 +796,8 @@ export class TensorboardRunReader {
     channels: number,
     frames: number,
     contentType: string,
+    srcTag: string,
+    part: number,
   ): void {
     const wav = wavInfo(bytes);
     const ext = wav ? "wav" : sniffExt(bytes);
@@ -746,19 +811,25 @@ export class TensorboardRunReader {
     if (fr) value.length_frames = fr;
     value.path = this.#uniquePath(assetPath("audio", name, step, ext));
     value.content_type = contentType || (wav ? "audio/wav" : "application/octet-stream");
-    this.assets.set(value.path as string, bytes.slice());
+    this.#keep(value.path as string, bytes, srcTag, part);
     this.#push(out, "audio", tag, step, ts, "audio", value);
+  }
+
+  /** Records where an asset's bytes are (and keeps a copy when `keepAssets`). */
+  #keep(path: string, bytes: Uint8Array, tag: string, part: number): void {
+    this.assetRefs.set(path, { file: this.#file, offset: this.#recordOffset, tag, part, size: bytes.length });
+    if (this.#keepAssets) this.assets.set(path, bytes.slice());
   }
 
   /** Asset paths stay unique when a step repeats: `_<step>` then `_<step>-2`, ... before the extension. */
   #uniquePath(p: string): string {
-    if (!this.assets.has(p)) return p;
+    if (!this.assetRefs.has(p)) return p;
     const dot = p.lastIndexOf(".");
     const stem = dot > p.lastIndexOf("/") ? p.slice(0, dot) : p;
     const ext = dot > p.lastIndexOf("/") ? p.slice(dot) : "";
     for (let i = 2;; i++) {
       const q = `${stem}-${i}${ext}`;
-      if (!this.assets.has(q)) return q;
+      if (!this.assetRefs.has(q)) return q;
     }
   }
 

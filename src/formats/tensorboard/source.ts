@@ -18,7 +18,8 @@ import { ioDiag } from "../plx/layout.ts";
 import type { PlxBatch } from "../plx/read.ts";
 import type { FileReport, RunReport } from "../../validate/types.ts";
 import { findRuns, runIdOf, type TbRunDir } from "./layout.ts";
-import { type TbReadOptions, TensorboardRunReader } from "./read.ts";
+import { assetFromRecord, type TbReadOptions, TensorboardRunReader } from "./read.ts";
+import { maskedCrc32c } from "./crc32c.ts";
 
 /**
  * Reads a file in chunks of `chunkSize` bytes (1 MiB), keeping the next read in flight while the caller
@@ -85,7 +86,7 @@ export class TensorboardRunSource implements RunSource {
     const steps = new Map<string, number[]>();
     const order: [string, number][] = []; // global event index -> (series, index in series)
     let starts: { at: number; step: number }[] = [];
-    const pass1 = new TensorboardRunReader(this.dir.id, { ...this.options, steps: "all" });
+    const pass1 = new TensorboardRunReader(this.dir.id, { ...this.options, steps: "all", keepAssets: false });
     for (const f of this.dir.files) {
       try {
         const abs = path.join(this.dir.path, f);
@@ -101,7 +102,6 @@ export class TensorboardRunSource implements RunSource {
       } catch { /* reported by the second pass */ }
     }
     starts = pass1.starts;
-    pass1.assets.clear();
     const drop = new Map<string, Uint8Array>();
     for (const [key, list] of steps) drop.set(key, new Uint8Array(list.length));
     if (policy === "last") {
@@ -126,7 +126,7 @@ export class TensorboardRunSource implements RunSource {
   }
 
   async *#read(drop: Map<string, Uint8Array> | null): AsyncGenerator<PlxBatch> {
-    const reader = new TensorboardRunReader(this.dir.id, this.options);
+    const reader = new TensorboardRunReader(this.dir.id, { ...this.options, keepAssets: false });
     this.#reader = reader;
     const seen = new Map<string, number>();
     const dropped = new Map<string, number>();
@@ -182,9 +182,37 @@ export class TensorboardRunSource implements RunSource {
     if (l) this.info.lineages = l;
   }
 
-  readAsset(rel: string): Promise<Uint8Array | null> {
-    return Promise.resolve(this.#reader?.assets.get(rel) ?? null);
+  /** The bytes of an image/audio/inline asset, read back from its record in the event file. */
+  async readAsset(rel: string): Promise<Uint8Array | null> {
+    const ref = this.#reader?.assetRefs.get(rel);
+    if (!ref) return null;
+    try {
+      using f = await Deno.open(path.join(this.dir.path, ref.file), { read: true });
+      await f.seek(ref.offset, Deno.SeekMode.Start);
+      const head = new Uint8Array(12);
+      if (!(await readFull(f, head))) return null;
+      const v = new DataView(head.buffer);
+      if (v.getUint32(8, true) !== maskedCrc32c(head, 0, 8)) return null;
+      const length = v.getUint32(4, true) * 4294967296 + v.getUint32(0, true);
+      // The record was read and checked before; its length is bounded by the asset it holds.
+      if (length > ref.size + (1 << 20) + 64 * 1024 * 1024) return null;
+      const body = new Uint8Array(length);
+      if (!(await readFull(f, body))) return null;
+      return assetFromRecord(body, ref);
+    } catch {
+      return null;
+    }
   }
+}
+
+async function readFull(f: Deno.FsFile, buf: Uint8Array): Promise<boolean> {
+  let filled = 0;
+  while (filled < buf.length) {
+    const n = await f.read(buf.subarray(filled));
+    if (n === null) return false;
+    filled += n;
+  }
+  return true;
 }
 
 /**
@@ -249,7 +277,11 @@ export async function validateTensorboardRun(
     });
     return report;
   }
-  const reader = new TensorboardRunReader(id || runIdOf(dir, "."), { ...options, batchSize: 1 << 16 });
+  const reader = new TensorboardRunReader(id || runIdOf(dir, "."), {
+    ...options,
+    batchSize: 1 << 16,
+    keepAssets: false,
+  });
   for (const f of files) {
     const abs = path.join(dir, f);
     const fr: FileReport = { file: f, role: "tensorboard", events: 0, bytes: 0, diagnostics: [] };
@@ -274,7 +306,6 @@ export async function validateTensorboardRun(
           }: TensorBoard's Python loader then drops data whenever a step goes backwards`,
         });
       }
-      reader.assets.clear();
     } catch (e) {
       fr.diagnostics.push(ioDiag(f, e, "cannot read"));
     }

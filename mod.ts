@@ -51,3 +51,11 @@ export {
 export { encodeWav } from "./src/tracking/audio.ts";
 export { compactJson, type FileSummary, summarizeFile } from "./src/tracking/summary.ts";
 export { type ResourceSample, ResourceSampler } from "./src/tracking/resources.ts";
+export * from "./src/formats/tensorboard/read.ts";
+export * from "./src/formats/tensorboard/write.ts";
+export * from "./src/formats/tensorboard/source.ts";
+export * from "./src/formats/tensorboard/sink.ts";
+export * from "./src/formats/tensorboard/layout.ts";
+export { crc32c, maskCrc, maskedCrc32c } from "./src/formats/tensorboard/crc32c.ts";
+export { frameRecord, scanRecords, type TfRecord } from "./src/formats/tensorboard/tfrecord.ts";
+export { decodeEvent, type TbEvent, type TbValue } from "./src/formats/tensorboard/messages.ts";

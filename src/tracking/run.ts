@@ -13,17 +13,9 @@
  */
 import * as path from "node:path";
 import type { PlxEvent } from "../model/event.ts";
-import { assetPath, splitFileName, type toFqnName } from "../model/names.ts";
+import { assetPath, splitFileName } from "../model/names.ts";
 import { pyFloatRepr } from "../model/pyfloat.ts";
-import {
-  type formatPydanticTimestamp,
-  formatPyIsoformat,
-  formatPyTimestamp,
-  type fromDate,
-  nowUtc,
-  type parseTimestamp,
-  type PlxTime,
-} from "../model/time.ts";
+import { formatPyIsoformat, formatPyTimestamp, nowUtc, type PlxTime } from "../model/time.ts";
 import { csvHeader, encodeLine, eventFile, isJsonlKind } from "../formats/plx/write.ts";
 import type { ArtifactValue, SpanValue, ValueType } from "../schema/values.ts";
 import { EventWriter, type FileBuffer } from "./writer.ts";

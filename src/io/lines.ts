@@ -5,6 +5,7 @@
  * @module
  */
 import type { Diagnostic } from "../diagnostics.ts";
+import { concatBytes } from "./bytes.ts";
 
 /** A run of consecutive lines. `null` marks a line already reported (invalid UTF-8, too long). */
 export interface LineBatch {
@@ -37,17 +38,6 @@ export interface SplitLinesOptions {
 }
 
 const fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /**
  * Splits `chunks` into lines at `\n`. Lines keep a trailing `\r` (callers decide). The file's last line is
@@ -117,7 +107,7 @@ export async function* splitLines(
       // The carried line ends at this chunk's first newline: decode it alone (small), the rest as a region.
       const firstNl = chunk.indexOf(10);
       carry.push(chunk.subarray(0, firstNl));
-      decodeRegion(concat(carry, carryLen + firstNl), lineNo, file, max, lines, problems);
+      decodeRegion(concatBytes(carry, carryLen + firstNl), lineNo, file, max, lines, problems);
       region = firstNl === lastNl ? null : chunk.subarray(firstNl + 1, lastNl);
     } else {
       region = chunk.subarray(0, lastNl);
@@ -149,7 +139,7 @@ export async function* splitLines(
     problems.push(tooLong(lineNo));
     lines.push(null);
   } else {
-    decodeRegion(concat(carry, carryLen), lineNo, file, max, lines, problems);
+    decodeRegion(concatBytes(carry, carryLen), lineNo, file, max, lines, problems);
   }
   yield { lines, first: lineNo, final: true, problems };
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { concatBytes } from "../io/bytes.ts";
 import { deflateSync } from "node:zlib";
 
 /** Pixel layouts accepted for raw image data. */
@@ -88,14 +89,12 @@ export function encodePng(pixels: Uint8Array, height: number, width: number, cha
     raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   }
   const idat = new Uint8Array(deflateSync(raw));
-  const parts = [PNG_SIGNATURE, chunk("IHDR", ihdr), chunk("IDAT", idat), chunk("IEND", new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes([
+    PNG_SIGNATURE,
+    chunk("IHDR", ihdr),
+    chunk("IDAT", idat),
+    chunk("IEND", new Uint8Array(0)),
+  ]);
 }
 
 /**

@@ -11,6 +11,7 @@ import { type Diagnostic, DiagnosticSink } from "../diagnostics.ts";
 import { assetRefs, type PlxEvent } from "../model/event.ts";
 import { parseTimestamp } from "../model/time.ts";
 import { readChunks } from "../io/files.ts";
+import { collectBounded } from "../io/bytes.ts";
 import { DECLARED_FIELDS } from "../schema/values.ts";
 import { LineagesSchema, RunRecordSchema } from "../schema/run.ts";
 import { zodMessage } from "../schema/issues.ts";
@@ -462,27 +463,16 @@ async function validateJsonFile(
   report: FileReport,
   sink: DiagnosticSink,
 ): Promise<void> {
-  const parts: Uint8Array[] = [];
-  let n = 0;
   const max = 256 * 1024 * 1024;
-  for await (const c of chunks) {
-    n += c.length;
-    if (n > max) {
-      sink.add({
-        severity: "error",
-        code: "too-large",
-        file: entry.rel,
-        message: `larger than ${max} bytes; not read`,
-      });
-      return;
-    }
-    parts.push(c);
-  }
-  const bytes = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    bytes.set(p, o);
-    o += p.length;
+  const bytes = await collectBounded(chunks, max);
+  if (bytes === null) {
+    sink.add({
+      severity: "error",
+      code: "too-large",
+      file: entry.rel,
+      message: `larger than ${max} bytes; not read`,
+    });
+    return;
   }
   let text: string;
   try {

@@ -11,6 +11,7 @@ import { parseTimestamp } from "../../model/time.ts";
 import { LogChunkSchema, LogRecordSchema } from "../../schema/run.ts";
 import { zodMessage } from "../../schema/issues.ts";
 import { splitLines } from "../../io/lines.ts";
+import { collectBounded } from "../../io/bytes.ts";
 
 /** One step of reading a log file. */
 export interface LogBatch {
@@ -147,28 +148,17 @@ async function readChunkFile(
   run: string,
   file: string,
 ): Promise<LogBatch> {
-  const parts: Uint8Array[] = [];
-  let n = 0;
-  for await (const c of chunks) {
-    n += c.length;
-    if (n > MAX_CHUNK_BYTES) {
-      return {
-        records: [],
-        diagnostics: [{
-          severity: "error",
-          code: "too-large",
-          file,
-          message: `log chunk file larger than ${MAX_CHUNK_BYTES} bytes; not read`,
-        }],
-      };
-    }
-    parts.push(c);
-  }
-  const bytes = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    bytes.set(p, o);
-    o += p.length;
+  const bytes = await collectBounded(chunks, MAX_CHUNK_BYTES);
+  if (bytes === null) {
+    return {
+      records: [],
+      diagnostics: [{
+        severity: "error",
+        code: "too-large",
+        file,
+        message: `log chunk file larger than ${MAX_CHUNK_BYTES} bytes; not read`,
+      }],
+    };
   }
   let doc: unknown;
   try {

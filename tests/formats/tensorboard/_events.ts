@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { concatBytes } from "../../../src/io/bytes.ts";
 import { deflateSync } from "node:zlib";
 import type { PlxEvent } from "../../../src/model/event.ts";
 import { crc32 } from "node:zlib";
@@ -37,13 +38,7 @@ export function png(w: number, h: number, seed = 0): Uint8Array {
     chunk("IDAT", new Uint8Array(deflateSync(raw))),
     chunk("IEND", new Uint8Array(0)),
   ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** A mono 16-bit PCM WAV of `frames` samples. */

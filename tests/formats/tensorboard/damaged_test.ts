@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { concatBytes } from "../../../src/io/bytes.ts";
 import { assertEquals } from "../../_assert.ts";
 import { maskedCrc32c } from "../../../src/formats/tensorboard/crc32c.ts";
 import { ProtoWriter } from "../../../src/formats/tensorboard/proto.ts";
@@ -12,15 +13,7 @@ import { RECORD_A, RECORD_B } from "./_vectors.ts";
 const FILE = "events.out.tfevents.1700000000.testhost.1.0";
 const hex8 = (n: number) => "0x" + n.toString(16).padStart(8, "0");
 
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+const cat = (...parts: Uint8Array[]) => concatBytes(parts);
 
 /** A simple_value event record. */
 function scalar(step: number, value: number, wall = 1700000000 + step): Uint8Array {

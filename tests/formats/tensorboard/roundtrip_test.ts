@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { concatBytes } from "../../../src/io/bytes.ts";
 import fc from "fast-check";
 import { assertEquals, assertOk } from "../../_assert.ts";
 import { convert, DropLedger, type RunSource } from "../../../src/convert/pipeline.ts";
@@ -16,15 +17,7 @@ import { allKinds, png } from "./_events.ts";
 
 const ROOT = new URL("../../../fixtures/tensorboard/", import.meta.url).pathname;
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+const concat = concatBytes;
 
 async function encodeRun(plugin = true) {
   const { events, assets, meta } = allKinds();

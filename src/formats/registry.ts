@@ -8,11 +8,15 @@ import type { EventSink, EventSource } from "../convert/pipeline.ts";
 import { isRunFolder } from "./plx/layout.ts";
 import { PlxSink } from "./plx/sink.ts";
 import { PlxSource } from "./plx/source.ts";
+import { jsonlFormat } from "./jsonl/format.ts";
+import { parquetFormat } from "./parquet/format.ts";
 
 /** Options given to format factories (parsed from the command line). */
 export interface FormatOptions {
   /** Format-specific `--set key=value` options. */
   settings: Record<string, string>;
+  /** The `--shard k/n` being converted, when given (sinks name their output files after it). */
+  shard?: string;
 }
 
 /** A conversion format. */
@@ -48,7 +52,7 @@ export const plxFormat: FormatSpec = {
 };
 
 /** Every format, in detection order. */
-export const FORMATS: FormatSpec[] = [plxFormat];
+export const FORMATS: FormatSpec[] = [parquetFormat, jsonlFormat, plxFormat];
 
 /** The format named `name`, or undefined. */
 export function formatByName(name: string): FormatSpec | undefined {

@@ -1,0 +1,71 @@
+/**
+ * JSONL writer: canonical events to bytes (plain or gzip), the mirror image of `read.ts`. A pure codec:
+ * it returns byte chunks and never touches the file system.
+ *
+ * @module
+ */
+import { gzipSync } from "node:zlib";
+import type { PlxEvent } from "../../model/event.ts";
+import { encodeJsonlEvent } from "./codec.ts";
+
+/** Options of {@linkcode JsonlEncoder}. */
+export interface JsonlEncoderOptions {
+  /** Emit gzip: every chunk is one complete gzip member (members concatenate into one valid file). */
+  gzip?: boolean;
+  /** Characters buffered before a chunk is emitted. @default 1048576 */
+  chunkChars?: number;
+  /** gzip level. @default 6 */
+  level?: number;
+}
+
+/**
+ * Turns events into JSONL bytes, one line per event, `\n` after every line, in chunks of about 1 MiB.
+ * With `gzip`, each chunk is a whole gzip member, so a writer can cut the output between chunks (e.g. to
+ * drop a failed run) and still have a valid file.
+ *
+ * @example
+ * ```ts
+ * import { JsonlEncoder } from "./write.ts";
+ * const enc = new JsonlEncoder();
+ * const chunks = enc.push([{
+ *   run: "r", scope: "events", kind: "text", name: "note", step: null,
+ *   timestamp: { micros: 0, offset: null }, type: "text", value: "hi",
+ * }]);
+ * const last = enc.flush(); // the bytes of the line
+ * ```
+ */
+export class JsonlEncoder {
+  #parts: string[] = [];
+  #chars = 0;
+  readonly #enc = new TextEncoder();
+  readonly #gzip: boolean;
+  readonly #chunkChars: number;
+  readonly #level: number;
+
+  constructor(options: JsonlEncoderOptions = {}) {
+    this.#gzip = options.gzip ?? false;
+    this.#chunkChars = options.chunkChars ?? 1 << 20;
+    this.#level = options.level ?? 6;
+  }
+
+  /** Encodes events; returns the chunks that became full (possibly none). */
+  push(events: Iterable<PlxEvent>): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (const e of events) {
+      const line = encodeJsonlEvent(e) + "\n";
+      this.#parts.push(line);
+      this.#chars += line.length;
+      if (this.#chars >= this.#chunkChars) out.push(this.flush()!);
+    }
+    return out;
+  }
+
+  /** Emits whatever is buffered as one chunk (a complete gzip member with `gzip`), or `null` if nothing. */
+  flush(): Uint8Array | null {
+    if (!this.#parts.length) return null;
+    const bytes = this.#enc.encode(this.#parts.join(""));
+    this.#parts = [];
+    this.#chars = 0;
+    return this.#gzip ? new Uint8Array(gzipSync(bytes, { level: this.#level })) : bytes;
+  }
+}

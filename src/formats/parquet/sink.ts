@@ -1,0 +1,450 @@
+/**
+ * A Parquet dataset as an {@linkcode EventSink}: Hive partitions by kind (`kind=metric/part-….parquet`),
+ * the run id a column, row groups and part files sized by options, written crash-safe and resumable.
+ *
+ * Protocol (see `docs/parquet.md`):
+ * 1. Rows go into per-kind buffers (one row group each), then into part files written under a hidden
+ *    temporary name (`kind=k/.part-<writer>-<seq>.parquet.tmp`, invisible to Parquet readers).
+ * 2. A part never mixes rows of the run being converted with rows of finished runs, so a failed run is
+ *    removed by deleting its own parts and cutting its rows off the buffers.
+ * 3. When finished runs add up to a part's size (and at the end), their parts are committed: a commit
+ *    record `_plxkit/commits/<writer>-<seq>.json` listing the parts and the runs they complete is written
+ *    atomically, then the parts are renamed to their final names.
+ * 4. On open, commit records are read: listed parts still under their temporary name are renamed (roll
+ *    forward), the runs they list are "done" (skipped), and this writer's temporary files that no commit
+ *    lists are deleted (rows of runs that never finished). A rerun therefore resumes without duplicates.
+ *
+ * Writers (`--shard k/n`) name their files `s<k>of<n>`, so parallel workers never touch each other's files.
+ *
+ * Needs `--allow-read --allow-write`.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import * as pw from "parquet-wasm";
+import { assetRefs, type PlxEvent, valueTypeOf } from "../../model/event.ts";
+import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/pipeline.ts";
+import { safeJoin, writeFileAtomic } from "../../io/files.ts";
+import { checkSegment } from "../plx/write.ts";
+import { COLUMNAR_VERSION } from "../jsonl/codec.ts";
+import { SCHEMA_VERSION, type ValueType } from "../../schema/values.ts";
+import { partitionDir } from "./schema.ts";
+import { ColumnBuffer, COMPRESSIONS, writerProperties } from "./write.ts";
+
+/** Options of {@linkcode ParquetSink}. */
+export interface ParquetSinkOptions {
+  /** Rows per row group. @default 1048576 */
+  rowGroupRows?: number;
+  /** Target size of a part file in bytes (a part closes after the row group that reaches it). @default 134217728 */
+  partBytes?: number;
+  /** Compression codec. @default "zstd" */
+  compression?: keyof typeof COMPRESSIONS;
+  /** The shard `k/n` this writer converts; names its files. @default "1/1" */
+  shard?: string;
+}
+
+/** A part file as a commit record lists it. */
+export interface PartRecord {
+  /** Dataset-relative path with `/`. */
+  file: string;
+  kind: string;
+  type: ValueType;
+  rows: number;
+}
+
+/** A run as a commit record lists it. */
+export interface RunRecord {
+  id: string;
+  events: number;
+  meta?: Record<string, unknown>;
+  lineages?: unknown[];
+}
+
+/** `_plxkit/commits/<writer>-<seq>.json`. */
+export interface CommitRecord {
+  format: "plxkit-parquet";
+  version: string;
+  writer: string;
+  seq: number;
+  parts: PartRecord[];
+  runs: RunRecord[];
+}
+
+/** The folder of commit records inside a dataset. */
+export const COMMITS_DIR = "_plxkit/commits";
+/** The folder of asset bytes inside a dataset: `_assets/<run>/<run-relative path>`. */
+export const ASSETS_DIR = "_assets";
+
+/** Reads every commit record of a dataset, sorted by writer and sequence. */
+export async function readCommits(root: string): Promise<CommitRecord[]> {
+  const dir = path.join(root, COMMITS_DIR);
+  const out: CommitRecord[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (!e.isFile || !e.name.endsWith(".json") || e.name.startsWith(".")) continue;
+      const rec = JSON.parse(await Deno.readTextFile(path.join(dir, e.name))) as CommitRecord;
+      if (rec?.format === "plxkit-parquet" && Array.isArray(rec.parts) && Array.isArray(rec.runs)) out.push(rec);
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return out.sort((a, b) => (a.writer < b.writer ? -1 : a.writer > b.writer ? 1 : a.seq - b.seq));
+}
+
+function tmpName(file: string): string {
+  const d = path.posix.dirname(file);
+  return `${d}/.${path.posix.basename(file)}.tmp`;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await Deno.lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One part file being written: a stream of record batches piped through parquet-wasm into a file. */
+class PartWriter {
+  bytes = 0;
+  rows = 0;
+  #ctrl!: ReadableStreamDefaultController<pw.RecordBatch>;
+  #waiter: (() => void) | null = null;
+  #done!: Promise<void>;
+
+  private constructor(readonly record: PartRecord, readonly tmp: string) {}
+
+  static async open(root: string, record: PartRecord, props: pw.WriterProperties): Promise<PartWriter> {
+    const tmp = path.join(root, tmpName(record.file));
+    await Deno.mkdir(path.dirname(tmp), { recursive: true });
+    const w = new PartWriter(record, tmp);
+    const input = new ReadableStream<pw.RecordBatch>({
+      start: (c) => {
+        w.#ctrl = c;
+      },
+      pull: () => {
+        w.#waiter?.();
+        w.#waiter = null;
+      },
+    });
+    // transformParquetStream resolves only once the first batch arrives (it needs the schema): do not wait.
+    const file = await Deno.open(tmp, { write: true, createNew: true });
+    const counter = new TransformStream<Uint8Array, Uint8Array>({
+      transform: (chunk, c) => {
+        w.bytes += chunk.length;
+        c.enqueue(chunk);
+      },
+    });
+    w.#done = pw.transformParquetStream(input, props).then((bytes) =>
+      bytes.pipeThrough(counter).pipeTo(file.writable)
+    );
+    w.#done.catch(() => {});
+    return w;
+  }
+
+  /** Adds a row group (an Arrow IPC stream of one batch); waits when the encoder is behind. */
+  async push(ipc: Uint8Array, rows: number): Promise<void> {
+    const table = pw.Table.fromIPCStream(ipc);
+    for (const b of table.recordBatches()) this.#ctrl.enqueue(b);
+    this.rows += rows;
+    this.record.rows += rows;
+    // Back-pressure: let the encoder catch up before more rows pile up in its queue.
+    while ((this.#ctrl.desiredSize ?? 1) < -1) await new Promise<void>((r) => (this.#waiter = r));
+  }
+
+  /** Finishes the file (footer written, file closed and synced). */
+  async close(): Promise<void> {
+    this.#ctrl.close();
+    await this.#done;
+    using f = await Deno.open(this.tmp, { read: true, write: true });
+    await f.sync();
+  }
+
+  /** Stops and deletes the temporary file. */
+  async abort(): Promise<void> {
+    try {
+      this.#ctrl.error(new Error("aborted"));
+    } catch { /* already closed */ }
+    await this.#done.catch(() => {});
+    await Deno.remove(this.tmp).catch(() => {});
+  }
+}
+
+interface KindState {
+  kind: string;
+  type: ValueType;
+  buffer: ColumnBuffer;
+  part: PartWriter | null;
+  /** Buffer row where the current run's rows begin. */
+  runStart: number;
+}
+
+/**
+ * Writes runs into a Parquet dataset folder (see the module doc for layout and crash safety).
+ *
+ * @example
+ * ```ts
+ * import { convert } from "../../convert/pipeline.ts";
+ * import { PlxSource } from "../plx/source.ts";
+ * import { ParquetSink } from "./sink.ts";
+ * // const sink = await ParquetSink.open("out/dataset", { shard: "1/4" });
+ * // await convert(new PlxSource(["runs/"]), sink);
+ * ```
+ */
+export class ParquetSink implements EventSink {
+  readonly writer: string;
+  readonly rowGroupRows: number;
+  readonly partBytes: number;
+  /** Fresh writer properties per part (parquet-wasm consumes them). */
+  readonly #props: () => pw.WriterProperties;
+  readonly #done = new Set<string>();
+  readonly #kinds = new Map<string, KindState>();
+  #partSeq = 0;
+  #commitSeq = 0;
+  #completedParts: PartRecord[] = [];
+  #completedRuns: RunRecord[] = [];
+  #currentParts: PartWriter[] = [];
+  #currentOwnsParts = false;
+  #current: RunRecord | null = null;
+  #notes: string[] = [];
+
+  private constructor(readonly root: string, options: ParquetSinkOptions) {
+    const m = /^(\d+)\/(\d+)$/.exec(options.shard ?? "1/1");
+    this.writer = m ? `s${m[1]}of${m[2]}` : "s1of1";
+    this.rowGroupRows = options.rowGroupRows ?? 1 << 20;
+    this.partBytes = options.partBytes ?? 128 * 1024 * 1024;
+    const compression = options.compression ?? "zstd";
+    this.#props = () =>
+      writerProperties(compression, this.rowGroupRows, { "plxkit.schema_version": SCHEMA_VERSION });
+  }
+
+  /** Opens (creating or resuming) the dataset at `root`. */
+  static async open(root: string, options: ParquetSinkOptions = {}): Promise<ParquetSink> {
+    const sink = new ParquetSink(root, options);
+    await Deno.mkdir(path.join(root, COMMITS_DIR), { recursive: true });
+    const marker = path.join(root, "_plxkit", "dataset.json");
+    if (!(await exists(marker))) {
+      await writeFileAtomic(
+        marker,
+        JSON.stringify({
+          format: "plxkit-parquet",
+          version: COLUMNAR_VERSION,
+          schema_version: SCHEMA_VERSION,
+          partitioning: "hive:kind",
+        }) + "\n",
+      );
+    }
+    await sink.#recover();
+    return sink;
+  }
+
+  async #recover(): Promise<void> {
+    const listed = new Set<string>();
+    const seqOf = (name: string) => {
+      const m = new RegExp(`^\\.?part-${this.writer}-(\\d+)\\.parquet`).exec(name);
+      return m ? Number(m[1]) : -1;
+    };
+    for (const c of await readCommits(this.root)) {
+      if (c.writer === this.writer) this.#commitSeq = Math.max(this.#commitSeq, c.seq + 1);
+      for (const p of c.parts) {
+        listed.add(p.file);
+        const final = safeJoin(this.root, p.file);
+        if (await exists(final)) continue;
+        const tmp = safeJoin(this.root, tmpName(p.file));
+        if (await exists(tmp)) await Deno.rename(tmp, final);
+        else this.#notes.push(`parquet: part ${p.file} listed in commit ${c.writer}-${c.seq} is missing`);
+      }
+      for (const r of c.runs) this.#done.add(r.id);
+    }
+    for await (const d of Deno.readDir(this.root)) {
+      if (!d.isDirectory || !d.name.startsWith("kind=")) continue;
+      for await (const f of Deno.readDir(path.join(this.root, d.name))) {
+        const seq = seqOf(f.name);
+        if (seq < 0) continue;
+        this.#partSeq = Math.max(this.#partSeq, seq + 1);
+        if (f.name.startsWith(".") && f.name.endsWith(".tmp")) {
+          // A part of a conversion that stopped before its commit: its runs are not done; drop it.
+          await Deno.remove(path.join(this.root, d.name, f.name)).catch(() => {});
+        }
+      }
+    }
+  }
+
+  /** True when the run is already in a committed part (or earlier in this conversion). */
+  isDone(id: string): boolean {
+    return this.#done.has(id) || this.#completedRuns.some((r) => r.id === id);
+  }
+
+  async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
+    for (const n of this.#notes.splice(0)) ledger.note(n);
+    const id = info.id || "run";
+    if (this.isDone(id)) return "done";
+    checkSegment("run id", id);
+    this.#current = { id, events: 0 };
+    if (info.meta) this.#current.meta = info.meta;
+    if (info.lineages?.length) this.#current.lineages = info.lineages;
+    for (const k of this.#kinds.values()) k.runStart = k.buffer.length;
+    return new ParquetRunSink(this, id, ledger);
+  }
+
+  #state(kind: string): KindState {
+    let k = this.#kinds.get(kind);
+    if (!k) {
+      const type = valueTypeOf(kind);
+      k = { kind, type, buffer: new ColumnBuffer(type, this.rowGroupRows), part: null, runStart: 0 };
+      this.#kinds.set(kind, k);
+    }
+    return k;
+  }
+
+  /** @internal Buffers a batch of the current run. */
+  async add(events: PlxEvent[]): Promise<void> {
+    for (const e of events) {
+      const k = this.#kinds.get(e.kind) ?? this.#state(e.kind);
+      if (k.buffer.length >= k.buffer.capacity) await this.#spill(k);
+      k.buffer.push(e);
+    }
+    this.#current!.events += events.length;
+  }
+
+  async #pushRows(k: KindState, rows: number): Promise<void> {
+    if (rows <= 0) return;
+    if (!k.part) {
+      const seq = this.#partSeq++;
+      const file = `${partitionDir(checkSegment("kind", k.kind))}/part-${this.writer}-${
+        String(seq).padStart(5, "0")
+      }.parquet`;
+      k.part = await PartWriter.open(this.root, { file, kind: k.kind, type: k.type, rows: 0 }, this.#props());
+      if (this.#currentOwnsParts) this.#currentParts.push(k.part);
+    }
+    await k.part.push(k.buffer.takeIpc(rows), rows);
+    if (k.part.bytes >= this.partBytes) await this.#closePart(k);
+  }
+
+  async #closePart(k: KindState): Promise<void> {
+    const p = k.part!;
+    k.part = null;
+    await p.close();
+    if (!this.#currentOwnsParts) this.#completedParts.push(p.record);
+  }
+
+  /** A full buffer: write a row group, keeping parts of the current run apart from finished runs. */
+  async #spill(k: KindState): Promise<void> {
+    if (!this.#currentOwnsParts && k.runStart > 0) {
+      await this.#pushRows(k, k.runStart);
+      k.runStart = 0;
+      return;
+    }
+    if (!this.#currentOwnsParts) {
+      // The current run needs parts of its own: first put every finished row into finished parts.
+      for (const s of this.#kinds.values()) {
+        await this.#pushRows(s, s.runStart);
+        s.runStart = 0;
+        if (s.part) await this.#closePart(s);
+      }
+      this.#currentOwnsParts = true;
+    }
+    await this.#pushRows(k, k.buffer.length);
+  }
+
+  /** @internal The current run is complete. */
+  async commitRun(): Promise<void> {
+    const run = this.#current!;
+    this.#current = null;
+    for (const p of this.#currentParts) {
+      if (!this.#kinds.get(p.record.kind)?.part || this.#kinds.get(p.record.kind)!.part !== p) {
+        this.#completedParts.push(p.record);
+      }
+    }
+    this.#currentParts = [];
+    this.#currentOwnsParts = false;
+    this.#completedRuns.push(run);
+    let bytes = 0;
+    let rows = 0;
+    for (const k of this.#kinds.values()) {
+      bytes += k.part?.bytes ?? 0;
+      rows += k.buffer.length;
+    }
+    if (bytes >= this.partBytes || this.#completedParts.length || rows >= this.rowGroupRows * 4) {
+      await this.#commitGroup();
+    }
+  }
+
+  /** @internal Drops the current run's rows and parts. */
+  async abortRun(): Promise<void> {
+    this.#current = null;
+    for (const k of this.#kinds.values()) {
+      if (k.part && this.#currentParts.includes(k.part)) k.part = null;
+      k.buffer.truncate(k.runStart);
+    }
+    for (const p of this.#currentParts) await p.abort();
+    this.#currentParts = [];
+    this.#currentOwnsParts = false;
+  }
+
+  async #commitGroup(): Promise<void> {
+    for (const k of this.#kinds.values()) {
+      await this.#pushRows(k, k.buffer.length);
+      k.runStart = 0;
+      if (k.part) await this.#closePart(k);
+    }
+    if (!this.#completedRuns.length && !this.#completedParts.length) return;
+    const rec: CommitRecord = {
+      format: "plxkit-parquet",
+      version: COLUMNAR_VERSION,
+      writer: this.writer,
+      seq: this.#commitSeq++,
+      parts: this.#completedParts,
+      runs: this.#completedRuns,
+    };
+    const name = `${this.writer}-${String(rec.seq).padStart(6, "0")}.json`;
+    await writeFileAtomic(path.join(this.root, COMMITS_DIR, name), JSON.stringify(rec) + "\n");
+    for (const p of rec.parts) {
+      await Deno.rename(safeJoin(this.root, tmpName(p.file)), safeJoin(this.root, p.file));
+    }
+    for (const r of rec.runs) this.#done.add(r.id);
+    this.#completedParts = [];
+    this.#completedRuns = [];
+  }
+
+  async close(): Promise<void> {
+    await this.#commitGroup();
+  }
+}
+
+class ParquetRunSink implements RunSink {
+  #copied = new Set<string>();
+  constructor(readonly sink: ParquetSink, readonly id: string, readonly ledger: DropLedger) {}
+
+  async write(events: PlxEvent[], source: RunSource): Promise<void> {
+    for (const e of events) {
+      for (const ref of assetRefs(e)) {
+        if (this.#copied.has(ref)) continue;
+        this.#copied.add(ref);
+        let target: string;
+        try {
+          target = safeJoin(path.join(this.sink.root, ASSETS_DIR, this.id), ref);
+        } catch {
+          this.ledger.note("parquet: asset path outside the run (event kept, file not copied)");
+          continue;
+        }
+        const bytes = await source.readAsset(ref);
+        if (bytes === null) {
+          this.ledger.note("parquet: asset missing in the source (event kept, file not copied)");
+          continue;
+        }
+        await writeFileAtomic(target, bytes);
+      }
+    }
+    await this.sink.add(events);
+  }
+
+  commit(): Promise<void> {
+    return this.sink.commitRun();
+  }
+
+  abort(): Promise<void> {
+    return this.sink.abortRun();
+  }
+}

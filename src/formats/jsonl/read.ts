@@ -5,7 +5,7 @@
  * @module
  */
 import { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { constants, createGunzip } from "node:zlib";
 import type { Diagnostic } from "../../diagnostics.ts";
 import type { PlxEvent } from "../../model/event.ts";
 import { splitLines, type SplitLinesOptions } from "../../io/lines.ts";
@@ -40,7 +40,9 @@ export async function* gunzipChunks(
       yield c;
     }
   }
-  const z = createGunzip({ chunkSize: 1 << 20 });
+  // Z_SYNC_FLUSH at the end: a cut stream yields everything decodable instead of failing as a whole; the
+  // cut last line then shows up as a truncated line.
+  const z = createGunzip({ chunkSize: 1 << 20, finishFlush: constants.Z_SYNC_FLUSH });
   const stream = Readable.from(counted()).pipe(z);
   stream.on("error", () => {/* surfaced by the iterator below */});
   try {

@@ -114,11 +114,13 @@ export class JsonlSink implements EventSink {
       return new SingleFileRun(this, info, ledger, this.#size);
     }
     const target = path.join(this.out, `${id}.jsonl${this.gzip ? ".gz" : ""}`);
-    try {
-      await Deno.lstat(target);
-      return "done";
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    for (const done of [`${id}.jsonl`, `${id}.jsonl.gz`]) {
+      try {
+        await Deno.lstat(path.join(this.out, done));
+        return "done";
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
     }
     return new FileRun(await AtomicFileWriter.open(target), target, info, ledger, this.gzip);
   }

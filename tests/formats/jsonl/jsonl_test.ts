@@ -1,0 +1,175 @@
+import fc from "fast-check";
+import { gzipSync } from "node:zlib";
+import * as path from "node:path";
+import { assertEquals, assertOk } from "../../_assert.ts";
+import { convert } from "../../../src/convert/pipeline.ts";
+import type { PlxEvent } from "../../../src/model/event.ts";
+import { decodeJsonlEvent, encodeJsonlEvent, exactJson } from "../../../src/formats/jsonl/codec.ts";
+import { readJsonl } from "../../../src/formats/jsonl/read.ts";
+import { JsonlEncoder } from "../../../src/formats/jsonl/write.ts";
+import { JsonlSink } from "../../../src/formats/jsonl/sink.ts";
+import { JsonlSource } from "../../../src/formats/jsonl/source.ts";
+import { byRun, eventArb, memorySource } from "../_columnar.ts";
+
+const enc = new TextEncoder();
+
+async function readAll(bytes: Uint8Array, gzip = false) {
+  const events: PlxEvent[] = [];
+  const diags = [];
+  for await (const b of readJsonl([bytes], "t.jsonl", { gzip })) {
+    events.push(...b.events);
+    diags.push(...b.diagnostics);
+  }
+  return { events, diags };
+}
+
+const metric = (value: number, offset: number | null = 0): PlxEvent => ({
+  run: "r",
+  scope: "events",
+  kind: "metric",
+  name: "loss",
+  step: 1,
+  timestamp: { micros: 1740820502481516, offset },
+  type: "metric",
+  value,
+});
+
+Deno.test("non-finite metrics and -0.0 are written as documented and read back", () => {
+  const lines = [NaN, Infinity, -Infinity, -0].map((v) => encodeJsonlEvent(metric(v)));
+  assertOk(lines[0].includes('"value":"NaN"'));
+  assertOk(lines[1].includes('"value":"Infinity"'));
+  assertOk(lines[2].includes('"value":"-Infinity"'));
+  assertOk(lines[3].includes('"value":-0.0'));
+  for (const [i, v] of [NaN, Infinity, -Infinity, -0].entries()) {
+    assertEquals((decodeJsonlEvent(JSON.parse(lines[i])) as PlxEvent).value, v);
+  }
+});
+
+Deno.test("timestamps keep microseconds and offsets; naive stays naive", () => {
+  assertOk(encodeJsonlEvent(metric(1)).includes('"timestamp":"2025-03-01T09:15:02.481516+00:00"'));
+  assertOk(encodeJsonlEvent(metric(1, 19800)).includes('"2025-03-01T14:45:02.481516+05:30"'));
+  const naive = encodeJsonlEvent(metric(1, null));
+  assertOk(naive.includes('"2025-03-01T09:15:02.481516"'));
+  assertEquals((decodeJsonlEvent(JSON.parse(naive)) as PlxEvent).timestamp, { micros: 1740820502481516, offset: null });
+});
+
+Deno.test("exactJson keeps -0.0 and key order inside values", () => {
+  assertEquals(exactJson({ b: [-0, 1.5, null], a: "x" }), '{"b":[-0.0,1.5,null],"a":"x"}');
+});
+
+Deno.test("a truncated last line is a warning; a bad line in the middle is an error with its line", async () => {
+  const good = encodeJsonlEvent(metric(1));
+  const text = `${good}\n{"run":1}\n\n${good}\n${good.slice(0, 30)}`;
+  const { events, diags } = await readAll(enc.encode(text));
+  assertEquals(events.length, 2);
+  assertEquals(diags.map((d) => [d.severity, d.code, d.line]), [["error", "bad-event", 2], [
+    "warning",
+    "truncated-line",
+    5,
+  ]]);
+});
+
+Deno.test("gzip: multi-member output reads back; a cut gzip file is a warning", async () => {
+  const e = new JsonlEncoder({ gzip: true, chunkChars: 200 });
+  const events = Array.from({ length: 20 }, (_, i) => metric(i));
+  const chunks = [...e.push(events), e.flush()].filter((c): c is Uint8Array => c !== null);
+  assertOk(chunks.length > 2);
+  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let o = 0;
+  for (const c of chunks) all.set(c, (o += c.length) - c.length);
+  assertEquals((await readAll(all, true)).events, events);
+  const cut = await readAll(all.subarray(0, all.length - 10), true);
+  assertOk(cut.events.length >= 10 && cut.events.length < 20);
+  assertOk(cut.diags.some((d) => d.code === "truncated-line" && d.severity === "warning"));
+  // A plain gzip of everything also reads.
+  const one = gzipSync(enc.encode(events.map(encodeJsonlEvent).join("\n")));
+  assertEquals((await readAll(new Uint8Array(one), true)).events, events);
+});
+
+Deno.test("property: any events survive encode -> decode bit-exactly", () => {
+  fc.assert(
+    fc.property(fc.array(eventArb, { maxLength: 30 }), (events) => {
+      for (const e of events) {
+        assertEquals(decodeJsonlEvent(JSON.parse(encodeJsonlEvent(e))), e);
+      }
+    }),
+    { numRuns: 200 },
+  );
+});
+
+Deno.test("sink -> source round trip: single file, gzip file and folder with resume", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await fc.assert(
+      fc.asyncProperty(fc.array(eventArb, { minLength: 1, maxLength: 40 }), async (events) => {
+        const runs = byRun(events);
+        for (const out of ["all.jsonl", "all.jsonl.gz", "per-run"]) {
+          const target = path.join(dir, out);
+          await Deno.remove(target, { recursive: true }).catch(() => {});
+          const r = await convert(memorySource(runs), new JsonlSink(target, { gzip: true }));
+          assertEquals(r.runs.every((x) => x.status === "ok"), true);
+          const back: PlxEvent[] = [];
+          const r2 = await convert(new JsonlSource([target]), {
+            openRun: () =>
+              Promise.resolve({
+                write: (ev: PlxEvent[]) => Promise.resolve(void back.push(...ev)),
+                commit: () => Promise.resolve(),
+                abort: () => Promise.resolve(),
+              }),
+            close: () => Promise.resolve(),
+          });
+          assertEquals(r2.diagnostics, []);
+          // A folder lists its per-run files sorted by run id.
+          const order = out === "per-run" ? [...runs].sort(([a], [b]) => (a < b ? -1 : 1)) : runs;
+          assertEquals(back, order.flatMap(([, e]) => e));
+        }
+        // Folder mode resumes: a second conversion skips every run.
+        const again = await convert(memorySource(runs), new JsonlSink(path.join(dir, "per-run")));
+        assertEquals(again.runs.every((x) => x.status === "skipped"), true);
+      }),
+      { numRuns: 25 },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a failing run is cut out of a single file; others are kept; assets are copied", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const img = (run: string): PlxEvent => ({
+      ...metric(1),
+      run,
+      kind: "image",
+      type: "image",
+      value: { path: "assets/image/x_1.png" },
+    } as PlxEvent);
+    const runs: [string, PlxEvent[]][] = [
+      ["a", [img("a"), metric(1)].map((e) => ({ ...e, run: "a" }))],
+      ["b", Array.from({ length: 5 }, () => ({ ...metric(2), run: "b" }))],
+      ["c", [{ ...metric(3), run: "c" }]],
+    ];
+    const out = path.join(dir, "x.jsonl");
+    const r = await convert(
+      memorySource(runs, { failRun: "b", batch: 2, assets: { "assets/image/x_1.png": new Uint8Array([1, 2]) } }),
+      new JsonlSink(out),
+    );
+    assertEquals(r.runs.map((x) => x.status), ["ok", "failed", "ok"]);
+    const text = await Deno.readTextFile(out);
+    assertEquals(text.split("\n").filter(Boolean).map((l) => JSON.parse(l).run), ["a", "a", "c"]);
+    assertEquals(await Deno.readFile(path.join(dir, "x.assets", "a", "assets/image/x_1.png")), new Uint8Array([1, 2]));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a run id like .. never becomes a path outside the output", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await convert(memorySource([["..", [{ ...metric(1), run: ".." }]]]), new JsonlSink(path.join(dir, "o")));
+    assertEquals(r.runs[0].status, "failed");
+    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

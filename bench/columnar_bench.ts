@@ -109,9 +109,9 @@ try {
   if (!p.success) throw new Error(new TextDecoder().decode(p.stderr).trim().split("\n").at(-1));
   const s = Number(new TextDecoder().decode(p.stdout).trim());
   console.log(
-    `duckdb COPY (1 thread) ${s.toFixed(2)} s  ${(size / 1e6 / s).toFixed(1)} MB/s; plxkit/duckdb time ratio ${
-      (ours / s).toFixed(2)
-    }`,
+    `duckdb COPY (1 thread) ${s.toFixed(2)} s  ${
+      (size / 1e6 / s).toFixed(1)
+    } MB/s; plxkit/duckdb time ratio ${(ours / s).toFixed(2)}`,
   );
 } catch (e) {
   console.log(`duckdb (python) not available; skipped (${e instanceof Error ? e.message : e})`);

@@ -57,18 +57,27 @@ export function parquetOrder(runs: [string, PlxEvent[]][]): PlxEvent[] {
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
 const floats = fc.array(fc.oneof(finite, fc.constant(null)), { maxLength: 5 });
 const text = fc.string({ unit: "grapheme", maxLength: 12 });
-const name = fc.oneof(fc.constantFrom("loss", "café", "训练__acc", "a b"), fc.string({ unit: "grapheme", minLength: 1, maxLength: 8 }));
+const name = fc.oneof(
+  fc.constantFrom("loss", "café", "训练__acc", "a b"),
+  fc.string({ unit: "grapheme", minLength: 1, maxLength: 8 }),
+);
 
 const values = {
   metric: fc.double(),
   text,
   html: text,
-  image: fc.record({ height: fc.integer(), width: fc.integer(), colorspace: fc.integer(), path: text }, { requiredKeys: [] }),
+  image: fc.record({ height: fc.integer(), width: fc.integer(), colorspace: fc.integer(), path: text }, {
+    requiredKeys: [],
+  }),
   histogram: fc.record({ values: floats, counts: floats }, { requiredKeys: [] }),
   curve: fc.record({ kind: fc.constantFrom("roc", "pr", "custom"), x: floats, y: floats, annotation: text }, {
     requiredKeys: [],
   }),
-  confusion: fc.record({ x: fc.array(fc.oneof(text, fc.integer())), y: fc.array(text), z: fc.array(fc.array(fc.integer())) }),
+  confusion: fc.record({
+    x: fc.array(fc.oneof(text, fc.integer())),
+    y: fc.array(text),
+    z: fc.array(fc.array(fc.integer())),
+  }),
   artifact: fc.record({ kind: fc.constant("tsv"), path: text }),
   span: fc.record({
     uuid: fc.stringMatching(/^[0-9a-f]{32}$/),
@@ -91,14 +100,18 @@ function plain<T>(v: T): T {
 }
 
 /** One canonical event of any kind (incl. an artifact-kind folder `tsv` and the resources scope). */
-export const eventArb: fc.Arbitrary<PlxEvent> = fc.constantFrom(...Object.keys(values) as (keyof typeof values)[])
+export const eventArb: fc.Arbitrary<PlxEvent> = fc.constantFrom(
+  ...Object.keys(values) as (keyof typeof values)[],
+)
   .chain((type) =>
     fc.record({
       run: fc.constantFrom("run0", "2f9c0e1d2b3a4c5d6e7f8091a2b3c4d5", "r-ü"),
       scope: type === "metric" ? fc.constantFrom("events", "resources") : fc.constant("events"),
       kind: fc.constant(type === "artifact" ? "tsv" : type),
       name,
-      step: fc.option(fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), { nil: null }),
+      step: fc.option(fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), {
+        nil: null,
+      }),
       timestamp: fc.record({
         micros: fc.integer({ min: -2208988800000000, max: 7258118400000000 }),
         offset: fc.option(fc.integer({ min: -86399, max: 86399 }), { nil: null }),

@@ -190,7 +190,9 @@ export function decodeJsonlEvent(o: unknown): PlxEvent | string {
   if (typeof timestamp !== "string") return `"timestamp" must be a string`;
   const ts = parseTimestamp(timestamp);
   if (ts === null) return `"timestamp" ${JSON.stringify(timestamp)} is not an ISO-8601 datetime`;
-  if (typeof type !== "string" || !(type in VALUE_SCHEMAS)) return `"type" ${JSON.stringify(type)} is unknown`;
+  if (typeof type !== "string" || !(type in VALUE_SCHEMAS)) {
+    return `"type" ${JSON.stringify(type)} is unknown`;
+  }
   if (type !== valueTypeOf(kind)) return `"type" ${type} does not match kind ${kind}`;
   const base = { run, scope: scope as EventScope, kind, name, step: step as number | null, timestamp: ts };
   const v = r.value;

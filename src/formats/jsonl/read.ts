@@ -75,8 +75,10 @@ export async function* readJsonl(
 ): AsyncGenerator<JsonlBatch> {
   const late: Diagnostic[] = [];
   const bytes = options.gzip
-    ? gunzipChunks(chunks, (message, offset) =>
-      late.push({ severity: "warning", code: "truncated-gzip", file, offset, message }))
+    ? gunzipChunks(
+      chunks,
+      (message, offset) => late.push({ severity: "warning", code: "truncated-gzip", file, offset, message }),
+    )
     : chunks;
   for await (const batch of splitLines(bytes, file, options)) {
     const events: PlxEvent[] = [];

@@ -139,7 +139,8 @@ export class JsonlSource implements EventSource {
               code: "run-not-contiguous",
               file,
               line: first,
-              message: `run ${run} appears again after other runs; its ${skipped} events from here are skipped ` +
+              message:
+                `run ${run} appears again after other runs; its ${skipped} events from here are skipped ` +
                 `(a run's lines must be contiguous)`,
             };
             continue;

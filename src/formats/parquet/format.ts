@@ -12,7 +12,9 @@ import { COMPRESSIONS } from "./write.ts";
 
 function positiveInt(key: string, v: string): number {
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`parquet: ${key} must be a positive integer (got "${v}")`);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`parquet: ${key} must be a positive integer (got "${v}")`);
+  }
   return n;
 }
 

@@ -94,7 +94,9 @@ export function arrowSchema(type: ValueType): arrow.Schema {
   if (type === "metric") fields.push(new arrow.Field("value", new arrow.Float64(), false));
   else if (type === "text" || type === "html") fields.push(new arrow.Field("value", new arrow.Utf8(), false));
   else {
-    for (const col of VALUE_COLUMNS[type] ?? []) fields.push(new arrow.Field(col.column, arrowType(col.type), true));
+    for (const col of VALUE_COLUMNS[type] ?? []) {
+      fields.push(new arrow.Field(col.column, arrowType(col.type), true));
+    }
     fields.push(new arrow.Field("value_json", new arrow.Utf8(), false));
   }
   return new arrow.Schema(fields);

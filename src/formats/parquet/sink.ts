@@ -29,7 +29,7 @@ import { checkSegment } from "../plx/write.ts";
 import { COLUMNAR_VERSION } from "../jsonl/codec.ts";
 import { SCHEMA_VERSION, type ValueType } from "../../schema/values.ts";
 import { partitionDir } from "./schema.ts";
-import { ColumnBuffer, COMPRESSIONS, writerProperties } from "./write.ts";
+import { ColumnBuffer, type COMPRESSIONS, writerProperties } from "./write.ts";
 
 /** Options of {@linkcode ParquetSink}. */
 export interface ParquetSinkOptions {
@@ -83,7 +83,9 @@ export async function readCommits(root: string): Promise<CommitRecord[]> {
     for await (const e of Deno.readDir(dir)) {
       if (!e.isFile || !e.name.endsWith(".json") || e.name.startsWith(".")) continue;
       const rec = JSON.parse(await Deno.readTextFile(path.join(dir, e.name))) as CommitRecord;
-      if (rec?.format === "plxkit-parquet" && Array.isArray(rec.parts) && Array.isArray(rec.runs)) out.push(rec);
+      if (rec?.format === "plxkit-parquet" && Array.isArray(rec.parts) && Array.isArray(rec.runs)) {
+        out.push(rec);
+      }
     }
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
@@ -276,16 +278,16 @@ export class ParquetSink implements EventSink {
     return this.#done.has(id) || this.#completedRuns.some((r) => r.id === id);
   }
 
-  async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
+  openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
     for (const n of this.#notes.splice(0)) ledger.note(n);
     const id = info.id || "run";
-    if (this.isDone(id)) return "done";
+    if (this.isDone(id)) return Promise.resolve("done");
     checkSegment("run id", id);
     this.#current = { id, events: 0 };
     if (info.meta) this.#current.meta = info.meta;
     if (info.lineages?.length) this.#current.lineages = info.lineages;
     for (const k of this.#kinds.values()) k.runStart = k.buffer.length;
-    return new ParquetRunSink(this, id, ledger);
+    return Promise.resolve(new ParquetRunSink(this, id, ledger));
   }
 
   #state(kind: string): KindState {
@@ -312,7 +314,7 @@ export class ParquetSink implements EventSink {
     if (rows <= 0) return;
     if (!k.part) {
       const seq = this.#partSeq++;
-      const file = `${partitionDir(checkSegment("kind", k.kind))}/part-${this.writer}-${
+      const file = `${checkSegment("partition", partitionDir(k.kind))}/part-${this.writer}-${
         String(seq).padStart(5, "0")
       }.parquet`;
       k.part = await PartWriter.open(this.root, { file, kind: k.kind, type: k.type, rows: 0 }, this.#props());

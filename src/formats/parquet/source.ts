@@ -8,7 +8,7 @@
  */
 import * as path from "node:path";
 import type { Diagnostic } from "../../diagnostics.ts";
-import { valueTypeOf, type PlxEvent } from "../../model/event.ts";
+import { type PlxEvent, valueTypeOf } from "../../model/event.ts";
 import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts";
 import type { PlxBatch } from "../plx/read.ts";
 import { safeJoin } from "../../io/files.ts";

@@ -9,10 +9,14 @@ import * as pw from "parquet-wasm";
 import type { PlxEvent } from "../../model/event.ts";
 import type { ValueType } from "../../schema/values.ts";
 import { COLUMNAR_VERSION, exactJson } from "../jsonl/codec.ts";
-import { arrowSchema, arrowType, type ValueColumn, VALUE_COLUMNS } from "./schema.ts";
+import { arrowSchema, arrowType, VALUE_COLUMNS, type ValueColumn } from "./schema.ts";
 
 /** Parquet compression codecs offered by `--set compression=...`. */
-export const COMPRESSIONS = { zstd: pw.Compression.ZSTD, snappy: pw.Compression.SNAPPY, none: pw.Compression.UNCOMPRESSED };
+export const COMPRESSIONS = {
+  zstd: pw.Compression.ZSTD,
+  snappy: pw.Compression.SNAPPY,
+  none: pw.Compression.UNCOMPRESSED,
+};
 
 /** Key of the layout version in each file's key-value metadata. */
 export const VERSION_KEY = "plxkit.columnar_version";
@@ -184,9 +188,13 @@ export class ColumnBuffer {
         scope: this.#scope.values[this.#scopeIdx[i]] as PlxEvent["scope"],
         kind: "",
         name: this.#name.values[this.#nameIdx[i]],
-        step: valid(this.#stepValid) ? this.#step[2 * i + 1] * TWO32 + this.#step[2 * i] - (this.#step[2 * i + 1] >= 0x80000000 ? TWO32 * TWO32 : 0) : null,
+        step: valid(this.#stepValid)
+          ? this.#step[2 * i + 1] * TWO32 + this.#step[2 * i] -
+            (this.#step[2 * i + 1] >= 0x80000000 ? TWO32 * TWO32 : 0)
+          : null,
         timestamp: {
-          micros: this.#ts[2 * i + 1] * TWO32 + this.#ts[2 * i] - (this.#ts[2 * i + 1] >= 0x80000000 ? TWO32 * TWO32 : 0),
+          micros: this.#ts[2 * i + 1] * TWO32 + this.#ts[2 * i] -
+            (this.#ts[2 * i + 1] >= 0x80000000 ? TWO32 * TWO32 : 0),
           offset: valid(this.#offValid) ? this.#off[i] : null,
         },
         type: this.type,
@@ -237,7 +245,9 @@ export class ColumnBuffer {
       }
       children.push(arrow.vectorFromArray(objs.map((o) => exactJson(o)), new arrow.Utf8()).data[0]);
     }
-    return arrow.makeData({ type: new arrow.Struct(fields), length: n, children }) as arrow.Data<arrow.Struct>;
+    return arrow.makeData({ type: new arrow.Struct(fields), length: n, children }) as arrow.Data<
+      arrow.Struct
+    >;
   }
 }
 

@@ -50,7 +50,10 @@ Deno.test("timestamps keep microseconds and offsets; naive stays naive", () => {
   assertOk(encodeJsonlEvent(metric(1, 19800)).includes('"2025-03-01T14:45:02.481516+05:30"'));
   const naive = encodeJsonlEvent(metric(1, null));
   assertOk(naive.includes('"2025-03-01T09:15:02.481516"'));
-  assertEquals((decodeJsonlEvent(JSON.parse(naive)) as PlxEvent).timestamp, { micros: 1740820502481516, offset: null });
+  assertEquals((decodeJsonlEvent(JSON.parse(naive)) as PlxEvent).timestamp, {
+    micros: 1740820502481516,
+    offset: null,
+  });
 });
 
 Deno.test("exactJson keeps -0.0 and key order inside values", () => {
@@ -151,13 +154,20 @@ Deno.test("a failing run is cut out of a single file; others are kept; assets ar
     ];
     const out = path.join(dir, "x.jsonl");
     const r = await convert(
-      memorySource(runs, { failRun: "b", batch: 2, assets: { "assets/image/x_1.png": new Uint8Array([1, 2]) } }),
+      memorySource(runs, {
+        failRun: "b",
+        batch: 2,
+        assets: { "assets/image/x_1.png": new Uint8Array([1, 2]) },
+      }),
       new JsonlSink(out),
     );
     assertEquals(r.runs.map((x) => x.status), ["ok", "failed", "ok"]);
     const text = await Deno.readTextFile(out);
     assertEquals(text.split("\n").filter(Boolean).map((l) => JSON.parse(l).run), ["a", "a", "c"]);
-    assertEquals(await Deno.readFile(path.join(dir, "x.assets", "a", "assets/image/x_1.png")), new Uint8Array([1, 2]));
+    assertEquals(
+      await Deno.readFile(path.join(dir, "x.assets", "a", "assets/image/x_1.png")),
+      new Uint8Array([1, 2]),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -166,7 +176,10 @@ Deno.test("a failing run is cut out of a single file; others are kept; assets ar
 Deno.test("a run id like .. never becomes a path outside the output", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const r = await convert(memorySource([["..", [{ ...metric(1), run: ".." }]]]), new JsonlSink(path.join(dir, "o")));
+    const r = await convert(
+      memorySource([["..", [{ ...metric(1), run: ".." }]]]),
+      new JsonlSink(path.join(dir, "o")),
+    );
     assertEquals(r.runs[0].status, "failed");
     assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), []);
   } finally {

@@ -15,7 +15,7 @@
  */
 import { z } from "zod";
 import { assetRefs, type EventScope, type PlxEvent, valueTypeOf } from "../../model/event.ts";
-import { formatIsoTimestamp, parseTimestamp } from "../../model/time.ts";
+import { formatIsoTimestamp, parseTimestamp, type PlxTime } from "../../model/time.ts";
 import { VALUE_SCHEMAS, VALUE_TYPES, type ValueType } from "../../schema/values.ts";
 import { zodMessage } from "../../schema/issues.ts";
 
@@ -139,6 +139,28 @@ export function valueJson(event: PlxEvent): string {
 }
 
 const prefixCache = new Map<string, string>();
+let tsSecond = NaN;
+let tsOffset: number | null = -1;
+let tsHead = "";
+let tsTail = "";
+
+/**
+ * {@linkcode formatIsoTimestamp} with the text up to the seconds cached per second: events logged in the
+ * same second (the common case) only format their microseconds.
+ */
+export function isoTimestamp(t: PlxTime): string {
+  const us = ((t.micros % 1_000_000) + 1_000_000) % 1_000_000;
+  const second = (t.micros - us) / 1_000_000;
+  if (second !== tsSecond || t.offset !== tsOffset) {
+    const full = formatIsoTimestamp(t);
+    tsSecond = second;
+    tsOffset = t.offset;
+    tsHead = full.slice(0, 20);
+    tsTail = full.slice(26);
+    return full;
+  }
+  return tsHead + String(us + 1_000_000).slice(1) + tsTail;
+}
 
 /**
  * Encodes one event as one JSONL line (without the newline).
@@ -165,11 +187,9 @@ export function encodeJsonlEvent(event: PlxEvent): string {
     prefixCache.set(key, prefix);
   }
   const refs = assetRefs(event);
-  return `${prefix}${event.step === null ? "null" : event.step},"timestamp":"${
-    formatIsoTimestamp(event.timestamp)
-  }","type":"${event.type}","value":${valueJson(event)}${
-    refs.length ? `,"assets":${JSON.stringify(refs)}` : ""
-  }}`;
+  const tail = refs.length ? `,"assets":${JSON.stringify(refs)}}` : "}";
+  return prefix + (event.step === null ? "null" : event.step) + ',"timestamp":"' +
+    isoTimestamp(event.timestamp) + '","type":"' + event.type + '","value":' + valueJson(event) + tail;
 }
 
 /**

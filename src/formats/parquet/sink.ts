@@ -199,7 +199,7 @@ export class ParquetSink implements EventSink {
   readonly rowGroupRows: number;
   readonly partBytes: number;
   /** Fresh writer properties per part (parquet-wasm consumes them). */
-  readonly #props: () => pw.WriterProperties;
+  readonly #props: (type: ValueType, kind: string) => pw.WriterProperties;
   readonly #done = new Set<string>();
   readonly #kinds = new Map<string, KindState>();
   #partSeq = 0;
@@ -217,8 +217,12 @@ export class ParquetSink implements EventSink {
     this.rowGroupRows = options.rowGroupRows ?? 1 << 20;
     this.partBytes = options.partBytes ?? 128 * 1024 * 1024;
     const compression = options.compression ?? "zstd";
-    this.#props = () =>
-      writerProperties(compression, this.rowGroupRows, { "plxkit.schema_version": SCHEMA_VERSION });
+    this.#props = (type, kind) =>
+      writerProperties(compression, this.rowGroupRows, {
+        "plxkit.schema_version": SCHEMA_VERSION,
+        "plxkit.kind": kind,
+        "plxkit.value_type": type,
+      }, type);
   }
 
   /** Opens (creating or resuming) the dataset at `root`. */
@@ -317,7 +321,7 @@ export class ParquetSink implements EventSink {
       const file = `${checkSegment("partition", partitionDir(k.kind))}/part-${this.writer}-${
         String(seq).padStart(5, "0")
       }.parquet`;
-      k.part = await PartWriter.open(this.root, { file, kind: k.kind, type: k.type, rows: 0 }, this.#props());
+      k.part = await PartWriter.open(this.root, { file, kind: k.kind, type: k.type, rows: 0 }, this.#props(k.type, k.kind));
       if (this.#currentOwnsParts) this.#currentParts.push(k.part);
     }
     await k.part.push(k.buffer.takeIpc(rows), rows);

@@ -26,8 +26,9 @@ export function writerProperties(
   compression: keyof typeof COMPRESSIONS,
   rowGroupRows: number,
   meta: Record<string, string>,
+  type?: ValueType,
 ): pw.WriterProperties {
-  return new pw.WriterPropertiesBuilder()
+  let b = new pw.WriterPropertiesBuilder()
     .setCompression(COMPRESSIONS[compression])
     .setMaxRowGroupSize(rowGroupRows)
     .setDictionaryEnabled(false)
@@ -36,7 +37,13 @@ export function writerProperties(
     .setColumnDictionaryEnabled("name", true)
     .setCreatedBy("plxkit (parquet-wasm 0.8.0)")
     .setKeyValueMetadata(new Map(Object.entries({ [VERSION_KEY]: COLUMNAR_VERSION, ...meta })))
-    .build();
+    // Steps and timestamps mostly grow: delta encoding makes them small before compression.
+    .setColumnEncoding("step", pw.Encoding.DELTA_BINARY_PACKED)
+    .setColumnEncoding("timestamp", pw.Encoding.DELTA_BINARY_PACKED)
+    .setColumnEncoding("utc_offset", pw.Encoding.DELTA_BINARY_PACKED);
+  // Doubles: byte-stream split lets zstd find the shared exponent bytes.
+  if (type === "metric") b = b.setColumnEncoding("value", pw.Encoding.BYTE_STREAM_SPLIT);
+  return b.build();
 }
 
 class Dict {

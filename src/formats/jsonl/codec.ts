@@ -35,7 +35,7 @@ export const NON_FINITE = ["NaN", "Infinity", "-Infinity"] as const;
  * const jsonSchema = z.toJSONSchema(JsonlEventSchema);
  * ```
  */
-export const JsonlEventSchema = z.object({
+export const JsonlEventSchema: z.ZodType<JsonlEvent> = z.object({
   run: z.string().min(1).describe("run id (the run folder name)"),
   scope: z.enum(["events", "resources"]).describe("events/<kind>/ or resources/<kind>/"),
   kind: z.string().min(1).describe("kind folder: the value type, or an artifact kind such as tsv"),
@@ -56,8 +56,27 @@ export const JsonlEventSchema = z.object({
   assets: z.array(z.string()).optional().describe("run-relative asset paths this event references"),
 }).describe(`plxkit JSONL event, layout version ${COLUMNAR_VERSION}`);
 
-/** One decoded JSONL line, as zod infers it. */
-export type JsonlEvent = z.infer<typeof JsonlEventSchema>;
+/** One JSONL line as parsed JSON (before the timestamp and non-finite metric strings are decoded). */
+export interface JsonlEvent {
+  /** Run id. */
+  run: string;
+  /** `events` or `resources`. */
+  scope: "events" | "resources";
+  /** Kind folder. */
+  kind: string;
+  /** Event name. */
+  name: string;
+  /** Step or null. */
+  step: number | null;
+  /** ISO-8601 timestamp with microseconds (no offset = naive). */
+  timestamp: string;
+  /** Value type. */
+  type: ValueType;
+  /** The value (see the module doc). */
+  value: number | string | Record<string, unknown>;
+  /** Run-relative asset paths. */
+  assets?: string[];
+}
 
 /** A double as JSON: shortest round-trip digits, `-0.0` for negative zero, `null` when not finite. */
 export function jsonNumber(x: number): string {
@@ -195,6 +214,14 @@ export function encodeJsonlEvent(event: PlxEvent): string {
 /**
  * Decodes a parsed JSONL line into a canonical event, or returns a message saying what is wrong.
  * The envelope is checked by hand (fast path for metrics); structured values go through zod.
+ *
+ * @example
+ * ```ts
+ * import { decodeJsonlEvent } from "./codec.ts";
+ * const e = decodeJsonlEvent(JSON.parse('{"run":"r","scope":"events","kind":"metric","name":"x",' +
+ *   '"step":null,"timestamp":"2025-03-01T09:15:02.000001","type":"metric","value":"-Infinity"}'));
+ * // e.value === -Infinity, e.timestamp.offset === null (naive)
+ * ```
  */
 export function decodeJsonlEvent(o: unknown): PlxEvent | string {
   if (typeof o !== "object" || o === null || Array.isArray(o)) return "not a JSON object";

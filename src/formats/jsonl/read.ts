@@ -13,9 +13,11 @@ import { decodeJsonlEvent } from "./codec.ts";
 
 /** One step of reading: the events and diagnostics of a span of lines (each event with its line number). */
 export interface JsonlBatch {
+  /** Events decoded from these lines. */
   events: PlxEvent[];
   /** 1-based line number of each event in `events`. */
   lines: number[];
+  /** Problems of these lines (file and line named). */
   diagnostics: Diagnostic[];
 }
 
@@ -26,8 +28,15 @@ export interface JsonlReadOptions extends SplitLinesOptions {
 }
 
 /**
- * Decompresses gzip bytes (several concatenated members allowed) while streaming. A truncated or corrupt
- * stream ends the output and is reported through `onError`.
+ * Decompresses gzip bytes (several concatenated members allowed) while streaming. A cut stream yields what
+ * can be decoded; a corrupt one ends the output and is reported through `onError`.
+ *
+ * @example
+ * ```ts
+ * import { gzipSync } from "node:zlib";
+ * import { gunzipChunks } from "./read.ts";
+ * for await (const c of gunzipChunks([gzipSync("hi\n")], console.error)) console.log(c.length); // 3
+ * ```
  */
 export async function* gunzipChunks(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,

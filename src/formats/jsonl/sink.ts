@@ -90,13 +90,16 @@ class AssetCopier {
  * ```
  */
 export class JsonlSink implements EventSink {
+  /** True when writing one file (`.jsonl[.gz]`), false for one file per run in a folder. */
   readonly single: boolean;
+  /** True when the output is gzip. */
   readonly gzip: boolean;
   #file: Deno.FsFile | null = null;
   #tmp = "";
   #size = 0;
   #runs = new Set<string>();
 
+  /** A sink writing to `out` (a `.jsonl[.gz]` file or a folder). */
   constructor(readonly out: string, options: JsonlSinkOptions = {}) {
     this.single = isJsonlFile(out);
     this.gzip = this.single ? /\.gz$/i.test(out) : options.gzip ?? false;

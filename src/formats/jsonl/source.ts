@@ -106,8 +106,10 @@ class Cursor {
  * ```
  */
 export class JsonlSource implements EventSource {
+  /** A source reading the given files or folders of files. */
   constructor(readonly inputs: string[]) {}
 
+  /** Runs in file order; problems as diagnostics. */
   async *runs(): AsyncGenerator<RunSource | Diagnostic> {
     const { files, problems } = await jsonlFiles(this.inputs);
     yield* problems;

@@ -42,6 +42,7 @@ export class JsonlEncoder {
   readonly #chunkChars: number;
   readonly #level: number;
 
+  /** An encoder with the given options. */
   constructor(options: JsonlEncoderOptions = {}) {
     this.#gzip = options.gzip ?? false;
     this.#chunkChars = options.chunkChars ?? 1 << 20;

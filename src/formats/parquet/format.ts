@@ -8,7 +8,7 @@ import type { FormatSpec } from "../registry.ts";
 import { UsageError } from "../../diagnostics.ts";
 import { ParquetSink, type ParquetSinkOptions } from "./sink.ts";
 import { ParquetSource } from "./source.ts";
-import { COMPRESSIONS } from "./write.ts";
+import { COMPRESSIONS, type ParquetCompression } from "./write.ts";
 
 function positiveInt(key: string, v: string): number {
   const n = Number(v);
@@ -29,7 +29,7 @@ export function parquetSettings(settings: Record<string, string>, shard?: string
       if (!(v in COMPRESSIONS)) {
         throw new UsageError(`parquet: compression must be one of ${Object.keys(COMPRESSIONS).join(", ")}`);
       }
-      o.compression = v as keyof typeof COMPRESSIONS;
+      o.compression = v as ParquetCompression;
     } else {
       throw new UsageError(
         `parquet: unknown setting "${k}" (known: row_group_rows, part_mb, part_bytes, compression)`,

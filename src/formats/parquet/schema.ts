@@ -12,8 +12,11 @@ export type ColumnType = "int" | "double" | "string" | "doubles" | "strings";
 
 /** A typed value column: its Parquet name, the value field it comes from, its type. */
 export interface ValueColumn {
+  /** Parquet column name. */
   column: string;
+  /** Field of the value object it comes from. */
   field: string;
+  /** Column type. */
   type: ColumnType;
 }
 

@@ -29,7 +29,7 @@ import { checkSegment } from "../plx/write.ts";
 import { COLUMNAR_VERSION } from "../jsonl/codec.ts";
 import { SCHEMA_VERSION, type ValueType } from "../../schema/values.ts";
 import { partitionDir } from "./schema.ts";
-import { ColumnBuffer, type COMPRESSIONS, writerProperties } from "./write.ts";
+import { ColumnBuffer, type ParquetCompression, writerProperties } from "./write.ts";
 
 /** Options of {@linkcode ParquetSink}. */
 export interface ParquetSinkOptions {
@@ -38,7 +38,7 @@ export interface ParquetSinkOptions {
   /** Target size of a part file in bytes (a part closes after the row group that reaches it). @default 134217728 */
   partBytes?: number;
   /** Compression codec. @default "zstd" */
-  compression?: keyof typeof COMPRESSIONS;
+  compression?: ParquetCompression;
   /** The shard `k/n` this writer converts; names its files. @default "1/1" */
   shard?: string;
 }
@@ -47,26 +47,39 @@ export interface ParquetSinkOptions {
 export interface PartRecord {
   /** Dataset-relative path with `/`. */
   file: string;
+  /** Kind folder of its rows. */
   kind: string;
+  /** Value type of its rows. */
   type: ValueType;
+  /** Rows in the file. */
   rows: number;
 }
 
 /** A run as a commit record lists it. */
 export interface RunRecord {
+  /** Run id. */
   id: string;
+  /** Events written. */
   events: number;
+  /** The run's `run.plx.json`, when the source had one. */
   meta?: Record<string, unknown>;
+  /** The run's `lineages.plx.json`, when the source had one. */
   lineages?: unknown[];
 }
 
 /** `_plxkit/commits/<writer>-<seq>.json`. */
 export interface CommitRecord {
+  /** Always `plxkit-parquet`. */
   format: "plxkit-parquet";
+  /** Layout version ({@linkcode COLUMNAR_VERSION}). */
   version: string;
+  /** Writer name, `s<k>of<n>`. */
   writer: string;
+  /** Sequence number of the commit within its writer. */
   seq: number;
+  /** Parts made visible by this commit, in write order per kind. */
   parts: PartRecord[];
+  /** Runs completed by this commit, in write order. */
   runs: RunRecord[];
 }
 
@@ -75,7 +88,15 @@ export const COMMITS_DIR = "_plxkit/commits";
 /** The folder of asset bytes inside a dataset: `_assets/<run>/<run-relative path>`. */
 export const ASSETS_DIR = "_assets";
 
-/** Reads every commit record of a dataset, sorted by writer and sequence. */
+/**
+ * Reads every commit record of a dataset, sorted by writer and sequence.
+ *
+ * @example
+ * ```ts
+ * import { readCommits } from "./sink.ts";
+ * // for (const c of await readCommits("out/dataset")) console.log(c.writer, c.seq, c.runs.length);
+ * ```
+ */
 export async function readCommits(root: string): Promise<CommitRecord[]> {
   const dir = path.join(root, COMMITS_DIR);
   const out: CommitRecord[] = [];
@@ -195,8 +216,11 @@ interface KindState {
  * ```
  */
 export class ParquetSink implements EventSink {
+  /** Writer name used in file names: `s<k>of<n>`. */
   readonly writer: string;
+  /** Rows per row group. */
   readonly rowGroupRows: number;
+  /** Target part size in bytes. */
   readonly partBytes: number;
   /** Fresh writer properties per part (parquet-wasm consumes them). */
   readonly #props: (type: ValueType, kind: string) => pw.WriterProperties;
@@ -321,7 +345,11 @@ export class ParquetSink implements EventSink {
       const file = `${checkSegment("partition", partitionDir(k.kind))}/part-${this.writer}-${
         String(seq).padStart(5, "0")
       }.parquet`;
-      k.part = await PartWriter.open(this.root, { file, kind: k.kind, type: k.type, rows: 0 }, this.#props(k.type, k.kind));
+      k.part = await PartWriter.open(
+        this.root,
+        { file, kind: k.kind, type: k.type, rows: 0 },
+        this.#props(k.type, k.kind),
+      );
       if (this.#currentOwnsParts) this.#currentParts.push(k.part);
     }
     await k.part.push(k.buffer.takeIpc(rows), rows);

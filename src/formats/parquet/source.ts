@@ -94,8 +94,10 @@ async function isDir(p: string): Promise<boolean> {
  * ```
  */
 export class ParquetSource implements EventSource {
+  /** A source reading the given dataset folders. */
   constructor(readonly roots: string[]) {}
 
+  /** Runs commit by commit; problems as diagnostics. */
   async *runs(): AsyncGenerator<RunSource | Diagnostic> {
     for (const root of this.roots) {
       if (!(await isDir(path.join(root, "_plxkit")))) {

@@ -12,7 +12,10 @@ import { COLUMNAR_VERSION, exactJson } from "../jsonl/codec.ts";
 import { arrowSchema, arrowType, VALUE_COLUMNS, type ValueColumn } from "./schema.ts";
 
 /** Parquet compression codecs offered by `--set compression=...`. */
-export const COMPRESSIONS = {
+export type ParquetCompression = "zstd" | "snappy" | "none";
+
+/** parquet-wasm codec of each {@linkcode ParquetCompression}. */
+export const COMPRESSIONS: Record<ParquetCompression, pw.Compression> = {
   zstd: pw.Compression.ZSTD,
   snappy: pw.Compression.SNAPPY,
   none: pw.Compression.UNCOMPRESSED,
@@ -23,7 +26,7 @@ export const VERSION_KEY = "plxkit.columnar_version";
 
 /** Writer properties: compression, row group size, dictionary only on run/scope/name, metadata. */
 export function writerProperties(
-  compression: keyof typeof COMPRESSIONS,
+  compression: ParquetCompression,
   rowGroupRows: number,
   meta: Record<string, string>,
   type?: ValueType,

@@ -4,7 +4,12 @@ import * as path from "node:path";
 import { assertEquals, assertOk } from "../../_assert.ts";
 import { convert } from "../../../src/convert/pipeline.ts";
 import type { PlxEvent } from "../../../src/model/event.ts";
-import { decodeJsonlEvent, encodeJsonlEvent, exactJson, isoTimestamp } from "../../../src/formats/jsonl/codec.ts";
+import {
+  decodeJsonlEvent,
+  encodeJsonlEvent,
+  exactJson,
+  isoTimestamp,
+} from "../../../src/formats/jsonl/codec.ts";
 import { formatIsoTimestamp } from "../../../src/model/time.ts";
 import { readJsonl } from "../../../src/formats/jsonl/read.ts";
 import { JsonlEncoder } from "../../../src/formats/jsonl/write.ts";
@@ -60,7 +65,10 @@ Deno.test("timestamps keep microseconds and offsets; naive stays naive", () => {
 Deno.test("property: the cached timestamp formatter equals formatIsoTimestamp", () => {
   fc.assert(
     fc.property(
-      fc.array(fc.integer({ min: -2208988800000000, max: 7258118400000000 }), { minLength: 1, maxLength: 20 }),
+      fc.array(fc.integer({ min: -2208988800000000, max: 7258118400000000 }), {
+        minLength: 1,
+        maxLength: 20,
+      }),
       fc.option(fc.integer({ min: -86399, max: 86399 }), { nil: null }),
       (micros, offset) => {
         for (const m of micros.flatMap((m) => [m, m + 1, m + 999_999])) {

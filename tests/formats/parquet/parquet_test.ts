@@ -277,3 +277,21 @@ Deno.test("kinds and run ids that look like paths never leave the dataset", asyn
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a crash between the commit record and the renames is rolled forward on reopen", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = path.join(dir, "ds");
+    const runs: [string, PlxEvent[]][] = [["a", [metric("a", "x", 1, 1)]], ["b", [metric("b", "x", 1, 2)]]];
+    await convert(memorySource(runs), await ParquetSink.open(out));
+    const part = [...Deno.readDirSync(path.join(out, "kind=metric"))][0].name;
+    // Put the part back under its temporary name, as if the process died before renaming it.
+    await Deno.rename(path.join(out, "kind=metric", part), path.join(out, "kind=metric", `.${part}.tmp`));
+    const r = await convert(memorySource(runs), await ParquetSink.open(out));
+    assertEquals(r.runs.map((x) => x.status), ["skipped", "skipped"]);
+    assertEquals([...Deno.readDirSync(path.join(out, "kind=metric"))].map((e) => e.name), [part]);
+    assertEquals((await readBack(out)).map((e) => e.value), [1, 2]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -198,13 +198,9 @@ export class ColumnBuffer {
         scope: this.#scope.values[this.#scopeIdx[i]] as PlxEvent["scope"],
         kind: "",
         name: this.#name.values[this.#nameIdx[i]],
-        step: valid(this.#stepValid)
-          ? this.#step[2 * i + 1] * TWO32 + this.#step[2 * i] -
-            (this.#step[2 * i + 1] >= 0x80000000 ? TWO32 * TWO32 : 0)
-          : null,
+        step: valid(this.#stepValid) ? (this.#step[2 * i + 1] | 0) * TWO32 + this.#step[2 * i] : null,
         timestamp: {
-          micros: this.#ts[2 * i + 1] * TWO32 + this.#ts[2 * i] -
-            (this.#ts[2 * i + 1] >= 0x80000000 ? TWO32 * TWO32 : 0),
+          micros: (this.#ts[2 * i + 1] | 0) * TWO32 + this.#ts[2 * i],
           offset: valid(this.#offValid) ? this.#off[i] : null,
         },
         type: this.type,

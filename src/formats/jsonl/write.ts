@@ -12,7 +12,7 @@ import { encodeJsonlEvent } from "./codec.ts";
 export interface JsonlEncoderOptions {
   /** Emit gzip: every chunk is one complete gzip member (members concatenate into one valid file). */
   gzip?: boolean;
-  /** Characters buffered before a chunk is emitted. @default 1048576 */
+  /** Bytes buffered before a chunk is emitted. @default 1048576 */
   chunkChars?: number;
   /** gzip level. @default 6 */
   level?: number;
@@ -35,38 +35,47 @@ export interface JsonlEncoderOptions {
  * ```
  */
 export class JsonlEncoder {
-  #parts: string[] = [];
-  #chars = 0;
+  readonly #buf: Uint8Array;
+  #len = 0;
   readonly #enc = new TextEncoder();
   readonly #gzip: boolean;
-  readonly #chunkChars: number;
+  readonly #chunkBytes: number;
   readonly #level: number;
 
   /** An encoder with the given options. */
   constructor(options: JsonlEncoderOptions = {}) {
     this.#gzip = options.gzip ?? false;
-    this.#chunkChars = options.chunkChars ?? 1 << 20;
+    this.#chunkBytes = options.chunkChars ?? 1 << 20;
     this.#level = options.level ?? 6;
+    this.#buf = new Uint8Array(this.#chunkBytes + (1 << 16));
   }
 
   /** Encodes events; returns the chunks that became full (possibly none). */
   push(events: Iterable<PlxEvent>): Uint8Array[] {
     const out: Uint8Array[] = [];
+    const buf = this.#buf;
     for (const e of events) {
       const line = encodeJsonlEvent(e) + "\n";
-      this.#parts.push(line);
-      this.#chars += line.length;
-      if (this.#chars >= this.#chunkChars) out.push(this.flush()!);
+      // encodeInto straight into the buffer: no joined string, no intermediate array.
+      if (line.length * 3 > buf.length - this.#len) {
+        if (this.#len) out.push(this.flush()!);
+        if (line.length * 3 > buf.length) {
+          const bytes = this.#enc.encode(line);
+          out.push(this.#gzip ? new Uint8Array(gzipSync(bytes, { level: this.#level })) : bytes);
+          continue;
+        }
+      }
+      this.#len += this.#enc.encodeInto(line, buf.subarray(this.#len)).written;
+      if (this.#len >= this.#chunkBytes) out.push(this.flush()!);
     }
     return out;
   }
 
   /** Emits whatever is buffered as one chunk (a complete gzip member with `gzip`), or `null` if nothing. */
   flush(): Uint8Array | null {
-    if (!this.#parts.length) return null;
-    const bytes = this.#enc.encode(this.#parts.join(""));
-    this.#parts = [];
-    this.#chars = 0;
-    return this.#gzip ? new Uint8Array(gzipSync(bytes, { level: this.#level })) : bytes;
+    if (!this.#len) return null;
+    const bytes = this.#buf.subarray(0, this.#len);
+    this.#len = 0;
+    return this.#gzip ? new Uint8Array(gzipSync(bytes, { level: this.#level })) : bytes.slice();
   }
 }

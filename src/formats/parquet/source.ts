@@ -26,12 +26,15 @@ class KindCursor {
   #offset = 0;
   #events: PlxEvent[] = [];
   #i = 0;
+  /** Set once a part fails to decode: every later read of this kind fails the same way. */
+  error: SyntaxError | null = null;
 
   constructor(readonly root: string, parts: PartRecord[]) {
     this.#parts = parts;
   }
 
   async #fill(): Promise<boolean> {
+    if (this.error) throw this.error;
     while (this.#i >= this.#events.length) {
       const p = this.#parts[this.#part];
       if (!p) return false;
@@ -53,9 +56,10 @@ class KindCursor {
         this.#i = 0;
         this.#offset += events.length;
       } catch (e) {
-        throw new SyntaxError(
+        this.error = new SyntaxError(
           `${p.file} rows from ${this.#offset}: ${e instanceof Error ? e.message : String(e)}`,
         );
+        throw this.error;
       }
     }
     return true;
@@ -135,7 +139,6 @@ export class ParquetSource implements EventSource {
           if (r.meta) info.meta = r.meta;
           if (r.lineages) info.lineages = r.lineages;
           const assetDir = path.join(root, ASSETS_DIR, r.id);
-          let failed: Diagnostic | null = null;
           yield {
             info,
             async *batches(): AsyncGenerator<PlxBatch> {
@@ -153,19 +156,11 @@ export class ParquetSource implements EventSource {
               }
             },
           };
-          try {
-            for (const cur of cursors) while ((await cur.take(r.id)).length);
-          } catch (e) {
-            failed = {
-              severity: "error",
-              code: "bad-part",
-              file: root,
-              message: e instanceof Error ? e.message : String(e),
-            };
-          }
-          if (failed) {
-            yield failed;
-            break;
+          // Skip what the consumer did not read (a run the sink already has, or one that failed).
+          for (const cur of cursors) {
+            try {
+              while ((await cur.take(r.id)).length);
+            } catch { /* the run that met it was reported failed; the cursor stays broken */ }
           }
         }
       }

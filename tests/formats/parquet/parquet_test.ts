@@ -295,3 +295,22 @@ Deno.test("a crash between the commit record and the renames is rolled forward o
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a damaged part fails the runs that need it, naming the part; nothing crashes", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = path.join(dir, "ds");
+    const runs: [string, PlxEvent[]][] = ["a", "b"].map((id) => [id, [metric(id, "x", 1, 1)]]);
+    await convert(memorySource(runs), await ParquetSink.open(out));
+    const part = path.join(out, "kind=metric", [...Deno.readDirSync(path.join(out, "kind=metric"))][0].name);
+    const bytes = await Deno.readFile(part);
+    bytes.fill(0, 100, 180);
+    await Deno.writeFile(part, bytes);
+    const c = collector();
+    const r = await convert(new ParquetSource([out]), c.sink);
+    assertEquals(r.runs.map((x) => x.status), ["failed", "failed"]);
+    assertOk(r.runs[0].error!.includes("kind=metric/part-s1of1-00000.parquet"), r.runs[0].error);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -98,6 +98,8 @@ export class JsonlSink implements EventSink {
   #tmp = "";
   #size = 0;
   #runs = new Set<string>();
+  /** Leftover temporary files of killed conversions, by the file they were meant to become. */
+  #stale: Map<string, string[]> | null = null;
 
   /** A sink writing to `out` (a `.jsonl[.gz]` file or a folder). */
   constructor(readonly out: string, options: JsonlSinkOptions = {}) {
@@ -105,11 +107,33 @@ export class JsonlSink implements EventSink {
     this.gzip = this.single ? /\.gz$/i.test(out) : options.gzip ?? false;
   }
 
+  /** Temporary files (`.<name>.<random>.tmp`) left in `dir` by killed conversions, keyed by `<name>`. */
+  async #staleTemps(dir: string): Promise<Map<string, string[]>> {
+    if (this.#stale) return this.#stale;
+    this.#stale = new Map();
+    try {
+      for await (const e of Deno.readDir(dir)) {
+        const m = /^\.(.+)\.[0-9a-f]{8}\.tmp$/.exec(e.name);
+        if (!e.isFile || !m) continue;
+        const list = this.#stale.get(m[1]) ?? [];
+        list.push(path.join(dir, e.name));
+        this.#stale.set(m[1], list);
+      }
+    } catch { /* no folder yet */ }
+    return this.#stale;
+  }
+
+  /** Deletes what a killed conversion left for `name` (only this writer can be writing it). */
+  async #dropStale(dir: string, name: string): Promise<void> {
+    for (const f of (await this.#staleTemps(dir)).get(name) ?? []) await Deno.remove(f).catch(() => {});
+  }
+
   async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
     const id = checkSegment("run id", info.id || "run");
     if (this.single) {
       if (this.#runs.has(id)) return "done";
       if (!this.#file) {
+        await this.#dropStale(path.dirname(path.resolve(this.out)), path.basename(this.out));
         await Deno.mkdir(path.dirname(path.resolve(this.out)), { recursive: true });
         this.#tmp = tempSibling(this.out);
         this.#file = await Deno.open(this.#tmp, { write: true, createNew: true });
@@ -125,6 +149,7 @@ export class JsonlSink implements EventSink {
         if (!(e instanceof Deno.errors.NotFound)) throw e;
       }
     }
+    await this.#dropStale(this.out, path.basename(target));
     return new FileRun(await AtomicFileWriter.open(target), target, info, ledger, this.gzip);
   }
 

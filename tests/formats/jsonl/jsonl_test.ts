@@ -210,3 +210,17 @@ Deno.test("a run id like .. never becomes a path outside the output", async () =
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("leftovers of a killed conversion are removed when their file is written again", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const runs: [string, PlxEvent[]][] = [["a", [{ ...metric(1), run: "a" }]]];
+    await Deno.writeTextFile(path.join(dir, ".a.jsonl.0123abcd.tmp"), "half");
+    await Deno.writeTextFile(path.join(dir, ".all.jsonl.89abcdef.tmp"), "half");
+    await convert(memorySource(runs), new JsonlSink(dir));
+    await convert(memorySource(runs), new JsonlSink(path.join(dir, "all.jsonl")));
+    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["a.jsonl", "all.jsonl"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

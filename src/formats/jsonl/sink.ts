@@ -50,6 +50,7 @@ class AssetCopier {
 
   async copy(events: PlxEvent[], source: RunSource): Promise<void> {
     for (const e of events) {
+      if (e.type === "metric" || e.type === "text" || e.type === "html") continue;
       for (const ref of assetRefs(e)) {
         if (this.#copied.has(ref)) continue;
         this.#copied.add(ref);

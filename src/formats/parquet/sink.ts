@@ -83,6 +83,9 @@ export interface CommitRecord {
   runs: RunRecord[];
 }
 
+/** Value types that can reference asset files. */
+const HAS_ASSETS: ReadonlySet<string> = new Set(["image", "audio", "video", "artifact", "model", "dataframe"]);
+
 /** The folder of commit records inside a dataset. */
 export const COMMITS_DIR = "_plxkit/commits";
 /** The folder of asset bytes inside a dataset: `_assets/<run>/<run-relative path>`. */
@@ -230,6 +233,7 @@ export class ParquetSink implements EventSink {
   #commitSeq = 0;
   #completedParts: PartRecord[] = [];
   #completedRuns: RunRecord[] = [];
+  #completedIds = new Set<string>();
   #currentParts: PartWriter[] = [];
   #currentOwnsParts = false;
   #current: RunRecord | null = null;
@@ -303,7 +307,7 @@ export class ParquetSink implements EventSink {
 
   /** True when the run is already in a committed part (or earlier in this conversion). */
   isDone(id: string): boolean {
-    return this.#done.has(id) || this.#completedRuns.some((r) => r.id === id);
+    return this.#done.has(id) || this.#completedIds.has(id);
   }
 
   openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
@@ -394,6 +398,7 @@ export class ParquetSink implements EventSink {
     this.#currentParts = [];
     this.#currentOwnsParts = false;
     this.#completedRuns.push(run);
+    this.#completedIds.add(run.id);
     let bytes = 0;
     let rows = 0;
     for (const k of this.#kinds.values()) {
@@ -440,6 +445,7 @@ export class ParquetSink implements EventSink {
     for (const r of rec.runs) this.#done.add(r.id);
     this.#completedParts = [];
     this.#completedRuns = [];
+    this.#completedIds.clear();
   }
 
   async close(): Promise<void> {
@@ -453,6 +459,7 @@ class ParquetRunSink implements RunSink {
 
   async write(events: PlxEvent[], source: RunSource): Promise<void> {
     for (const e of events) {
+      if (!HAS_ASSETS.has(e.type)) continue;
       for (const ref of assetRefs(e)) {
         if (this.#copied.has(ref)) continue;
         this.#copied.add(ref);

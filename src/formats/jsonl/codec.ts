@@ -158,6 +158,7 @@ export function valueJson(event: PlxEvent): string {
 }
 
 const prefixCache = new Map<string, string>();
+let lastPrefix = { run: "\0", scope: "", kind: "", name: "", prefix: "" };
 let tsSecond = NaN;
 let tsOffset: number | null = -1;
 let tsHead = "";
@@ -196,14 +197,24 @@ export function isoTimestamp(t: PlxTime): string {
  * ```
  */
 export function encodeJsonlEvent(event: PlxEvent): string {
-  const key = `${event.run}\0${event.scope}\0${event.kind}\0${event.name}`;
-  let prefix = prefixCache.get(key);
-  if (prefix === undefined) {
-    if (prefixCache.size > 10_000) prefixCache.clear();
-    prefix = `{"run":${JSON.stringify(event.run)},"scope":${JSON.stringify(event.scope)},"kind":${
-      JSON.stringify(event.kind)
-    },"name":${JSON.stringify(event.name)},"step":`;
-    prefixCache.set(key, prefix);
+  let prefix: string | undefined;
+  const last = lastPrefix;
+  if (
+    event.name === last.name && event.run === last.run && event.kind === last.kind &&
+    event.scope === last.scope
+  ) {
+    prefix = last.prefix;
+  } else {
+    const key = `${event.run}\0${event.scope}\0${event.kind}\0${event.name}`;
+    prefix = prefixCache.get(key);
+    if (prefix === undefined) {
+      if (prefixCache.size > 10_000) prefixCache.clear();
+      prefix = `{"run":${JSON.stringify(event.run)},"scope":${JSON.stringify(event.scope)},"kind":${
+        JSON.stringify(event.kind)
+      },"name":${JSON.stringify(event.name)},"step":`;
+      prefixCache.set(key, prefix);
+    }
+    lastPrefix = { run: event.run, scope: event.scope, kind: event.kind, name: event.name, prefix };
   }
   const refs = assetRefs(event);
   const tail = refs.length ? `,"assets":${JSON.stringify(refs)}}` : "}";

@@ -37,45 +37,71 @@ export interface JsonlEncoderOptions {
 export class JsonlEncoder {
   readonly #buf: Uint8Array;
   #len = 0;
+  #parts: string[] = [];
+  #chars = 0;
   readonly #enc = new TextEncoder();
   readonly #gzip: boolean;
   readonly #chunkBytes: number;
   readonly #level: number;
+  readonly #partChars: number;
 
   /** An encoder with the given options. */
   constructor(options: JsonlEncoderOptions = {}) {
     this.#gzip = options.gzip ?? false;
     this.#chunkBytes = options.chunkChars ?? 1 << 20;
     this.#level = options.level ?? 6;
-    this.#buf = new Uint8Array(this.#chunkBytes + (1 << 16));
+    this.#partChars = Math.min(1 << 16, this.#chunkBytes);
+    this.#buf = new Uint8Array(this.#chunkBytes + 3 * (1 << 16) + 1024);
   }
 
   /** Encodes events; returns the chunks that became full (possibly none). */
   push(events: Iterable<PlxEvent>): Uint8Array[] {
     const out: Uint8Array[] = [];
-    const buf = this.#buf;
     for (const e of events) {
       const line = encodeJsonlEvent(e) + "\n";
-      // encodeInto straight into the buffer: no joined string, no intermediate array.
-      if (line.length * 3 > buf.length - this.#len) {
-        if (this.#len) out.push(this.flush()!);
-        if (line.length * 3 > buf.length) {
-          const bytes = this.#enc.encode(line);
-          out.push(this.#gzip ? new Uint8Array(gzipSync(bytes, { level: this.#level })) : bytes);
-          continue;
-        }
-      }
-      this.#len += this.#enc.encodeInto(line, buf.subarray(this.#len)).written;
-      if (this.#len >= this.#chunkBytes) out.push(this.flush()!);
+      this.#parts.push(line);
+      this.#chars += line.length;
+      // Encode ~64 Ki characters at a time: one encodeInto per few hundred lines, no huge joined string.
+      if (this.#chars >= this.#partChars) this.#encodeParts(out);
     }
     return out;
   }
 
-  /** Emits whatever is buffered as one chunk (a complete gzip member with `gzip`), or `null` if nothing. */
-  flush(): Uint8Array | null {
-    if (!this.#len) return null;
+  #encodeParts(out: Uint8Array[]): void {
+    if (!this.#parts.length) return;
+    const text = this.#parts.join("");
+    this.#parts = [];
+    this.#chars = 0;
+    if (text.length * 3 > this.#buf.length - this.#len) {
+      if (this.#len) out.push(this.#take());
+      if (text.length * 3 > this.#buf.length) {
+        const bytes = this.#enc.encode(text);
+        out.push(this.#gzip ? new Uint8Array(gzipSync(bytes, { level: this.#level })) : bytes);
+        return;
+      }
+    }
+    this.#len += this.#enc.encodeInto(text, this.#buf.subarray(this.#len)).written;
+    if (this.#len >= this.#chunkBytes) out.push(this.#take());
+  }
+
+  #take(): Uint8Array {
     const bytes = this.#buf.subarray(0, this.#len);
     this.#len = 0;
     return this.#gzip ? new Uint8Array(gzipSync(bytes, { level: this.#level })) : bytes.slice();
+  }
+
+  /** Emits whatever is buffered as one chunk (a complete gzip member with `gzip`), or `null` if nothing. */
+  flush(): Uint8Array | null {
+    const out: Uint8Array[] = [];
+    this.#encodeParts(out);
+    if (this.#len) out.push(this.#take());
+    if (out.length <= 1) return out[0] ?? null;
+    const all = new Uint8Array(out.reduce((n, c) => n + c.length, 0));
+    let o = 0;
+    for (const c of out) {
+      all.set(c, o);
+      o += c.length;
+    }
+    return all;
   }
 }

@@ -40,7 +40,7 @@ export interface CliIO {
   err(text: string): void;
   /** Whether stderr is a terminal (progress lines only then). */
   errIsTty: boolean;
-  /** Colours allowed (stderr is a terminal and `NO_COLOR` is unset). */
+  /** Colours allowed on stdout (stdout is a terminal and `NO_COLOR` is unset). */
   color: boolean;
 }
 

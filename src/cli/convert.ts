@@ -57,7 +57,8 @@ export function reportText(r: ConvertReport): string {
     `${r.runs.length} run${
       r.runs.length === 1 ? "" : "s"
     }: ${ok} ok, ${failed.length} failed, ${skipped} already done; ` +
-      `${r.events} events; ${errors} unreadable line${errors === 1 ? "" : "s"} or files`,
+      `${r.runs.filter((x) => x.status === "ok").reduce((n, x) => n + x.events, 0)} events written; ` +
+      `${errors} unreadable line${errors === 1 ? "" : "s"} or files`,
   );
   return lines.join("\n") + "\n";
 }

@@ -7,9 +7,12 @@
 import { PlxDataError, UsageError } from "../diagnostics.ts";
 import { type CliIO, type Command, commandHelp, parseCommand } from "./args.ts";
 import { convertCommand } from "./convert.ts";
+import { inspectCommand } from "./inspect.ts";
+import { schemaCommand } from "./schema.ts";
+import { validateCommand } from "./validate.ts";
 
 /** Every subcommand. */
-export const COMMANDS: Command[] = [convertCommand];
+export const COMMANDS: Command[] = [validateCommand, inspectCommand, convertCommand, schemaCommand];
 
 /** The version printed by `--version`. */
 export const VERSION = "0.1.0";
@@ -38,7 +41,7 @@ export function denoIO(): CliIO {
     out: (t) => writeAllSync(Deno.stdout, enc.encode(t)),
     err: (t) => writeAllSync(Deno.stderr, enc.encode(t.endsWith("\n") ? t : t + "\n")),
     errIsTty,
-    color: errIsTty && !Deno.env.get("NO_COLOR"),
+    color: Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR"),
   };
 }
 

@@ -117,6 +117,10 @@ export async function convert(
   const report: ConvertReport = { runs: [], events: 0, diagnostics: [], dropped: {} };
   const max = options.maxDiagnostics ?? 10_000;
   const diag = (d: Diagnostic) => {
+    if (d.code === "not-converted") {
+      ledger.note(`${d.message}: not converted`);
+      return;
+    }
     options.onDiagnostic?.(d);
     if (report.diagnostics.length < max) report.diagnostics.push(d);
   };

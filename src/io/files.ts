@@ -12,7 +12,9 @@ import * as path from "node:path";
 export const CHUNK_SIZE = 1 << 20;
 
 /**
- * Reads a file in chunks of `chunkSize` bytes (each chunk a fresh buffer the caller may keep).
+ * Reads a file in chunks of `chunkSize` bytes: each chunk a fresh buffer the caller may keep, or with
+ * `reuse` one buffer refilled for every chunk (no allocation per chunk; the caller must be done with a
+ * chunk before asking for the next, as the plx and log readers are).
  *
  * @example
  * ```ts
@@ -21,10 +23,15 @@ export const CHUNK_SIZE = 1 << 20;
  * for await (const c of readChunks("deno.json")) n += c.length;
  * ```
  */
-export async function* readChunks(file: string, chunkSize = CHUNK_SIZE): AsyncGenerator<Uint8Array> {
+export async function* readChunks(
+  file: string,
+  chunkSize = CHUNK_SIZE,
+  reuse = false,
+): AsyncGenerator<Uint8Array> {
   using f = await Deno.open(file, { read: true });
+  let shared: Uint8Array | null = null;
   while (true) {
-    const buf = new Uint8Array(chunkSize);
+    const buf: Uint8Array = reuse ? (shared ??= new Uint8Array(chunkSize)) : new Uint8Array(chunkSize);
     let filled = 0;
     while (filled < chunkSize) {
       const n = await f.read(buf.subarray(filled));

@@ -15,12 +15,25 @@ export interface LineBatch {
   final: boolean;
   /** Problems found while splitting (reported once; the line is `null`). */
   problems: Diagnostic[];
+  /**
+   * With the `raw` option, for valid UTF-8: further lines not split, as bytes and decoded text; they follow
+   * `lines` (numbered from `first + lines.length`). Consumers with a byte-level fast path use it; others
+   * split `text` at `\n`. The bytes are only valid until the next batch is requested.
+   */
+  raw?: {
+    bytes: Uint8Array;
+    text: string;
+    /** Set by a consumer that counted the lines, saving the splitter a pass. */
+    lineCount?: number;
+  };
 }
 
 /** Options of {@linkcode splitLines}. */
 export interface SplitLinesOptions {
   /** Lines longer than this many bytes are reported and skipped. @default 67108864 (64 MiB) */
   maxLineBytes?: number;
+  /** Hand over valid UTF-8 regions unsplit in `raw` (see {@linkcode LineBatch.raw}). @default false */
+  raw?: boolean;
 }
 
 const fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -57,6 +70,7 @@ export async function* splitLines(
   options: SplitLinesOptions = {},
 ): AsyncGenerator<LineBatch> {
   const max = options.maxLineBytes ?? 64 * 1024 * 1024;
+  const raw = options.raw ?? false;
   let carry: Uint8Array[] = [];
   let carryLen = 0;
   let lineNo = 1;
@@ -100,14 +114,32 @@ export async function* splitLines(
       const firstNl = chunk.indexOf(10);
       region = firstNl === lastNl ? null : chunk.subarray(firstNl + 1, lastNl);
     } else if (carry.length) {
-      carry.push(chunk.subarray(0, lastNl));
-      region = concat(carry, carryLen + lastNl);
+      // The carried line ends at this chunk's first newline: decode it alone (small), the rest as a region.
+      const firstNl = chunk.indexOf(10);
+      carry.push(chunk.subarray(0, firstNl));
+      decodeRegion(concat(carry, carryLen + firstNl), lineNo, file, max, lines, problems);
+      region = firstNl === lastNl ? null : chunk.subarray(firstNl + 1, lastNl);
     } else {
       region = chunk.subarray(0, lastNl);
     }
-    if (region) decodeRegion(region, lineNo + lines.length, file, max, lines, problems);
     carry = lastNl + 1 < chunk.length ? [chunk.slice(lastNl + 1)] : [];
     carryLen = chunk.length - lastNl - 1;
+    if (raw && region && region.length <= max) {
+      const text = tryDecode(region);
+      if (text !== null) {
+        const batch: LineBatch = {
+          lines,
+          first: lineNo,
+          final: false,
+          problems,
+          raw: { bytes: region, text },
+        };
+        yield batch;
+        lineNo += lines.length + (batch.raw!.lineCount ?? countLines(region));
+        continue;
+      }
+    }
+    if (region) decodeRegion(region, lineNo + lines.length, file, max, lines, problems);
     yield { lines, first: lineNo, final: false, problems };
     lineNo += lines.length;
   }
@@ -120,6 +152,25 @@ export async function* splitLines(
     decodeRegion(concat(carry, carryLen), lineNo, file, max, lines, problems);
   }
   yield { lines, first: lineNo, final: true, problems };
+}
+
+function tryDecode(region: Uint8Array): string | null {
+  try {
+    return fatal.decode(region);
+  } catch {
+    return null;
+  }
+}
+
+/** Lines in a region that ends where a line ends: newlines + 1. */
+export function countLines(region: Uint8Array): number {
+  let n = 1;
+  let i = region.indexOf(10);
+  while (i !== -1) {
+    n++;
+    i = region.indexOf(10, i + 1);
+  }
+  return n;
 }
 
 function decodeRegion(

@@ -7,7 +7,8 @@
 
 /** Python's ASCII whitespace set, which unlike JavaScript's includes `\x1c`-`\x1f`. */
 const PY_SPACE = "[ \\t\\n\\v\\f\\r\\x1c-\\x1f]";
-const DROP = /[^A-Za-z0-9_\\/.\- \t\n\v\f\r\x1c-\x1f]/g;
+// deno-lint-ignore no-control-regex
+const DROP = new RegExp("[^A-Za-z0-9_\\\\/.\\- \\t\\n\\v\\f\\r\\x1c-\\x1f]", "g");
 const STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, "g");
 const SLASHES = /[\\/]+/g;
 const DASHES = new RegExp(`(?:[-.]|${PY_SPACE})+`, "g");
@@ -35,7 +36,7 @@ export function toFqnName(name: string): string {
   let s = String(name).normalize("NFKD");
   // Encode to ASCII, ignoring the rest.
   // deno-lint-ignore no-control-regex
-  s = s.replace(/[^\x00-\x7f]/g, "");
+  s = s.replace(/[^\u0000-\u007f]/g, "");
   s = s.replace(DROP, "").replace(STRIP, "");
   s = s.replace(SLASHES, "__");
   s = s.replace(DASHES, "-");

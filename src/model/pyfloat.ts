@@ -53,21 +53,34 @@ export function pyFloatRepr(x: number): string {
 export function parsePyFloat(text: string): number | undefined {
   const n = text.length;
   if (n === 0) return undefined;
-  // Fast path: plain decimal/scientific digits only.
+  const c0 = text.charCodeAt(0);
+  // Fast path: starts like a decimal number; Number() agrees with float() except for 0x/0b/0o prefixes
+  // and blank text.
+  if ((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 46) {
+    const c1 = n > 1 ? text.charCodeAt(1) | 32 : 0;
+    if (c1 !== 120 && c1 !== 98 && c1 !== 111) {
+      const v = Number(text);
+      if (v === v && (n > 1 || c0 !== 46)) {
+        // "-Infinity" is also Python's -inf; "-" or "." alone is NaN already.
+        return v;
+      }
+    }
+  }
+  // Fast path failed: plain digits-only text that Number() rejected is not a float.
   let plain = true;
-  let hasDigit = false;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) hasDigit = true;
-    else if (c !== 46 && c !== 45 && c !== 43 && c !== 101 && c !== 69) {
+    if (!((c >= 48 && c <= 57) || c === 46 || c === 45 || c === 43 || c === 101 || c === 69)) {
       plain = false;
       break;
     }
   }
   if (plain) {
-    if (!hasDigit) return undefined;
-    const v = Number(text);
-    return v !== v ? undefined : v;
+    if (c0 === 43) {
+      const v = Number(text);
+      return v !== v || n === 1 ? undefined : v;
+    }
+    return undefined;
   }
   const t = text.trim().toLowerCase().replaceAll("_", "");
   if (t !== text) {

@@ -65,3 +65,20 @@ Deno.test("other timestamp renderings", () => {
     "2025-03-01T09:15:02.481516Z",
   );
 });
+
+Deno.test("formatting then parsing keeps every microsecond and offset", async () => {
+  const fc = (await import("fast-check")).default;
+  fc.assert(
+    fc.property(
+      fc.integer({ min: -62135596800000000 + 86400000000, max: 253402214400000000 - 86400000000 }),
+      fc.option(fc.integer({ min: -23 * 60, max: 23 * 60 }).map((m) => m * 60)),
+      (micros, offset) => {
+        const t = { micros, offset: offset ?? null };
+        const back1 = parseTimestamp(formatPyTimestamp(t));
+        const back2 = parseTimestamp(formatIsoTimestamp(t));
+        return JSON.stringify(back1) === JSON.stringify(t) && JSON.stringify(back2) === JSON.stringify(t);
+      },
+    ),
+    { numRuns: 3000 },
+  );
+});

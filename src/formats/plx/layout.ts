@@ -93,6 +93,13 @@ export async function* discover(
       yield fileTarget(p);
     } else if (st.isDirectory) {
       yield* walk(p, seen, options);
+    } else {
+      yield {
+        severity: "error",
+        code: "not-a-file",
+        file: p,
+        message: "not a regular file or folder; skipped",
+      };
     }
   }
 }
@@ -214,6 +221,13 @@ const NOT_WALKED = new Set(["assets", "outputs"]);
 export async function* listRun(run: RunFolder): AsyncGenerator<RunEntry | Diagnostic> {
   const stack: string[] = [""];
   const seen = new Set<string>();
+  let root: string;
+  try {
+    root = await Deno.realPath(run.path);
+  } catch (e) {
+    yield ioDiag(".", e, "cannot resolve");
+    return;
+  }
   while (stack.length) {
     const rel = stack.pop()!;
     const dir = rel ? path.join(run.path, rel) : run.path;
@@ -246,13 +260,35 @@ export async function* listRun(run: RunFolder): AsyncGenerator<RunEntry | Diagno
       const childRel = rel ? `${rel}/${e.name}` : e.name;
       const abs = path.join(run.path, childRel);
       let isDir = e.isDirectory;
+      let isFile = e.isFile;
       if (e.isSymlink) {
         try {
-          isDir = (await Deno.stat(abs)).isDirectory;
+          const st = await Deno.stat(abs);
+          isDir = st.isDirectory;
+          isFile = st.isFile;
+          const real = await Deno.realPath(abs);
+          if (real !== root && !real.startsWith(root + path.sep)) {
+            yield {
+              severity: "warning",
+              code: "link-outside",
+              file: childRel,
+              message: `a link leading outside the run (to ${real}); not read`,
+            };
+            continue;
+          }
         } catch (err) {
           yield ioDiag(childRel, err, "broken link");
           continue;
         }
+      }
+      if (!isDir && !isFile) {
+        yield {
+          severity: "warning",
+          code: "not-a-file",
+          file: childRel,
+          message: "not a regular file (a FIFO, socket or device); skipped",
+        };
+        continue;
       }
       if (isDir) {
         if (rel === "" && NOT_WALKED.has(e.name)) continue;

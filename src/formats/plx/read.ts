@@ -8,7 +8,7 @@
 import type { Diagnostic } from "../../diagnostics.ts";
 import { type EventScope, JSONL_KINDS, type PlxEvent, STRING_TYPES, valueTypeOf } from "../../model/event.ts";
 import { parsePyFloat } from "../../model/pyfloat.ts";
-import { parseTimestamp, type PlxTime } from "../../model/time.ts";
+import { parseTimestamp, parseTimestampBytes, type PlxTime } from "../../model/time.ts";
 import { VALUE_SCHEMAS, type ValueType } from "../../schema/values.ts";
 import { type LineBatch, splitLines, type SplitLinesOptions } from "../../io/lines.ts";
 import { zodMessage } from "../../schema/issues.ts";
@@ -54,6 +54,8 @@ export interface PlxFileInfo {
 export interface PlxBatch {
   events: PlxEvent[];
   diagnostics: Diagnostic[];
+  /** 1-based line number of each event (same length as `events`), when the reader knows it. */
+  lines?: number[];
 }
 
 /** Options of {@linkcode PlxReader}. */
@@ -100,12 +102,14 @@ export class PlxReader {
   readonly #jsonlKind: boolean;
   #cols: Columns | null = null;
   #lineNo = 0;
+  #jsonEof = false;
   #csvRows = 0;
   #jsonRows = 0;
   #ujson = false;
   #sawNonBlank = false;
   #headerRejected = false;
   #events: PlxEvent[] = [];
+  #eventLines: number[] = [];
   #diags: Diagnostic[] = [];
 
   constructor(meta: PlxFileMeta, readonly options: PlxReadOptions = {}) {
@@ -117,7 +121,7 @@ export class PlxReader {
   /** Reads the file's bytes, yielding a batch per chunk of lines. */
   async *read(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<PlxBatch> {
     const checked = this.#checkBinary(chunks);
-    for await (const batch of splitLines(checked, this.#meta.file, this.options)) {
+    for await (const batch of splitLines(checked, this.#meta.file, { ...this.options, raw: true })) {
       yield this.decode(batch);
     }
     this.#finish();
@@ -153,24 +157,119 @@ export class PlxReader {
   /** Decodes one batch of lines (exposed for callers that split lines themselves). */
   decode(batch: LineBatch): PlxBatch {
     const events: PlxEvent[] = this.#events = [];
+    const eventLines: number[] = this.#eventLines = [];
     const diags = this.#diags;
     for (const p of batch.problems) diags.push(p);
-    const lines = batch.lines;
+    if (batch.raw) {
+      this.#lines(batch.lines, batch.first, false);
+      const { bytes, text } = batch.raw;
+      const first = batch.first + batch.lines.length;
+      const c = this.#cols;
+      if (
+        this.#type === "metric" && c !== null && c.step === 0 && c.timestamp === 1 && c.value === 2 &&
+        text.length === bytes.length
+      ) {
+        batch.raw.lineCount = this.#metricRows(bytes, text, first);
+      } else {
+        const lines = text.split("\n");
+        batch.raw.lineCount = lines.length;
+        for (let i = 0; i < lines.length; i++) {
+          this.info.lines++;
+          this.#line(lines[i], first + i, false);
+        }
+      }
+      this.info.events += events.length;
+      this.#diags = [];
+      return { events, diagnostics: diags, lines: eventLines };
+    }
+    this.#lines(batch.lines, batch.first, batch.final);
+    this.info.events += events.length;
+    this.#diags = [];
+    return { events, diagnostics: diags, lines: eventLines };
+  }
+
+  #lines(lines: (string | null)[], first: number, final: boolean): void {
     const n = lines.length;
-    const lastIndex = batch.final ? n - 1 : -1;
+    const lastIndex = final ? n - 1 : -1;
     for (let i = 0; i < n; i++) {
       const line = lines[i];
-      const lineNo = batch.first + i;
       this.info.lines++;
       if (line === null) {
         this.info.skipped++;
         continue;
       }
-      this.#line(line, lineNo, i === lastIndex);
+      this.#line(line, first + i, i === lastIndex);
     }
-    this.info.events += events.length;
-    this.#diags = [];
-    return { events, diagnostics: diags };
+  }
+
+  /**
+   * The hot path: CSV metric rows in the writer's column order over ASCII bytes, with no per-line strings
+   * except the value. Any row it does not fully understand goes through {@linkcode PlxReader.#line}, which
+   * reports precisely what is wrong.
+   */
+  #metricRows(b: Uint8Array, text: string, first: number): number {
+    const end = b.length;
+    const m = this.#meta;
+    const events = this.#events;
+    const eventLines = this.#eventLines;
+    let pos = 0;
+    let lineNo = first;
+    while (pos <= end) {
+      // One pass finds the two separators and the line end.
+      let p1 = -1;
+      let p2 = -1;
+      let extra = false;
+      let nl = pos;
+      for (; nl < end; nl++) {
+        const c = b[nl];
+        if (c === 10) break;
+        if (c === 124) {
+          if (p1 === -1) p1 = nl;
+          else if (p2 === -1) p2 = nl;
+          else extra = true;
+        }
+      }
+      this.info.lines++;
+      ok: {
+        if (p2 === -1 || extra || b[nl - 1] === 13 || p2 + 1 === nl) break ok;
+        let step: number | null = null;
+        if (p1 > pos) {
+          let v = 0;
+          let i = pos;
+          const neg = b[i] === 45;
+          if (neg) i++;
+          if (i === p1 || p1 - i > 15) break ok;
+          for (; i < p1; i++) {
+            const d = b[i] - 48;
+            if (d < 0 || d > 9) break ok;
+            v = v * 10 + d;
+          }
+          step = neg ? -v : v;
+        }
+        const timestamp = parseTimestampBytes(b, p1 + 1, p2);
+        if (timestamp === null) break ok;
+        const value = parsePyFloat(text.slice(p2 + 1, nl));
+        if (value === undefined) break ok;
+        events.push({
+          run: m.run,
+          scope: m.scope,
+          kind: m.kind,
+          name: m.name,
+          step,
+          timestamp,
+          type: "metric",
+          value,
+        });
+        eventLines.push(lineNo);
+        pos = nl + 1;
+        lineNo++;
+        continue;
+      }
+      if (nl > pos) this.#line(text.slice(pos, nl), lineNo, false);
+      pos = nl + 1;
+      lineNo++;
+    }
+    return lineNo - first;
   }
 
   #line(raw: string, lineNo: number, isLast: boolean): void {
@@ -206,7 +305,7 @@ export class PlxReader {
     }
     if (err !== null) {
       this.info.skipped++;
-      if (isLast) {
+      if (isLast && this.#couldBeCut(code, err)) {
         this.#diags.push(
           this.#diag(
             "warning",
@@ -218,6 +317,28 @@ export class PlxReader {
       } else {
         this.#diags.push(this.#diag("error", code, lineNo, err));
       }
+    }
+  }
+
+  /** Whether a failure on the last line is what a write cut short would look like. */
+  #couldBeCut(code: string, err: string): boolean {
+    switch (code) {
+      case "field-count":
+        return / found [12]$/.test(err);
+      case "quote":
+        return true;
+      case "bad-json":
+        return this.#jsonEof;
+      case "bad-timestamp": {
+        const m = /"(.*)"/.exec(err);
+        return m !== null && TIMESTAMP_PREFIX.test(m[1]);
+      }
+      case "bad-metric": {
+        const m = /"(.*)"/.exec(err);
+        return m === null || FLOAT_PREFIX.test(m[1]);
+      }
+      default:
+        return false;
     }
   }
 
@@ -297,6 +418,7 @@ export class PlxReader {
     try {
       obj = JSON.parse(line);
     } catch (e) {
+      this.#jsonEof = jsonAtEnd(e, line);
       return ["bad-json", `invalid JSON line: ${jsonError(e)}`];
     }
     if (obj === null || typeof obj !== "object" || Array.isArray(obj)) {
@@ -345,7 +467,9 @@ export class PlxReader {
       return ["bad-metric", `metric value ${clip(JSON.stringify(v), 40)} is not a number`];
     }
     if (typeof v === "string") return this.#value(v, step, timestamp, true);
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) return this.#structured(v, step, timestamp);
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+      return this.#structured(v, step, timestamp, line.length);
+    }
     return ["schema", `"${kind}" must be a JSON object or a JSON string holding one`];
   }
 
@@ -370,6 +494,7 @@ export class PlxReader {
         type,
         value: v,
       });
+      this.#eventLines.push(this.#lineNo);
       return ["", null];
     }
     if (type === "text" || type === "html") {
@@ -383,6 +508,7 @@ export class PlxReader {
         type,
         value: cell,
       });
+      this.#eventLines.push(this.#lineNo);
       return ["", null];
     }
     if (!fromJson && !this.#ujson && cell.indexOf("\\/") !== -1) this.#ujson = true;
@@ -390,22 +516,29 @@ export class PlxReader {
     try {
       parsed = JSON.parse(cell);
     } catch (e) {
+      this.#jsonEof = jsonAtEnd(e, cell);
       return ["bad-json", `${m.kind} value is not valid JSON: ${jsonError(e)}`];
     }
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
       return ["bad-json", `${m.kind} value must be a JSON object`];
     }
-    return this.#structured(parsed, step, timestamp);
+    return this.#structured(parsed, step, timestamp, cell.length);
   }
 
-  #structured(value: object, step: number | null, timestamp: PlxTime): [string, string | null] {
+  #structured(value: object, step: number | null, timestamp: PlxTime, size = 0): [string, string | null] {
     const type = this.#type;
     const m = this.#meta;
+    // Deeply nested values would exhaust the stack of schema checks and writers: bound the depth
+    // (only long values can be deep, so short ones skip the walk).
+    if (size > 2 * MAX_DEPTH && depthExceeds(value, MAX_DEPTH)) {
+      return ["schema", `${m.kind} value is nested deeper than ${MAX_DEPTH} levels`];
+    }
     const r = VALUE_SCHEMAS[type].safeParse(value);
     if (!r.success) return ["schema", `${m.kind} value: ${zodMessage(r.error)}`];
     this.#events.push(
       { run: m.run, scope: m.scope, kind: m.kind, name: m.name, step, timestamp, type, value } as PlxEvent,
     );
+    this.#eventLines.push(this.#lineNo);
     return ["", null];
   }
 
@@ -496,7 +629,40 @@ function clip(s: string, n: number): string {
   return s.length > n ? s.slice(0, n) + "…" : s;
 }
 
+/** Deepest nesting accepted in a structured value. */
+export const MAX_DEPTH = 1000;
+
+/** Whether `value` nests objects/arrays deeper than `limit` (iterative: no recursion). */
+export function depthExceeds(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (d > limit) return true;
+    if (v !== null && typeof v === "object") {
+      for (const k in v as Record<string, unknown>) {
+        const c = (v as Record<string, unknown>)[k];
+        if (c !== null && typeof c === "object") stack.push([c, d + 1]);
+      }
+    }
+  }
+  return false;
+}
+
+/** Prefixes of a timestamp a cut write can leave. */
+const TIMESTAMP_PREFIX =
+  /^\d{1,4}(-(\d{1,2}(-(\d{1,2}([ T](\d{1,2}(:(\d{1,2}(:(\d{1,2}(\.\d*)?([+-](\d{1,2}(:\d{0,2})?)?)?)?)?)?)?)?)?)?)?)?)?$/;
+/** Prefixes of a float a cut write can leave that are not floats themselves. */
+const FLOAT_PREFIX = /^([+-]?(\d*\.?\d*[eE][+-]?|\.|)|-?(n|na|i|in))$/;
+
+/** Whether a JSON.parse error is at the end of the text (what a cut write produces). */
+function jsonAtEnd(e: unknown, text: string): boolean {
+  const msg = e instanceof Error ? e.message : "";
+  if (/Unterminated|end of JSON/.test(msg)) return true;
+  const m = /position (\d+)/.exec(msg);
+  return m !== null && Number(m[1]) >= text.length;
+}
+
 function jsonError(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return clip(msg.replace(/^JSON\.parse: /, ""), 160);
+  return clip(msg.replace(/^JSON\.parse: /, "").replace(/ \(line \d+ column \d+\)/, ""), 160);
 }

@@ -26,7 +26,7 @@ export function readEntry(
     name: entry.name ?? "",
     file: entry.rel,
   }, options);
-  return { reader, batches: reader.read(readChunks(entry.abs)) };
+  return { reader, batches: reader.read(readChunks(entry.abs, undefined, true)) };
 }
 
 async function readJson(file: string): Promise<unknown | undefined> {
@@ -56,6 +56,19 @@ export class PlxRunSource implements RunSource {
       if ("severity" in e) {
         yield { events: [], diagnostics: [e] };
         continue;
+      }
+      if (e.role === "log" || e.role === "unknown") {
+        yield {
+          events: [],
+          diagnostics: [{
+            severity: "info",
+            code: "not-converted",
+            file: e.rel,
+            message: e.role === "log"
+              ? "plx: log files (plxlogs/) are not events"
+              : "plx: files outside the event layout",
+          }],
+        };
       }
       if (e.role !== "event" && e.role !== "resource") continue;
       try {

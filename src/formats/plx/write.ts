@@ -106,6 +106,11 @@ export function checkSegment(what: string, s: string): string {
   if (s === "" || s === "." || s === ".." || /[\\/\0]/.test(s)) {
     throw new RangeError(`${what} ${JSON.stringify(s)} cannot be a file name`);
   }
+  if (new TextEncoder().encode(s).length > 200) {
+    throw new RangeError(
+      `${what} ${JSON.stringify(s.slice(0, 40) + "…")} is longer than 200 bytes, too long for a file name`,
+    );
+  }
   return s;
 }
 
@@ -172,10 +177,30 @@ export class PlxRunWriter {
     this.#buffered = 0;
   }
 
-  /** Flushes and renames every file into place. */
+  /**
+   * Flushes and moves every file into place without ever replacing an existing file: a hard link that
+   * fails when the name is taken (also by a name that differs only in case or Unicode normalization on
+   * file systems that fold them), then removal of the temporary name.
+   *
+   * @throws {Deno.errors.AlreadyExists} When two event files would be the same file.
+   */
   async commit(): Promise<void> {
     await this.flush();
-    for (const f of this.#files.values()) await Deno.rename(f.tmp, f.target);
+    for (const f of this.#files.values()) {
+      try {
+        await Deno.link(f.tmp, f.target);
+      } catch (e) {
+        if (e instanceof Deno.errors.AlreadyExists) {
+          throw new Deno.errors.AlreadyExists(
+            `${
+              path.relative(this.runDir, f.target)
+            } collides with an existing file (names differing only in case or Unicode normalization?); not overwritten`,
+          );
+        }
+        throw e;
+      }
+      await Deno.remove(f.tmp);
+    }
     this.#files.clear();
   }
 

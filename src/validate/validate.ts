@@ -1,0 +1,517 @@
+/**
+ * The validator: reads every file of every run under the given paths and reports, per file and line, what
+ * is wrong (spec-level structure, schemas, shapes, asset references, step order, format generations).
+ *
+ * Needs `--allow-read`.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import { type Diagnostic, DiagnosticSink } from "../diagnostics.ts";
+import { assetRefs, type PlxEvent } from "../model/event.ts";
+import { parseTimestamp } from "../model/time.ts";
+import { readChunks } from "../io/files.ts";
+import { DECLARED_FIELDS } from "../schema/values.ts";
+import { LineagesSchema, RunRecordSchema } from "../schema/run.ts";
+import { zodMessage } from "../schema/issues.ts";
+import {
+  discover,
+  type DiscoverOptions,
+  listRun,
+  type RunEntry,
+  type RunFolder,
+  type Target,
+} from "../formats/plx/layout.ts";
+import { type Generation, PlxReader } from "../formats/plx/read.ts";
+import { readLogs } from "../formats/plx/logs.ts";
+import type { FileReport, RunReport } from "./types.ts";
+
+/** Options of the validator. */
+export interface ValidateOptions {
+  /** Require every event file to be of this format generation. */
+  generation?: Generation;
+  /** Check that referenced assets exist inside the run. @default true */
+  checkAssets?: boolean;
+  /** Keep at most this many diagnostics per file and code (the rest are counted). @default 20 */
+  maxPerCode?: number;
+  /** Called after each file, for progress display. */
+  onFile?: (file: FileReport) => void;
+  /** Extra validators for targets other formats find (e.g. TensorBoard logdirs). */
+  extra?: {
+    detectors: NonNullable<DiscoverOptions["detectors"]>;
+    validate: (target: Target) => Promise<RunReport | null>;
+  }[];
+}
+
+/** Totals over a validation. */
+export interface ValidationSummary {
+  runs: number;
+  files: number;
+  events: number;
+  bytes: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+}
+
+/** Adds a run's counts to a summary. */
+export function addToSummary(s: ValidationSummary, r: RunReport): void {
+  s.runs++;
+  const count = (d: Diagnostic) => {
+    if (d.severity === "error") s.errors++;
+    else if (d.severity === "warning") s.warnings++;
+    else s.infos++;
+  };
+  r.diagnostics.forEach(count);
+  for (const f of r.files) {
+    s.files++;
+    s.events += f.events;
+    s.bytes += f.bytes;
+    f.diagnostics.forEach(count);
+  }
+}
+
+/** An empty summary. */
+export function emptySummary(): ValidationSummary {
+  return { runs: 0, files: 0, events: 0, bytes: 0, errors: 0, warnings: 0, infos: 0 };
+}
+
+/**
+ * Validates every run (and lone file) under `paths`, yielding one report per run as it finishes, so a tree
+ * of thousands of runs streams.
+ *
+ * @example
+ * ```ts
+ * import { validatePaths } from "./validate.ts";
+ * for await (const run of validatePaths(["fixtures/runs"])) {
+ *   for (const f of run.files) for (const d of f.diagnostics) console.log(f.file, d.line, d.message);
+ * }
+ * ```
+ */
+export async function* validatePaths(
+  paths: string[],
+  options: ValidateOptions = {},
+): AsyncGenerator<RunReport> {
+  const detectors = (options.extra ?? []).flatMap((x) => x.detectors);
+  const loose: RunReport = { id: "", path: "", format: "plx", files: [], diagnostics: [] };
+  for await (const t of discover(paths, { detectors })) {
+    if ("severity" in t) {
+      loose.diagnostics.push(t);
+      continue;
+    }
+    if (t.type === "run") {
+      yield await validateRun(t.run, options);
+      continue;
+    }
+    if (t.type === "file") {
+      const root = t.run?.path ?? path.dirname(t.entry.abs);
+      const report = await validateEntry(t.entry, t.run?.id ?? "", root, options, new Map());
+      options.onFile?.(report);
+      if (t.run) yield { id: t.run.id, path: t.run.path, format: "plx", files: [report], diagnostics: [] };
+      else loose.files.push(report);
+      continue;
+    }
+    let done = false;
+    for (const x of options.extra ?? []) {
+      const r = await x.validate(t);
+      if (r) {
+        yield r;
+        done = true;
+        break;
+      }
+    }
+    if (!done) {
+      loose.diagnostics.push({
+        severity: "info",
+        code: "unknown",
+        file: String((t as { path?: string }).path ?? ""),
+        message: "not validated",
+      });
+    }
+  }
+  if (loose.files.length || loose.diagnostics.length) yield loose;
+}
+
+/** Validates one run folder. */
+export async function validateRun(run: RunFolder, options: ValidateOptions = {}): Promise<RunReport> {
+  const report: RunReport = { id: run.id, path: run.path, format: "plx", files: [], diagnostics: [] };
+  const assetCache = new Map<string, string | null>();
+  for await (const e of listRun(run)) {
+    if ("severity" in e) {
+      report.diagnostics.push(e);
+      continue;
+    }
+    const f = await validateEntry(e, run.id, run.path, options, assetCache);
+    report.files.push(f);
+    options.onFile?.(f);
+  }
+  return report;
+}
+
+async function validateEntry(
+  entry: RunEntry,
+  runId: string,
+  root: string,
+  options: ValidateOptions,
+  assetCache: Map<string, string | null>,
+): Promise<FileReport> {
+  const sink = new DiagnosticSink(options.maxPerCode ?? 20);
+  const report: FileReport = { file: entry.rel, role: entry.role, events: 0, bytes: 0, diagnostics: [] };
+  const streaming = entry.role === "event" || entry.role === "resource";
+  const counted = countBytes(readChunks(entry.abs, undefined, streaming), report);
+  try {
+    switch (entry.role) {
+      case "event":
+      case "resource":
+        await validateEvents(entry, runId, root, counted, report, sink, options, assetCache);
+        break;
+      case "log":
+        for await (const b of readLogs(counted, runId, entry.rel)) {
+          report.events += b.records.length;
+          b.diagnostics.forEach((d) => sink.add(d));
+        }
+        break;
+      case "run-meta":
+      case "lineage":
+        await validateJsonFile(entry, counted, report, sink);
+        break;
+      default:
+        sink.add({
+          severity: "info",
+          code: "unknown-file",
+          file: entry.rel,
+          message: "not part of the Polyaxon run layout; not checked",
+        });
+    }
+  } catch (e) {
+    sink.add({
+      severity: "error",
+      code: "io",
+      file: entry.rel,
+      message: `cannot read: ${
+        e instanceof Deno.errors.PermissionDenied
+          ? "permission denied"
+          : e instanceof Error
+          ? e.message
+          : String(e)
+      }`,
+    });
+  }
+  report.diagnostics = sink.finish();
+  return report;
+}
+
+async function* countBytes(
+  chunks: AsyncIterable<Uint8Array>,
+  report: FileReport,
+): AsyncGenerator<Uint8Array> {
+  for await (const c of chunks) {
+    report.bytes += c.length;
+    yield c;
+  }
+}
+
+async function validateEvents(
+  entry: RunEntry,
+  runId: string,
+  root: string,
+  chunks: AsyncIterable<Uint8Array>,
+  report: FileReport,
+  sink: DiagnosticSink,
+  options: ValidateOptions,
+  assetCache: Map<string, string | null>,
+): Promise<void> {
+  const file = entry.rel;
+  const reader = new PlxReader({
+    run: runId,
+    scope: entry.role === "resource" ? "resources" : "events",
+    kind: entry.kind ?? "",
+    name: entry.name ?? "",
+    file,
+  });
+  report.kind = entry.kind;
+  let lastStep: number | null = null;
+  let lastStepLine = 0;
+  const checkAssets = options.checkAssets ?? true;
+  const declared = DECLARED_FIELDS;
+  for await (const batch of reader.read(chunks)) {
+    for (const d of batch.diagnostics) sink.add(d);
+    const events = batch.events;
+    const lines = batch.lines ?? [];
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      const line = lines[i];
+      const step = e.step;
+      if (step !== null) {
+        if (lastStep !== null) {
+          if (step < lastStep) {
+            sink.add({
+              severity: "warning",
+              code: "step-order",
+              file,
+              line,
+              message: `step ${step} comes after step ${lastStep} (line ${lastStepLine}): steps go backwards`,
+            });
+          } else if (step === lastStep) {
+            sink.add({
+              severity: "warning",
+              code: "step-repeat",
+              file,
+              line,
+              message: `step ${step} repeats (also at line ${lastStepLine})`,
+            });
+          }
+        }
+        lastStep = step;
+        lastStepLine = line;
+      }
+      if (e.type !== "metric") {
+        checkValue(e, file, line, sink, declared);
+        if (checkAssets) {
+          for (const ref of assetRefs(e)) {
+            let problem = assetCache.get(ref);
+            if (problem === undefined) {
+              problem = await checkAsset(root, ref);
+              assetCache.set(ref, problem);
+            }
+            if (problem) sink.add({ severity: "error", code: "asset", file, line, message: problem });
+          }
+        }
+      }
+    }
+  }
+  const info = reader.info;
+  report.events = info.events;
+  report.generation = info.generation;
+  report.encoding = info.encoding;
+  if (info.encoding === "mixed") {
+    sink.add({
+      severity: "warning",
+      code: "mixed",
+      file,
+      message:
+        "mixed file: a CSV header followed by JSON lines (a run resumed by a newer writer); Polyaxon's own reader mis-reads it",
+    });
+  }
+  if (options.generation && info.generations.length && !info.generations.includes(options.generation)) {
+    sink.add({
+      severity: "error",
+      code: "generation",
+      file,
+      message: `format generation is ${
+        info.generations.join(" or ")
+      }, not the required ${options.generation}`,
+    });
+  }
+}
+
+function checkValue(
+  e: PlxEvent,
+  file: string,
+  line: number,
+  sink: DiagnosticSink,
+  declared: typeof DECLARED_FIELDS,
+): void {
+  const fields = declared[e.type];
+  if (fields && typeof e.value === "object" && e.value !== null) {
+    for (const k of Object.keys(e.value)) {
+      if (
+        !fields.includes(k) && !(e.type === "artifact" && k === "kind") &&
+        !(k === "kind" && (e.type === "model" || e.type === "dataframe"))
+      ) {
+        sink.add({
+          severity: "info",
+          code: "unknown-field",
+          file,
+          line,
+          message: `${e.kind} value has a field "${k}" the schema does not name (kept)`,
+        });
+      }
+    }
+  }
+  switch (e.type) {
+    case "histogram": {
+      const v = e.value.values;
+      const c = e.value.counts;
+      if (v && c && c.length !== v.length + 1) {
+        sink.add({
+          severity: "warning",
+          code: "histogram-shape",
+          file,
+          line,
+          message:
+            `histogram has ${v.length} frequencies ("values") but ${c.length} edges ("counts"); expected ${
+              v.length + 1
+            } edges`,
+        });
+      }
+      if (v && v.length > 512) {
+        sink.add({
+          severity: "warning",
+          code: "histogram-shape",
+          file,
+          line,
+          message: `histogram has ${v.length} bins; Polyaxon allows at most 512`,
+        });
+      }
+      break;
+    }
+    case "confusion": {
+      const { x, y, z } = e.value;
+      if (x && y && z) {
+        const bad = x.length !== y.length || y.length !== z.length ||
+          z.some((row) => row.length !== z.length);
+        if (bad) {
+          sink.add({
+            severity: "warning",
+            code: "confusion-shape",
+            file,
+            line,
+            message:
+              `confusion matrix is not square with matching labels: ${x.length} x-labels, ${y.length} y-labels, ${z.length} rows of lengths ${
+                [...new Set(z.map((r) => r.length))].join("/")
+              }`,
+          });
+        }
+      }
+      break;
+    }
+    case "curve": {
+      const { x, y } = e.value;
+      if (x && y && x.length !== y.length) {
+        sink.add({
+          severity: "warning",
+          code: "curve-shape",
+          file,
+          line,
+          message: `curve has ${x.length} x values but ${y.length} y values`,
+        });
+      }
+      break;
+    }
+    case "artifact": {
+      if (e.value.kind !== undefined && e.value.kind !== e.kind && e.kind !== "artifact") {
+        sink.add({
+          severity: "warning",
+          code: "artifact-kind",
+          file,
+          line,
+          message: `artifact kind "${e.value.kind}" differs from its folder "${e.kind}"`,
+        });
+      }
+      break;
+    }
+    case "span":
+      checkSpan(e.value as Record<string, unknown>, file, line, sink, 0);
+      break;
+  }
+}
+
+function checkSpan(
+  span: Record<string, unknown>,
+  file: string,
+  line: number,
+  sink: DiagnosticSink,
+  depth: number,
+): void {
+  for (const k of ["started_at", "finished_at"]) {
+    const v = span[k];
+    if (typeof v === "string" && parseTimestamp(v) === null) {
+      sink.add({
+        severity: "error",
+        code: "bad-timestamp",
+        file,
+        line,
+        message: `span ${k} "${v.slice(0, 60)}" is not a datetime`,
+      });
+    }
+  }
+  if (Array.isArray(span.children) && depth < 1000) {
+    for (const c of span.children) {
+      if (c && typeof c === "object") checkSpan(c as Record<string, unknown>, file, line, sink, depth + 1);
+    }
+  }
+}
+
+/** Checks one asset reference; returns a problem sentence or null. */
+export async function checkAsset(root: string, ref: string): Promise<string | null> {
+  if (ref.includes("\0")) return `asset path ${JSON.stringify(ref)} contains a NUL byte`;
+  if (path.isAbsolute(ref) || /^[A-Za-z]:[\\/]/.test(ref)) {
+    return `asset path "${ref}" is absolute; asset paths must be relative to the run folder`;
+  }
+  const norm = path.posix.normalize(ref.replaceAll("\\", "/"));
+  if (norm === ".." || norm.startsWith("../")) return `asset path "${ref}" leaves the run folder`;
+  const abs = path.join(root, norm);
+  let real: string;
+  try {
+    real = await Deno.realPath(abs);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return `asset "${ref}" is missing`;
+    return `asset "${ref}" cannot be read: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const realRoot = await Deno.realPath(root);
+  if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
+    return `asset "${ref}" is a link that leads outside the run folder (to ${real})`;
+  }
+  return null;
+}
+
+async function validateJsonFile(
+  entry: RunEntry,
+  chunks: AsyncIterable<Uint8Array>,
+  report: FileReport,
+  sink: DiagnosticSink,
+): Promise<void> {
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  const max = 256 * 1024 * 1024;
+  for await (const c of chunks) {
+    n += c.length;
+    if (n > max) {
+      sink.add({
+        severity: "error",
+        code: "too-large",
+        file: entry.rel,
+        message: `larger than ${max} bytes; not read`,
+      });
+      return;
+    }
+    parts.push(c);
+  }
+  const bytes = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    bytes.set(p, o);
+    o += p.length;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    sink.add({ severity: "error", code: "invalid-utf8", file: entry.rel, message: "invalid UTF-8" });
+    return;
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const line = pos ? text.slice(0, Number(pos[1])).split("\n").length : undefined;
+    sink.add({
+      severity: "error",
+      code: "bad-json",
+      file: entry.rel,
+      line,
+      message: `invalid JSON: ${msg.slice(0, 160)}`,
+    });
+    return;
+  }
+  const schema = entry.role === "run-meta" ? RunRecordSchema : LineagesSchema;
+  const r = schema.safeParse(doc);
+  if (!r.success) {
+    sink.add({ severity: "error", code: "schema", file: entry.rel, message: zodMessage(r.error) });
+    return;
+  }
+  report.events = Array.isArray(doc) ? doc.length : 1;
+}

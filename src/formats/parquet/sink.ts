@@ -84,7 +84,14 @@ export interface CommitRecord {
 }
 
 /** Value types that can reference asset files. */
-const HAS_ASSETS: ReadonlySet<string> = new Set(["image", "audio", "video", "artifact", "model", "dataframe"]);
+const HAS_ASSETS: ReadonlySet<string> = new Set([
+  "image",
+  "audio",
+  "video",
+  "artifact",
+  "model",
+  "dataframe",
+]);
 
 /** The folder of commit records inside a dataset. */
 export const COMMITS_DIR = "_plxkit/commits";

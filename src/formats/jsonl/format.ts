@@ -27,12 +27,18 @@ export const jsonlFormat: FormatSpec = {
   source: (inputs) => new JsonlSource(inputs),
   sink: (out, { settings }) => {
     for (const k of Object.keys(settings)) {
-      if (k !== "compress") throw new UsageError(`jsonl: unknown setting "${k}" (known: compress)`);
+      if (k !== "compress" && k !== "gzip_level") {
+        throw new UsageError(`jsonl: unknown setting "${k}" (known: compress, gzip_level)`);
+      }
+    }
+    const level = settings.gzip_level === undefined ? undefined : Number(settings.gzip_level);
+    if (level !== undefined && !(Number.isInteger(level) && level >= 1 && level <= 9)) {
+      throw new UsageError(`jsonl: gzip_level must be 1..9 (got "${settings.gzip_level}")`);
     }
     const c = settings.compress;
     if (c !== undefined && c !== "gzip" && c !== "none") {
       throw new UsageError(`jsonl: compress must be gzip or none (got "${c}")`);
     }
-    return Promise.resolve(new JsonlSink(out, { gzip: c === "gzip" }));
+    return Promise.resolve(new JsonlSink(out, { gzip: c === "gzip", level }));
   },
 };

@@ -26,6 +26,8 @@ import { JsonlEncoder } from "./write.ts";
 export interface JsonlSinkOptions {
   /** gzip per-run files in directory mode (single files follow their `.gz` extension). @default false */
   gzip?: boolean;
+  /** gzip level, 1 (fastest) to 9 (smallest). @default 3 */
+  level?: number;
 }
 
 /** `x.jsonl` / `x.jsonl.gz` -> `x`; otherwise the path itself. */
@@ -101,11 +103,14 @@ export class JsonlSink implements EventSink {
   #runs = new Set<string>();
   /** Leftover temporary files of killed conversions, by the file they were meant to become. */
   #stale: Map<string, string[]> | null = null;
+  /** gzip level. */
+  readonly level: number | undefined;
 
   /** A sink writing to `out` (a `.jsonl[.gz]` file or a folder). */
   constructor(readonly out: string, options: JsonlSinkOptions = {}) {
     this.single = isJsonlFile(out);
     this.gzip = this.single ? /\.gz$/i.test(out) : options.gzip ?? false;
+    this.level = options.level;
   }
 
   /** Temporary files (`.<name>.<random>.tmp`) left in `dir` by killed conversions, keyed by `<name>`. */
@@ -151,7 +156,7 @@ export class JsonlSink implements EventSink {
       }
     }
     await this.#dropStale(this.out, path.basename(target));
-    return new FileRun(await AtomicFileWriter.open(target), target, info, ledger, this.gzip);
+    return new FileRun(await AtomicFileWriter.open(target), target, info, ledger, this.gzip, this.level);
   }
 
   /** @internal Appends bytes to the single output file. */
@@ -196,7 +201,7 @@ class SingleFileRun implements RunSink {
     ledger: DropLedger,
     readonly start: number,
   ) {
-    this.#enc = new JsonlEncoder({ gzip: sink.gzip });
+    this.#enc = new JsonlEncoder({ gzip: sink.gzip, level: sink.level });
     this.#assets = new AssetCopier(jsonlAssetDir(sink.out, info.id || "run"), ledger, "jsonl");
   }
   async write(events: PlxEvent[], source: RunSource): Promise<void> {
@@ -223,8 +228,9 @@ class FileRun implements RunSink {
     readonly info: RunInfo,
     ledger: DropLedger,
     gzip: boolean,
+    level: number | undefined,
   ) {
-    this.#enc = new JsonlEncoder({ gzip });
+    this.#enc = new JsonlEncoder({ gzip, level });
     this.#assets = new AssetCopier(jsonlAssetDir(target, info.id || "run"), ledger, "jsonl");
   }
   async write(events: PlxEvent[], source: RunSource): Promise<void> {

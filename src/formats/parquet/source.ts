@@ -7,7 +7,7 @@
  * @module
  */
 import * as path from "node:path";
-import type { Diagnostic } from "../../diagnostics.ts";
+import { type Diagnostic, PlxDataError } from "../../diagnostics.ts";
 import { type PlxEvent, valueTypeOf } from "../../model/event.ts";
 import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts";
 import type { PlxBatch } from "../plx/read.ts";
@@ -27,7 +27,7 @@ class KindCursor {
   #events: PlxEvent[] = [];
   #i = 0;
   /** Set once a part fails to decode: every later read of this kind fails the same way. */
-  error: SyntaxError | null = null;
+  error: PlxDataError | null = null;
 
   constructor(readonly root: string, parts: PartRecord[]) {
     this.#parts = parts;
@@ -56,8 +56,9 @@ class KindCursor {
         this.#i = 0;
         this.#offset += events.length;
       } catch (e) {
-        this.error = new SyntaxError(
-          `${p.file} rows from ${this.#offset}: ${e instanceof Error ? e.message : String(e)}`,
+        this.error = new PlxDataError(
+          `rows from ${this.#offset}: ${e instanceof Error ? e.message : String(e)}`,
+          { file: path.join(this.root, p.file) },
         );
         throw this.error;
       }

@@ -46,27 +46,54 @@ async function generate(): Promise<void> {
   await Deno.writeTextFile(path.join(dir, "rows.txt"), String(ROWS));
 }
 
-async function measure(label: string, fn: () => Promise<number>): Promise<number> {
+const TASKS: Record<string, (out: string) => Promise<number>> = {};
+const ONE = Deno.env.get("COLUMNAR_BENCH_TASK");
+
+/** Runs a task in a fresh process (so its peak RSS is its own) and prints its line. */
+async function measure(label: string, task: (out: string) => Promise<number>): Promise<number> {
+  TASKS[label] = task;
+  if (ONE !== undefined) return 0;
+  const p = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--v8-flags=--max-old-space-size=4096",
+      new URL(import.meta.url).pathname,
+      String(ROWS),
+    ],
+    env: { COLUMNAR_BENCH_TASK: label },
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const r = JSON.parse(new TextDecoder().decode(p.stdout).trim().split("\n").at(-1) ?? "{}") as {
+    s: number;
+    rows: number;
+    peak: number;
+  };
   const bytes = (await Deno.stat(file)).size;
+  console.log(
+    `${label.padEnd(18)} ${r.s.toFixed(2)} s  ${(bytes / 1e6 / r.s).toFixed(1)} MB/s of plx input  ` +
+      `${(r.rows / r.s / 1e6).toFixed(2)} M rows/s  peak RSS ${(r.peak / 2 ** 20).toFixed(0)} MiB`,
+  );
+  return r.s;
+}
+
+async function runOne(label: string, out: string): Promise<void> {
   let peak = Deno.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, Deno.memoryUsage().rss)), 50);
+  const timer = setInterval(() => (peak = Math.max(peak, Deno.memoryUsage().rss)), 20);
   const t0 = performance.now();
-  const rows = await fn();
+  const rows = await TASKS[label](out);
   const s = (performance.now() - t0) / 1000;
   clearInterval(timer);
   peak = Math.max(peak, Deno.memoryUsage().rss);
-  console.log(
-    `${label.padEnd(18)} ${s.toFixed(2)} s  ${(bytes / 1e6 / s).toFixed(1)} MB/s of plx input  ` +
-      `${(rows / s / 1e6).toFixed(2)} M rows/s  peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`,
-  );
-  return s;
+  console.log(JSON.stringify({ s, rows, peak }));
 }
 
-await generate();
+if (ONE === undefined) await generate();
 const size = (await Deno.stat(file)).size;
-console.log(`input: ${file} (${(size / 1e6).toFixed(0)} MB, ${ROWS} metric rows)`);
+if (ONE === undefined) console.log(`input: ${file} (${(size / 1e6).toFixed(0)} MB, ${ROWS} metric rows)`);
 const out = path.join(dir, "out");
-await Deno.remove(out, { recursive: true }).catch(() => {});
+if (ONE === undefined) await Deno.remove(out, { recursive: true }).catch(() => {});
 
 await measure("plx read only", async () => {
   let n = 0;
@@ -127,6 +154,10 @@ await measure("events -> jsonl", async () => {
   const r = await convert(synthetic(), new JsonlSink(path.join(out, "all2.jsonl")));
   return r.events;
 });
+if (ONE !== undefined) {
+  await runOne(ONE, out);
+  Deno.exit(0);
+}
 console.log("(events -> x: no plx parsing; MB/s are per byte of the equivalent plx input)");
 let pqBytes = 0;
 for await (const e of Deno.readDir(path.join(out, "ds", "kind=metric"))) {

@@ -14,7 +14,7 @@ import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts"
 import type { PlxBatch } from "../plx/read.ts";
 import { readChunks, safeJoin } from "../../io/files.ts";
 import { type JsonlBatch, readJsonl } from "./read.ts";
-import { jsonlAssetDir } from "./sink.ts";
+import { jsonlAssetDir, jsonlStem } from "./sink.ts";
 
 /** Every `.jsonl` / `.jsonl.gz` file named by `inputs` (folders are listed, not recursed), sorted. */
 export async function jsonlFiles(inputs: string[]): Promise<{ files: string[]; problems: Diagnostic[] }> {
@@ -149,13 +149,7 @@ export class JsonlSource implements EventSource {
           }
           seen.add(run);
           const assetDir = jsonlAssetDir(file, run);
-          const info: RunInfo = { id: run };
-          const meta = await readJson(path.join(assetDir, "run.plx.json"));
-          if (meta && typeof meta === "object" && !Array.isArray(meta)) {
-            info.meta = meta as Record<string, unknown>;
-          }
-          const lin = await readJson(path.join(assetDir, "lineages.plx.json"));
-          if (Array.isArray(lin)) info.lineages = lin;
+          const info = await runInfo(run, assetDir);
           yield {
             info,
             async *batches(): AsyncGenerator<PlxBatch> {
@@ -184,6 +178,40 @@ export class JsonlSource implements EventSource {
           message: `cannot read: ${e instanceof Error ? e.message : String(e)}`,
         };
       }
+      // Runs without events have no lines; their run records beside the file bring them back.
+      for (const id of await recordOnlyRuns(file, seen)) {
+        seen.add(id);
+        yield {
+          info: await runInfo(id, jsonlAssetDir(file, id)),
+          async *batches(): AsyncGenerator<PlxBatch> {},
+          readAsset: () => Promise.resolve(null),
+        };
+      }
     }
   }
+}
+
+async function runInfo(id: string, assetDir: string): Promise<RunInfo> {
+  const info: RunInfo = { id };
+  const meta = await readJson(path.join(assetDir, "run.plx.json"));
+  if (meta && typeof meta === "object" && !Array.isArray(meta)) info.meta = meta as Record<string, unknown>;
+  const lin = await readJson(path.join(assetDir, "lineages.plx.json"));
+  if (Array.isArray(lin)) info.lineages = lin;
+  return info;
+}
+
+/** Runs that have a `run.plx.json` beside `file` but no line in it (sorted). */
+async function recordOnlyRuns(file: string, seen: Set<string>): Promise<string[]> {
+  const dir = `${jsonlStem(file)}.assets`;
+  const out: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (!e.isDirectory || seen.has(e.name)) continue;
+      try {
+        await Deno.stat(path.join(dir, e.name, "run.plx.json"));
+        out.push(e.name);
+      } catch { /* assets only: not a run record */ }
+    }
+  } catch { /* no assets folder */ }
+  return out.sort();
 }

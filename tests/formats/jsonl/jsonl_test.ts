@@ -224,3 +224,32 @@ Deno.test("leftovers of a killed conversion are removed when their file is writt
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a run without events comes back from its run record (file and folder modes)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const source: import("../../../src/convert/pipeline.ts").EventSource = {
+      async *runs() {
+        yield {
+          info: { id: "empty", meta: { uuid: "empty" } },
+          async *batches() {},
+          readAsset: () => Promise.resolve(null),
+        };
+      },
+    };
+    for (const out of ["x.jsonl", "folder"]) {
+      await convert(source, new JsonlSink(path.join(dir, out)));
+      const ids: unknown[] = [];
+      await convert(new JsonlSource([path.join(dir, out)]), {
+        openRun: (info) => {
+          ids.push(info.meta);
+          return Promise.resolve("done");
+        },
+        close: () => Promise.resolve(),
+      });
+      assertEquals(ids, [{ uuid: "empty" }], out);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -183,7 +183,7 @@ class PartWriter {
     this.rows += rows;
     this.record.rows += rows;
     // Back-pressure: let the encoder catch up before more rows pile up in its queue.
-    while ((this.#ctrl.desiredSize ?? 1) < -1) await new Promise<void>((r) => (this.#waiter = r));
+    while ((this.#ctrl.desiredSize ?? 1) <= 0) await new Promise<void>((r) => (this.#waiter = r));
   }
 
   /** Finishes the file (footer written, file closed and synced). */

@@ -38,6 +38,8 @@ export function writerProperties(
     .setColumnDictionaryEnabled("run", true)
     .setColumnDictionaryEnabled("scope", true)
     .setColumnDictionaryEnabled("name", true)
+    // String statistics cost ~20 ms per million rows per column; scope (events/resources) is not worth it.
+    .setColumnStatisticsEnabled("scope", pw.EnabledStatistics.None)
     .setCreatedBy("plxkit (parquet-wasm 0.8.0)")
     .setKeyValueMetadata(new Map(Object.entries({ [VERSION_KEY]: COLUMNAR_VERSION, ...meta })))
     // Steps and timestamps mostly grow: delta encoding makes them small before compression.

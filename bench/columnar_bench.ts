@@ -72,7 +72,7 @@ async function measure(label: string, task: (out: string) => Promise<number>): P
   };
   const bytes = (await Deno.stat(file)).size;
   console.log(
-    `${label.padEnd(18)} ${r.s.toFixed(2)} s  ${(bytes / 1e6 / r.s).toFixed(1)} MB/s of plx input  ` +
+    `${label.padEnd(21)} ${r.s.toFixed(2)} s  ${(bytes / 1e6 / r.s).toFixed(1)} MB/s of plx input  ` +
       `${(r.rows / r.s / 1e6).toFixed(2)} M rows/s  peak RSS ${(r.peak / 2 ** 20).toFixed(0)} MiB`,
   );
   return r.s;
@@ -105,6 +105,11 @@ await measure("plx read only", async () => {
 });
 const ours = await measure("plx -> parquet", async () => {
   const r = await convert(new PlxSource([runDir]), await ParquetSink.open(path.join(out, "ds")));
+  return r.events;
+});
+await measure("plx -> parquet 1T", async () => {
+  const sink = await ParquetSink.open(path.join(out, "ds-inline"), { encoder: "inline" });
+  const r = await convert(new PlxSource([runDir]), sink);
   return r.events;
 });
 await measure("plx -> jsonl", async () => {
@@ -150,6 +155,10 @@ await measure("events -> parquet", async () => {
   const r = await convert(synthetic(), await ParquetSink.open(path.join(out, "ds2")));
   return r.events;
 });
+await measure("events -> parquet 1T", async () => {
+  const r = await convert(synthetic(), await ParquetSink.open(path.join(out, "ds3"), { encoder: "inline" }));
+  return r.events;
+});
 await measure("events -> jsonl", async () => {
   const r = await convert(synthetic(), new JsonlSink(path.join(out, "all2.jsonl")));
   return r.events;
@@ -159,6 +168,7 @@ if (ONE !== undefined) {
   Deno.exit(0);
 }
 console.log("(events -> x: no plx parsing; MB/s are per byte of the equivalent plx input)");
+console.log("(parquet: Parquet encoding in a worker thread; parquet 1T: everything on one thread)");
 let pqBytes = 0;
 for await (const e of Deno.readDir(path.join(out, "ds", "kind=metric"))) {
   pqBytes += (await Deno.stat(path.join(out, "ds", "kind=metric", e.name))).size;

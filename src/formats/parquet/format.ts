@@ -18,21 +18,34 @@ function positiveInt(key: string, v: string): number {
   return n;
 }
 
-/** Parses `--set` settings of the Parquet sink: row_group_rows, part_mb, compression. */
+/**
+ * Parses `--set` settings of the Parquet sink: row_group_rows, part_mb / part_bytes, compression, encoder.
+ *
+ * @throws {UsageError} On an unknown key or a bad value.
+ *
+ * @example
+ * ```ts
+ * import { parquetSettings } from "./format.ts";
+ * parquetSettings({ row_group_rows: "262144", compression: "snappy" }, "1/2");
+ * ```
+ */
 export function parquetSettings(settings: Record<string, string>, shard?: string): ParquetSinkOptions {
   const o: ParquetSinkOptions = { shard };
   for (const [k, v] of Object.entries(settings)) {
     if (k === "row_group_rows") o.rowGroupRows = positiveInt(k, v);
     else if (k === "part_mb") o.partBytes = positiveInt(k, v) * 1024 * 1024;
     else if (k === "part_bytes") o.partBytes = positiveInt(k, v);
-    else if (k === "compression") {
+    else if (k === "encoder") {
+      if (v !== "worker" && v !== "inline") throw new UsageError(`parquet: encoder must be worker or inline`);
+      o.encoder = v;
+    } else if (k === "compression") {
       if (!(v in COMPRESSIONS)) {
         throw new UsageError(`parquet: compression must be one of ${Object.keys(COMPRESSIONS).join(", ")}`);
       }
       o.compression = v as ParquetCompression;
     } else {
       throw new UsageError(
-        `parquet: unknown setting "${k}" (known: row_group_rows, part_mb, part_bytes, compression)`,
+        `parquet: unknown setting "${k}" (known: row_group_rows, part_mb, part_bytes, compression, encoder)`,
       );
     }
   }

@@ -21,7 +21,6 @@
  * @module
  */
 import * as path from "node:path";
-import * as pw from "parquet-wasm";
 import { assetRefs, type PlxEvent, valueTypeOf } from "../../model/event.ts";
 import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/pipeline.ts";
 import { safeJoin, writeFileAtomic } from "../../io/files.ts";
@@ -29,7 +28,8 @@ import { checkSegment } from "../plx/write.ts";
 import { COLUMNAR_VERSION } from "../jsonl/codec.ts";
 import { SCHEMA_VERSION, type ValueType } from "../../schema/values.ts";
 import { partitionDir } from "./schema.ts";
-import { ColumnBuffer, type ParquetCompression, writerProperties } from "./write.ts";
+import { ColumnBuffer, type ParquetCompression } from "./write.ts";
+import { EncoderWorker, openInlinePart, type PartEncoder, type PartSpec } from "./_part.ts";
 
 /** Options of {@linkcode ParquetSink}. */
 export interface ParquetSinkOptions {
@@ -41,6 +41,11 @@ export interface ParquetSinkOptions {
   compression?: ParquetCompression;
   /** The shard `k/n` this writer converts; names its files. @default "1/1" */
   shard?: string;
+  /**
+   * Where Parquet encoding runs: `"worker"` (a worker thread, so it overlaps with reading) or `"inline"`.
+   * @default "worker"
+   */
+  encoder?: "worker" | "inline";
 }
 
 /** A part file as a commit record lists it. */
@@ -138,69 +143,28 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** One part file being written: a stream of record batches piped through parquet-wasm into a file. */
+/** One part file being written, with its record. */
 class PartWriter {
-  bytes = 0;
   rows = 0;
-  #ctrl!: ReadableStreamDefaultController<pw.RecordBatch>;
-  #waiter: (() => void) | null = null;
-  #done!: Promise<void>;
+  constructor(readonly record: PartRecord, readonly encoder: PartEncoder) {}
 
-  private constructor(readonly record: PartRecord, readonly tmp: string) {}
-
-  static async open(root: string, record: PartRecord, props: pw.WriterProperties): Promise<PartWriter> {
-    const tmp = path.join(root, tmpName(record.file));
-    await Deno.mkdir(path.dirname(tmp), { recursive: true });
-    const w = new PartWriter(record, tmp);
-    const input = new ReadableStream<pw.RecordBatch>({
-      start: (c) => {
-        w.#ctrl = c;
-      },
-      pull: () => {
-        w.#waiter?.();
-        w.#waiter = null;
-      },
-    });
-    // transformParquetStream resolves only once the first batch arrives (it needs the schema): do not wait.
-    const file = await Deno.open(tmp, { write: true, createNew: true });
-    const counter = new TransformStream<Uint8Array, Uint8Array>({
-      transform: (chunk, c) => {
-        w.bytes += chunk.length;
-        c.enqueue(chunk);
-      },
-    });
-    w.#done = pw.transformParquetStream(input, props).then((bytes) =>
-      bytes.pipeThrough(counter).pipeTo(file.writable)
-    );
-    w.#done.catch(() => {});
-    return w;
+  get bytes(): number {
+    return this.encoder.bytes;
   }
 
   /** Adds a row group (an Arrow IPC stream of one batch); waits when the encoder is behind. */
   async push(ipc: Uint8Array, rows: number): Promise<void> {
-    const table = pw.Table.fromIPCStream(ipc);
-    for (const b of table.recordBatches()) this.#ctrl.enqueue(b);
+    await this.encoder.push(ipc);
     this.rows += rows;
     this.record.rows += rows;
-    // Back-pressure: let the encoder catch up before more rows pile up in its queue.
-    while ((this.#ctrl.desiredSize ?? 1) <= 0) await new Promise<void>((r) => (this.#waiter = r));
   }
 
-  /** Finishes the file (footer written, file closed and synced). */
-  async close(): Promise<void> {
-    this.#ctrl.close();
-    await this.#done;
-    using f = await Deno.open(this.tmp, { read: true, write: true });
-    await f.sync();
+  close(): Promise<void> {
+    return this.encoder.close();
   }
 
-  /** Stops and deletes the temporary file. */
-  async abort(): Promise<void> {
-    try {
-      this.#ctrl.error(new Error("aborted"));
-    } catch { /* already closed */ }
-    await this.#done.catch(() => {});
-    await Deno.remove(this.tmp).catch(() => {});
+  abort(): Promise<void> {
+    return this.encoder.abort();
   }
 }
 
@@ -232,8 +196,9 @@ export class ParquetSink implements EventSink {
   readonly rowGroupRows: number;
   /** Target part size in bytes. */
   readonly partBytes: number;
-  /** Fresh writer properties per part (parquet-wasm consumes them). */
-  readonly #props: (type: ValueType, kind: string) => pw.WriterProperties;
+  readonly #compression: ParquetCompression;
+  readonly #encoderMode: "worker" | "inline";
+  #worker: EncoderWorker | null = null;
   readonly #done = new Set<string>();
   readonly #kinds = new Map<string, KindState>();
   #partSeq = 0;
@@ -251,13 +216,8 @@ export class ParquetSink implements EventSink {
     this.writer = m ? `s${m[1]}of${m[2]}` : "s1of1";
     this.rowGroupRows = options.rowGroupRows ?? 1 << 20;
     this.partBytes = options.partBytes ?? 128 * 1024 * 1024;
-    const compression = options.compression ?? "zstd";
-    this.#props = (type, kind) =>
-      writerProperties(compression, this.rowGroupRows, {
-        "plxkit.schema_version": SCHEMA_VERSION,
-        "plxkit.kind": kind,
-        "plxkit.value_type": type,
-      }, type);
+    this.#compression = options.compression ?? "zstd";
+    this.#encoderMode = options.encoder ?? "worker";
   }
 
   /** Opens (creating or resuming) the dataset at `root`. */
@@ -356,11 +316,22 @@ export class ParquetSink implements EventSink {
       const file = `${checkSegment("partition", partitionDir(k.kind))}/part-${this.writer}-${
         String(seq).padStart(5, "0")
       }.parquet`;
-      k.part = await PartWriter.open(
-        this.root,
-        { file, kind: k.kind, type: k.type, rows: 0 },
-        this.#props(k.type, k.kind),
-      );
+      const spec: PartSpec = {
+        tmp: path.join(this.root, tmpName(file)),
+        compression: this.#compression,
+        rowGroupRows: this.rowGroupRows,
+        meta: { "plxkit.schema_version": SCHEMA_VERSION, "plxkit.kind": k.kind, "plxkit.value_type": k.type },
+        type: k.type,
+      };
+      let encoder: PartEncoder;
+      if (this.#encoderMode === "worker") {
+        this.#worker ??= EncoderWorker.start();
+        await Deno.mkdir(path.dirname(spec.tmp), { recursive: true });
+        encoder = await this.#worker.open(spec);
+      } else {
+        encoder = await openInlinePart(spec);
+      }
+      k.part = new PartWriter({ file, kind: k.kind, type: k.type, rows: 0 }, encoder);
       if (this.#currentOwnsParts) this.#currentParts.push(k.part);
     }
     await k.part.push(k.buffer.takeIpc(rows), rows);
@@ -455,8 +426,21 @@ export class ParquetSink implements EventSink {
     this.#completedIds.clear();
   }
 
+  /**
+   * Stops the encoder worker without committing anything (what a crash does; {@linkcode ParquetSink.close}
+   * calls it after the last commit).
+   */
+  terminate(): void {
+    this.#worker?.terminate();
+    this.#worker = null;
+  }
+
   async close(): Promise<void> {
-    await this.#commitGroup();
+    try {
+      await this.#commitGroup();
+    } finally {
+      this.terminate();
+    }
   }
 }
 

@@ -71,7 +71,10 @@ Deno.test("property: events -> parquet -> events is lossless (every kind, NaN/in
           const out = path.join(dir, String(i++));
           const runs = byRun(events);
           // Small row groups and parts exercise splitting runs across row groups and parts.
-          const sink = await ParquetSink.open(out, small ? { rowGroupRows: 3, partBytes: 1 } : {});
+          const sink = await ParquetSink.open(
+            out,
+            small ? { rowGroupRows: 3, partBytes: 1, encoder: "inline" } : { encoder: "worker" },
+          );
           const r = await convert(memorySource(runs, { batch: 4 }), sink);
           assertEquals(r.runs.map((x) => x.status), runs.map(() => "ok"));
           assertEquals(await readBack(out), parquetOrder(runs));
@@ -206,6 +209,7 @@ Deno.test("a killed conversion leaves no visible half part; a rerun resumes with
       readAsset: () => Promise.resolve(null),
     });
     // (no commit, no close: the process is gone)
+    sink.terminate();
     const r = await convert(memorySource(runs), await ParquetSink.open(out, { rowGroupRows: 16 }));
     const status = r.runs.map((x) => x.status);
     assertEquals(status.filter((s) => s === "ok").length + status.filter((s) => s === "skipped").length, 6);

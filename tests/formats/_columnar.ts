@@ -57,6 +57,7 @@ export function parquetOrder(runs: [string, PlxEvent[]][]): PlxEvent[] {
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
 const floats = fc.array(fc.oneof(finite, fc.constant(null)), { maxLength: 5 });
 const text = fc.string({ unit: "grapheme", maxLength: 12 });
+const key = fc.string({ maxLength: 4 }).filter((k) => k !== "__proto__");
 const name = fc.oneof(
   fc.constantFrom("loss", "café", "训练__acc", "a b"),
   fc.string({ unit: "grapheme", minLength: 1, maxLength: 8 }),
@@ -83,9 +84,28 @@ const values = {
     uuid: fc.stringMatching(/^[0-9a-f]{32}$/),
     name: text,
     tags: fc.array(text, { maxLength: 3 }),
-    inputs: fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(finite, text)),
+    inputs: fc.dictionary(key, fc.oneof(finite, text)),
   }, { requiredKeys: [] }),
-  model: fc.record({ framework: text, path: text, spec: fc.dictionary(fc.string({ maxLength: 4 }), finite) }),
+  model: fc.record({ framework: text, path: text, spec: fc.dictionary(key, finite) }),
+  chart: fc.record({
+    kind: fc.constantFrom("plotly", "bokeh", "vega"),
+    figure: fc.dictionary(key, fc.oneof(finite, text, fc.array(finite, { maxLength: 3 }))),
+  }),
+  audio: fc.record({
+    sample_rate: finite,
+    num_channels: fc.integer(),
+    length_frames: fc.integer(),
+    path: text,
+    content_type: text,
+  }, { requiredKeys: [] }),
+  video: fc.record({
+    height: fc.integer(),
+    width: fc.integer(),
+    colorspace: fc.integer(),
+    path: text,
+    content_type: text,
+  }, { requiredKeys: [] }),
+  dataframe: fc.record({ path: text, content_type: fc.constantFrom("csv", "html") }),
 } as const;
 
 /** Rebuilds null-prototype objects (fast-check's records) as plain ones, keeping key order. */
@@ -99,7 +119,7 @@ function plain<T>(v: T): T {
   return v;
 }
 
-/** One canonical event of any kind (incl. an artifact-kind folder `tsv` and the resources scope). */
+/** One canonical event of any value type (incl. an artifact-kind folder `tsv` and the resources scope). */
 export const eventArb: fc.Arbitrary<PlxEvent> = fc.constantFrom(
   ...Object.keys(values) as (keyof typeof values)[],
 )

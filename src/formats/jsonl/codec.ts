@@ -18,6 +18,7 @@ import { assetRefs, type EventScope, type PlxEvent, valueTypeOf } from "../../mo
 import { formatIsoTimestamp, parseTimestamp, type PlxTime } from "../../model/time.ts";
 import { VALUE_SCHEMAS, VALUE_TYPES, type ValueType } from "../../schema/values.ts";
 import { zodMessage } from "../../schema/issues.ts";
+import { depthExceeds, MAX_DEPTH } from "../plx/read.ts";
 
 /** Version of the JSONL and Parquet interchange layouts; stored in Parquet metadata. */
 export const COLUMNAR_VERSION = "1";
@@ -264,6 +265,7 @@ export function decodeJsonlEvent(o: unknown): PlxEvent | string {
     return { ...base, type, value: v };
   }
   if (typeof v !== "object" || v === null || Array.isArray(v)) return `${type} "value" must be an object`;
+  if (depthExceeds(v, MAX_DEPTH)) return `${type} "value" is nested deeper than ${MAX_DEPTH} levels`;
   const parsed = VALUE_SCHEMAS[type as ValueType].safeParse(v);
   if (!parsed.success) return `${type} "value": ${zodMessage(parsed.error)}`;
   // Keep the object as written (zod's output equals it for loose objects; reuse it to keep key order).

@@ -9,6 +9,7 @@ import * as pw from "parquet-wasm";
 import type { EventScope, PlxEvent } from "../../model/event.ts";
 import { VALUE_SCHEMAS, type ValueType } from "../../schema/values.ts";
 import { zodMessage } from "../../schema/issues.ts";
+import { depthExceeds, MAX_DEPTH } from "../plx/read.ts";
 
 /**
  * Reads rows `[offset, offset + limit)` of a Parquet file's bytes as an Arrow table.
@@ -81,6 +82,9 @@ export function batchEvents(batch: arrow.RecordBatch, kind: string, type: ValueT
     else {
       const text = jsonV!.get(i) as string;
       value = JSON.parse(text);
+      if (depthExceeds(value, MAX_DEPTH)) {
+        throw new SyntaxError(`value_json of row ${i} is nested deeper than ${MAX_DEPTH} levels`);
+      }
       const r = VALUE_SCHEMAS[type].safeParse(value);
       if (!r.success) throw new SyntaxError(`value_json of row ${i}: ${zodMessage(r.error)}`);
     }

@@ -253,3 +253,16 @@ Deno.test("a run without events comes back from its run record (file and folder 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a value nested 100,000 levels deep is an error on its line, not a stack overflow", async () => {
+  let span = '{"name":"x"}';
+  for (let i = 0; i < 100_000; i++) span = `{"name":"x","children":[${span}]}`;
+  const line = `{"run":"r","scope":"events","kind":"span","name":"t","step":null,` +
+    `"timestamp":"2025-03-01T09:15:02.000000+00:00","type":"span","value":${span}}`;
+  const { events, diags } = await readAll(enc.encode(line + "\n"));
+  assertEquals(events, []);
+  assertEquals(diags.map((d) => [d.line, d.message]), [[
+    1,
+    'span "value" is nested deeper than 1000 levels',
+  ]]);
+});

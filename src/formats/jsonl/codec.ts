@@ -184,6 +184,30 @@ export function isoTimestamp(t: PlxTime): string {
 }
 
 /**
+ * The start of an event's line up to and including `"step":` (cached: events of one file share it).
+ */
+export function linePrefix(event: PlxEvent): string {
+  const last = lastPrefix;
+  if (
+    event.name === last.name && event.run === last.run && event.kind === last.kind &&
+    event.scope === last.scope
+  ) {
+    return last.prefix;
+  }
+  const key = `${event.run}\0${event.scope}\0${event.kind}\0${event.name}`;
+  let prefix = prefixCache.get(key);
+  if (prefix === undefined) {
+    if (prefixCache.size > 10_000) prefixCache.clear();
+    prefix = `{"run":${JSON.stringify(event.run)},"scope":${JSON.stringify(event.scope)},"kind":${
+      JSON.stringify(event.kind)
+    },"name":${JSON.stringify(event.name)},"step":`;
+    prefixCache.set(key, prefix);
+  }
+  lastPrefix = { run: event.run, scope: event.scope, kind: event.kind, name: event.name, prefix };
+  return prefix;
+}
+
+/**
  * Encodes one event as one JSONL line (without the newline).
  *
  * @example
@@ -198,25 +222,7 @@ export function isoTimestamp(t: PlxTime): string {
  * ```
  */
 export function encodeJsonlEvent(event: PlxEvent): string {
-  let prefix: string | undefined;
-  const last = lastPrefix;
-  if (
-    event.name === last.name && event.run === last.run && event.kind === last.kind &&
-    event.scope === last.scope
-  ) {
-    prefix = last.prefix;
-  } else {
-    const key = `${event.run}\0${event.scope}\0${event.kind}\0${event.name}`;
-    prefix = prefixCache.get(key);
-    if (prefix === undefined) {
-      if (prefixCache.size > 10_000) prefixCache.clear();
-      prefix = `{"run":${JSON.stringify(event.run)},"scope":${JSON.stringify(event.scope)},"kind":${
-        JSON.stringify(event.kind)
-      },"name":${JSON.stringify(event.name)},"step":`;
-      prefixCache.set(key, prefix);
-    }
-    lastPrefix = { run: event.run, scope: event.scope, kind: event.kind, name: event.name, prefix };
-  }
+  const prefix = linePrefix(event);
   const refs = assetRefs(event);
   const tail = refs.length ? `,"assets":${JSON.stringify(refs)}}` : "}";
   return prefix + (event.step === null ? "null" : event.step) + ',"timestamp":"' +

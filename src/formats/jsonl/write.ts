@@ -5,8 +5,17 @@
  * @module
  */
 import { gzipSync } from "node:zlib";
-import type { PlxEvent } from "../../model/event.ts";
-import { encodeJsonlEvent } from "./codec.ts";
+import type { EventOf, PlxEvent } from "../../model/event.ts";
+import { encodeJsonlEvent, isoTimestamp, linePrefix, metricJson } from "./codec.ts";
+
+const TS_KEY = new TextEncoder().encode(',"timestamp":"');
+const METRIC_VALUE_KEY = new TextEncoder().encode('","type":"metric","value":');
+
+/** Writes an ASCII string's bytes at `at`; returns the end. */
+function ascii(buf: Uint8Array, at: number, s: string): number {
+  for (let i = 0; i < s.length; i++) buf[at + i] = s.charCodeAt(i);
+  return at + s.length;
+}
 
 /** Options of {@linkcode JsonlEncoder}. */
 export interface JsonlEncoderOptions {
@@ -38,6 +47,8 @@ export class JsonlEncoder {
   readonly #buf: Uint8Array;
   #len = 0;
   #parts: string[] = [];
+  #prefixText = "";
+  #prefix = new Uint8Array();
   #chars = 0;
   readonly #enc = new TextEncoder();
   readonly #gzip: boolean;
@@ -58,6 +69,10 @@ export class JsonlEncoder {
   push(events: Iterable<PlxEvent>): Uint8Array[] {
     const out: Uint8Array[] = [];
     for (const e of events) {
+      if (e.type === "metric") {
+        this.#metric(e, out);
+        continue;
+      }
       const line = encodeJsonlEvent(e) + "\n";
       this.#parts.push(line);
       this.#chars += line.length;
@@ -65,6 +80,45 @@ export class JsonlEncoder {
       if (this.#chars >= this.#partChars) this.#encodeParts(out);
     }
     return out;
+  }
+
+  /**
+   * Fast path for metrics (the bulk of any log): the line is written straight into the byte buffer, the
+   * UTF-8 prefix (run, scope, kind, name) encoded once per file, numbers and timestamps as ASCII. Writes
+   * exactly the bytes of `encodeJsonlEvent(e) + "\n"`.
+   */
+  #metric(e: EventOf<"metric">, out: Uint8Array[]): void {
+    if (this.#parts.length) this.#encodeParts(out);
+    const prefixText = linePrefix(e);
+    if (prefixText !== this.#prefixText) {
+      this.#prefixText = prefixText;
+      this.#prefix = this.#enc.encode(prefixText);
+    }
+    const prefix = this.#prefix;
+    const buf = this.#buf;
+    if (buf.length - this.#len < prefix.length + 160) {
+      if (this.#len) out.push(this.#take());
+      if (buf.length < prefix.length + 160) {
+        // A name too long for the buffer: take the general path.
+        this.#parts.push(encodeJsonlEvent(e) + "\n");
+        this.#encodeParts(out);
+        return;
+      }
+    }
+    let n = this.#len;
+    buf.set(prefix, n);
+    n += prefix.length;
+    n = ascii(buf, n, e.step === null ? "null" : String(e.step));
+    buf.set(TS_KEY, n);
+    n += TS_KEY.length;
+    n = ascii(buf, n, isoTimestamp(e.timestamp));
+    buf.set(METRIC_VALUE_KEY, n);
+    n += METRIC_VALUE_KEY.length;
+    n = ascii(buf, n, metricJson(e.value));
+    buf[n++] = 0x7d; // }
+    buf[n++] = 0x0a; // \n
+    this.#len = n;
+    if (n >= this.#chunkBytes) out.push(this.#take());
   }
 
   #encodeParts(out: Uint8Array[]): void {

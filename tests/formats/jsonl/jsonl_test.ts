@@ -266,3 +266,18 @@ Deno.test("a value nested 100,000 levels deep is an error on its line, not a sta
     'span "value" is nested deeper than 1000 levels',
   ]]);
 });
+
+Deno.test("property: the encoder's bytes equal encodeJsonlEvent lines (metric fast path, any chunking)", () => {
+  const dec = new TextDecoder();
+  fc.assert(
+    fc.property(fc.array(eventArb, { maxLength: 40 }), fc.integer({ min: 1, max: 3000 }), (events, chunk) => {
+      const e = new JsonlEncoder({ chunkChars: chunk });
+      const parts = [...e.push(events), e.flush()].filter((c): c is Uint8Array => c !== null);
+      assertEquals(
+        parts.map((p) => dec.decode(p)).join(""),
+        events.map((x) => encodeJsonlEvent(x) + "\n").join(""),
+      );
+    }),
+    { numRuns: 300 },
+  );
+});

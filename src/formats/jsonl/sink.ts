@@ -100,6 +100,8 @@ export class JsonlSink implements EventSink {
   #file: Deno.FsFile | null = null;
   #tmp = "";
   #size = 0;
+  #pending: Promise<void> = Promise.resolve();
+  #error: unknown = null;
   #runs = new Set<string>();
   /** Leftover temporary files of killed conversions, by the file they were meant to become. */
   #stale: Map<string, string[]> | null = null;
@@ -159,15 +161,34 @@ export class JsonlSink implements EventSink {
     return new FileRun(await AtomicFileWriter.open(target), target, info, ledger, this.gzip, this.level);
   }
 
-  /** @internal Appends bytes to the single output file. */
+  /**
+   * @internal Appends bytes to the single output file. Write-behind: returns once the previous chunk is
+   * written, so writing overlaps with encoding the next chunk (`bytes` must not be reused by the caller).
+   */
   async append(bytes: Uint8Array): Promise<void> {
-    let off = 0;
-    while (off < bytes.length) off += await this.#file!.write(bytes.subarray(off));
+    await this.#drain();
+    const file = this.#file!;
+    this.#pending = (async () => {
+      let off = 0;
+      while (off < bytes.length) off += await file.write(bytes.subarray(off));
+    })().catch((e) => {
+      this.#error = e;
+    });
     this.#size += bytes.length;
+  }
+
+  async #drain(): Promise<void> {
+    await this.#pending;
+    if (this.#error !== null) {
+      const e = this.#error;
+      this.#error = null;
+      throw e;
+    }
   }
 
   /** @internal Cuts the single output file back to `size` bytes (drops a failed run). */
   async truncate(size: number): Promise<void> {
+    await this.#drain().catch(() => {/* the failed write is what is being dropped */});
     await this.#file!.truncate(size);
     await this.#file!.seek(size, Deno.SeekMode.Start);
     this.#size = size;
@@ -185,6 +206,7 @@ export class JsonlSink implements EventSink {
       await writeFileAtomic(this.out, new Uint8Array());
       return;
     }
+    await this.#drain();
     await this.#file.sync();
     this.#file.close();
     this.#file = null;

@@ -49,6 +49,10 @@ export class JsonlEncoder {
   #parts: string[] = [];
   #prefixText = "";
   #prefix = new Uint8Array();
+  #tsSecond = NaN;
+  #tsOffset: number | null = -1;
+  #tsHead = new Uint8Array();
+  #tsTail = new Uint8Array();
   #chars = 0;
   readonly #enc = new TextEncoder();
   readonly #gzip: boolean;
@@ -111,7 +115,26 @@ export class JsonlEncoder {
     n = ascii(buf, n, e.step === null ? "null" : String(e.step));
     buf.set(TS_KEY, n);
     n += TS_KEY.length;
-    n = ascii(buf, n, isoTimestamp(e.timestamp));
+    // Timestamp: bytes up to the seconds and the offset cached per second; the microseconds as digits.
+    const t = e.timestamp;
+    let us = ((t.micros % 1_000_000) + 1_000_000) % 1_000_000;
+    const second = (t.micros - us) / 1_000_000;
+    if (second !== this.#tsSecond || t.offset !== this.#tsOffset) {
+      const full = isoTimestamp(t);
+      this.#tsSecond = second;
+      this.#tsOffset = t.offset;
+      this.#tsHead = this.#enc.encode(full.slice(0, 20));
+      this.#tsTail = this.#enc.encode(full.slice(26));
+    }
+    buf.set(this.#tsHead, n);
+    n += this.#tsHead.length;
+    for (let d = 5; d >= 0; d--) {
+      buf[n + d] = 48 + (us % 10);
+      us = (us - (us % 10)) / 10;
+    }
+    n += 6;
+    buf.set(this.#tsTail, n);
+    n += this.#tsTail.length;
     buf.set(METRIC_VALUE_KEY, n);
     n += METRIC_VALUE_KEY.length;
     n = ascii(buf, n, metricJson(e.value));

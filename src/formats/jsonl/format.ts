@@ -5,7 +5,7 @@
  */
 import type { FormatSpec } from "../registry.ts";
 import { UsageError } from "../../diagnostics.ts";
-import { JsonlSink } from "./sink.ts";
+import { isJsonlFile, JsonlSink } from "./sink.ts";
 import { JsonlSource } from "./source.ts";
 
 async function looksLikeJsonl(input: string): Promise<boolean> {
@@ -25,7 +25,12 @@ export const jsonlFormat: FormatSpec = {
   description: "JSON lines, one event per line (.jsonl, .jsonl.gz, or a folder with one file per run)",
   detect: looksLikeJsonl,
   source: (inputs) => new JsonlSource(inputs),
-  sink: (out, { settings }) => {
+  sink: (out, { settings, shard }) => {
+    if (shard !== undefined && isJsonlFile(out)) {
+      throw new UsageError(
+        `--shard writes one file per run: give --out a folder, not ${out} (workers would replace each other's file)`,
+      );
+    }
     for (const k of Object.keys(settings)) {
       if (k !== "compress" && k !== "gzip_level") {
         throw new UsageError(`jsonl: unknown setting "${k}" (known: compress, gzip_level)`);

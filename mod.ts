@@ -30,6 +30,35 @@ export * from "./src/convert/shard.ts";
 export * from "./src/io/files.ts";
 export * from "./src/io/lines.ts";
 export { formatByName, FORMATS, type FormatSpec } from "./src/formats/registry.ts";
+export { tracking } from "./src/tracking/tracking.ts";
+export * from "./src/tracking/run.ts";
+export {
+  EventWriter,
+  type EventWriterOptions,
+  WRITE_CHUNK_BYTES,
+  WriterClosedError,
+} from "./src/tracking/writer.ts";
+export { BIN_RULES, type BinRule, type Histogram, numpyHistogram } from "./src/tracking/histogram.ts";
+export {
+  type DataFormat,
+  drawBoxes,
+  encodePng,
+  type ImageInfo,
+  type RawImage,
+  sniffImage,
+  toHwcUint8,
+} from "./src/tracking/images.ts";
+export { encodeWav } from "./src/tracking/audio.ts";
+export { compactJson, type FileSummary, summarizeFile } from "./src/tracking/summary.ts";
+export { type ResourceSample, ResourceSampler } from "./src/tracking/resources.ts";
+export * from "./src/formats/tensorboard/read.ts";
+export * from "./src/formats/tensorboard/write.ts";
+export * from "./src/formats/tensorboard/source.ts";
+export * from "./src/formats/tensorboard/sink.ts";
+export * from "./src/formats/tensorboard/layout.ts";
+export { crc32c, maskCrc, maskedCrc32c } from "./src/formats/tensorboard/crc32c.ts";
+export { frameRecord, scanRecords, type TfRecord } from "./src/formats/tensorboard/tfrecord.ts";
+export { decodeEvent, type TbEvent, type TbValue } from "./src/formats/tensorboard/messages.ts";
 export {
   COLUMNAR_VERSION,
   decodeJsonlEvent,

@@ -5,9 +5,13 @@
  * @module
  */
 import type { EventSink, EventSource } from "../convert/pipeline.ts";
+import { UsageError } from "../diagnostics.ts";
 import { isRunFolder } from "./plx/layout.ts";
 import { PlxSink } from "./plx/sink.ts";
 import { PlxSource } from "./plx/source.ts";
+import { hasEventFiles } from "./tensorboard/layout.ts";
+import { TensorboardSink } from "./tensorboard/sink.ts";
+import { TensorboardSource } from "./tensorboard/source.ts";
 import { jsonlFormat } from "./jsonl/format.ts";
 import { parquetFormat } from "./parquet/format.ts";
 
@@ -51,8 +55,31 @@ export const plxFormat: FormatSpec = {
   sink: (out) => Promise.resolve(new PlxSink(out)),
 };
 
-/** Every format, in detection order. */
-export const FORMATS: FormatSpec[] = [parquetFormat, jsonlFormat, plxFormat];
+/**
+ * TensorBoard logdirs (folders holding `events.out.tfevents.*` files). Settings: `checksum=false` skips
+ * payload CRC checks when reading; `steps=all|last|restart` picks what to keep when steps repeat (see
+ * docs/tensorboard.md); `plugin=false` leaves out the exact plxkit copy when writing.
+ */
+export const tensorboardFormat: FormatSpec = {
+  name: "tensorboard",
+  description: "TensorBoard logdirs (events.out.tfevents.* files; every folder holding them is a run)",
+  detect: (input) => hasEventFiles(input),
+  source: (inputs, o) => {
+    const steps = o.settings.steps ?? "all";
+    if (steps !== "all" && steps !== "last" && steps !== "restart") {
+      throw new UsageError(`--set steps= takes all, last or restart (got "${steps}")`);
+    }
+    return new TensorboardSource(inputs, { checksum: o.settings.checksum !== "false", steps });
+  },
+  sink: (out, o) => Promise.resolve(new TensorboardSink(out, { plugin: o.settings.plugin !== "false" })),
+};
+
+/**
+ * Every format, in detection order: Parquet datasets and JSONL files are recognised by exact markers
+ * (`_plxkit/dataset.json`, `.jsonl` files), then plx before TensorBoard (a Polyaxon run may hold
+ * `outputs/tensorboard/`).
+ */
+export const FORMATS: FormatSpec[] = [parquetFormat, jsonlFormat, plxFormat, tensorboardFormat];
 
 /** The format named `name`, or undefined. */
 export function formatByName(name: string): FormatSpec | undefined {

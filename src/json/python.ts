@@ -8,6 +8,24 @@ import { pyFloatRepr } from "../model/pyfloat.ts";
 
 const NON_ASCII = /[\u007f-\uffff]/g;
 
+/**
+ * A number that Python holds as a `float`, for places where JavaScript cannot tell `1` from `1.0`: the
+ * encoders here write it with a fractional part (`1.0`) and non-finite values as `null`.
+ *
+ * @example
+ * ```ts
+ * import { pydanticJson, PyFloat } from "./python.ts";
+ * pydanticJson({ z: [[new PyFloat(1), new PyFloat(0.5)]] }); // '{"z":[[1.0,0.5]]}'
+ * ```
+ */
+export class PyFloat {
+  constructor(readonly value: number) {}
+  /** `JSON.stringify` sees the plain number. */
+  toJSON(): number {
+    return this.value;
+  }
+}
+
 function hex4(c: string): string {
   return "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0");
 }
@@ -33,7 +51,11 @@ export function pyJsonString(s: string): string {
  * ints.
  */
 export function pyJsonDumps(value: unknown): string {
-  return dump(value, ", ", ": ", pyJsonString, pyNumber);
+  return dump(value, ", ", ": ", pyJsonString, pyNumber, pyJsonFloat);
+}
+
+function pyJsonFloat(x: number): string {
+  return Number.isFinite(x) ? pyFloatRepr(x) : "null";
 }
 
 function pyNumber(x: number): string {
@@ -81,8 +103,8 @@ export function pydanticJson(value: Record<string, unknown>, floatFields: readon
     if (v === undefined || v === null) continue;
     out += (first ? "" : ",") + JSON.stringify(k) + ":";
     first = false;
-    if (floatFields.includes(k)) out += dump(v, ",", ":", JSON.stringify, pydanticFloat);
-    else out += dump(v, ",", ":", JSON.stringify, pydanticNumber);
+    if (floatFields.includes(k)) out += dump(v, ",", ":", JSON.stringify, pydanticFloat, pydanticFloat);
+    else out += dump(v, ",", ":", JSON.stringify, pydanticNumber, pydanticFloat);
   }
   return out + "}";
 }
@@ -93,6 +115,7 @@ function dump(
   colon: string,
   str: (s: string) => string,
   num: (x: number) => string,
+  flt: (x: number) => string,
 ): string {
   switch (typeof v) {
     case "string":
@@ -105,20 +128,21 @@ function dump(
       return v.toString();
     case "object": {
       if (v === null) return "null";
+      if (v instanceof PyFloat) return flt(v.value);
       if (Array.isArray(v)) {
         let s = "[";
-        for (let i = 0; i < v.length; i++) s += (i ? comma : "") + dump(v[i], comma, colon, str, num);
+        for (let i = 0; i < v.length; i++) s += (i ? comma : "") + dump(v[i], comma, colon, str, num, flt);
         return s + "]";
       }
       if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
-        return dump(Array.from(v as unknown as ArrayLike<number>), comma, colon, str, num);
+        return dump(Array.from(v as unknown as ArrayLike<number>), comma, colon, str, num, flt);
       }
       let s = "{";
       let first = true;
       for (const k in v as Record<string, unknown>) {
         const x = (v as Record<string, unknown>)[k];
         if (x === undefined) continue;
-        s += (first ? "" : comma) + str(k) + colon + dump(x, comma, colon, str, num);
+        s += (first ? "" : comma) + str(k) + colon + dump(x, comma, colon, str, num, flt);
         first = false;
       }
       return s + "}";

@@ -39,7 +39,8 @@ export interface RunEntry {
 /** Something `plxkit validate` can be pointed at. */
 export type Target =
   | { type: "run"; run: RunFolder }
-  | { type: "file"; path: string; run: RunFolder | null; entry: RunEntry };
+  | { type: "file"; path: string; run: RunFolder | null; entry: RunEntry }
+  | { type: "tensorboard"; run: RunFolder };
 
 const RUN_MARKERS = ["events", "resources", "plxlogs", "run.plx.json"];
 
@@ -60,7 +61,7 @@ export interface DiscoverOptions {
   onFolder?: (dir: string) => void;
   /**
    * Extra detectors tried on folders that are not Polyaxon runs (e.g. TensorBoard logdirs). A detector
-   * returns a target to stop descending there, or `null`.
+   * returns a target for the folder, or `null`; walking goes on below it either way.
    */
   detectors?: ((dir: string, names: string[]) => Promise<Target | null> | Target | null)[];
 }
@@ -142,11 +143,12 @@ async function* walk(
     yield ioDiag(dir, e, "cannot list");
     return;
   }
+  // Other formats' runs (e.g. TensorBoard logdirs) may nest: yield and keep descending.
   for (const d of options.detectors ?? []) {
     const t = await d(dir, names);
     if (t) {
       yield t;
-      return;
+      break;
     }
   }
   dirs.sort();

@@ -124,6 +124,7 @@ export class PlxSource implements EventSource {
     for await (const t of discover(this.paths)) {
       if ("severity" in t) yield t;
       else if (t.type === "run") yield await PlxRunSource.open(t.run, this.options);
+      else if (t.type === "tensorboard") continue; // only found when detectors are given
       else if (t.entry.role === "event" || t.entry.role === "resource") {
         const folder = t.run ??
           { id: path.basename(path.dirname(path.resolve(t.path))), path: path.dirname(t.path) };

@@ -1,0 +1,562 @@
+/**
+ * A minimal protobuf wire codec: a bounds-checked cursor for decoding and a growable buffer for encoding.
+ * Every length is checked against the bytes that remain before anything is sliced or allocated.
+ *
+ * @module
+ */
+
+/** A protobuf message that cannot be decoded; `pos` is the byte offset inside the message. */
+export class ProtoError extends SyntaxError {
+  constructor(message: string, readonly pos: number) {
+    super(message);
+    this.name = "ProtoError";
+  }
+}
+
+/** Wire types. */
+export const VARINT = 0, I64 = 1, LEN = 2, I32 = 5;
+
+const utf8 = new TextDecoder("utf-8", { fatal: false });
+
+/** Decodes UTF-8 (short ASCII strings without a TextDecoder call). */
+export function decodeUtf8(b: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (n <= 32) {
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      if (b[i] > 127) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      let s = "";
+      for (let i = start; i < end; i++) s += String.fromCharCode(b[i]);
+      return s;
+    }
+  }
+  return utf8.decode(b.subarray(start, end));
+}
+
+/**
+ * Interns short strings by their bytes, so a tag repeated in millions of records is decoded once and the
+ * same string object comes back each time (cheaper to make, hash and compare).
+ */
+export class StringInterner {
+  #buckets = new Map<number, { bytes: Uint8Array; s: string }[]>();
+  #count = 0;
+  constructor(readonly maxEntries = 65536, readonly maxLength = 256) {}
+
+  #slots: ({ bytes: Uint8Array; s: string } | undefined)[] = new Array(256);
+
+  /** The string of `buf[start, end)` (UTF-8). */
+  get(buf: Uint8Array, start: number, end: number): string {
+    const n = end - start;
+    if (n > this.maxLength) return decodeUtf8(buf, start, end);
+    // A direct-mapped cache in front of the hash map: most files have few tags.
+    const slot = n === 0 ? 0 : (n * 31 + buf[start] * 7 + buf[end - 1] * 3 + buf[start + (n >> 1)]) & 255;
+    const hit = this.#slots[slot];
+    if (hit !== undefined && hit.bytes.length === n) {
+      const b = hit.bytes;
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (b[i] !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return hit.s;
+    }
+    const s = this.#lookup(buf, start, end);
+    this.#slots[slot] = { bytes: buf.slice(start, end), s };
+    return s;
+  }
+
+  #lookup(buf: Uint8Array, start: number, end: number): string {
+    const n = end - start;
+    let h = 0x811c9dc5 ^ n;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    const bucket = this.#buckets.get(h);
+    if (bucket !== undefined) {
+      outer: for (let k = 0; k < bucket.length; k++) {
+        const e = bucket[k];
+        const b = e.bytes;
+        if (b.length !== n) continue;
+        for (let i = 0; i < n; i++) if (b[i] !== buf[start + i]) continue outer;
+        return e.s;
+      }
+    }
+    const s = decodeUtf8(buf, start, end);
+    if (this.#count < this.maxEntries) {
+      const entry = { bytes: buf.slice(start, end), s };
+      if (bucket) bucket.push(entry);
+      else this.#buckets.set(h, [entry]);
+      this.#count++;
+    }
+    return s;
+  }
+}
+
+/**
+ * A decoding cursor over `buf[pos, end)`.
+ *
+ * @example
+ * ```ts
+ * import { ProtoReader } from "./proto.ts";
+ * const r = new ProtoReader(new Uint8Array([0x08, 0x96, 0x01]));
+ * const tag = r.tag(); // field 1, varint
+ * r.varint(); // 150
+ * ```
+ */
+export class ProtoReader {
+  buf: Uint8Array;
+  view: DataView;
+  pos: number;
+  end: number;
+  /** When set, {@linkcode ProtoReader.interned} strings go through it. */
+  interner: StringInterner | null = null;
+  constructor(buf: Uint8Array, start = 0, end = buf.length) {
+    this.buf = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.pos = start;
+    this.end = end;
+  }
+
+  /** Points the reader at `buf[start, end)` (reusing the DataView when `buf` is the same). */
+  reset(buf: Uint8Array, start: number, end: number): this {
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    this.pos = start;
+    this.end = end;
+    this.#ends.length = 0;
+    return this;
+  }
+
+  /** Reads a field key; returns `field << 3 | wireType`. Rejects field 0 and group wire types. */
+  tag(): number {
+    const t = this.varint();
+    const wt = t & 7;
+    if (t < 8 || wt === 3 || wt === 4 || wt === 6 || wt === 7) {
+      throw new ProtoError(`invalid field key ${t} (field ${Math.floor(t / 8)}, wire type ${wt})`, this.pos);
+    }
+    return t;
+  }
+
+  /** An unsigned varint as a JS number (exact up to 2^53; larger values lose low bits). */
+  varint(): number {
+    const b = this.buf;
+    let p = this.pos;
+    if (p < this.end && b[p] < 0x80) {
+      this.pos = p + 1;
+      return b[p];
+    }
+    let lo = 0, shift = 0;
+    for (; shift < 28; shift += 7) {
+      if (p >= this.end) throw new ProtoError("varint runs past the end of the message", p);
+      const x = b[p++];
+      lo |= (x & 0x7f) << shift;
+      if (x < 0x80) {
+        this.pos = p;
+        return lo >>> 0;
+      }
+    }
+    // 28 bits so far; the rest as a float multiplier.
+    let hi = 0, mul = 1;
+    for (let i = 0; i < 6; i++) {
+      if (p >= this.end) throw new ProtoError("varint runs past the end of the message", p);
+      const x = b[p++];
+      hi += (x & 0x7f) * mul;
+      mul *= 128;
+      if (x < 0x80) {
+        this.pos = p;
+        return (lo >>> 0) + hi * 268435456;
+      }
+    }
+    throw new ProtoError("varint longer than 10 bytes", p);
+  }
+
+  /** A signed int64/int32 varint (two's complement, not zig-zag). */
+  int64(): number {
+    const b = this.buf;
+    const p = this.pos;
+    if (p < this.end && b[p] < 0x80) {
+      this.pos = p + 1;
+      return b[p];
+    }
+    // Find the length to tell negatives (10 bytes, top bit set).
+    let q = p;
+    while (q < this.end && q - p < 10 && b[q] & 0x80) q++;
+    if (q - p === 9 && q < this.end && b[q] === 1) {
+      // Negative: the magnitude is the bitwise complement of the low 63 bits, plus one.
+      let mag = 0, mul = 1;
+      for (let i = 0; i < 9; i++) {
+        mag += (0x7f - (b[p + i] & 0x7f)) * mul;
+        mul *= 128;
+      }
+      this.pos = q + 1;
+      return -(mag + 1);
+    }
+    return this.varint();
+  }
+
+  bool(): boolean {
+    return this.varint() !== 0;
+  }
+
+  double(): number {
+    if (this.pos + 8 > this.end) throw new ProtoError("double runs past the end of the message", this.pos);
+    const v = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  float(): number {
+    if (this.pos + 4 > this.end) throw new ProtoError("float runs past the end of the message", this.pos);
+    const v = this.view.getFloat32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  fixed32(): number {
+    if (this.pos + 4 > this.end) throw new ProtoError("fixed32 runs past the end of the message", this.pos);
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  /** Reads a length prefix and returns the end offset of the delimited bytes (checked). */
+  len(): number {
+    const n = this.varint();
+    const end = this.pos + n;
+    if (end > this.end) {
+      throw new ProtoError(
+        `length ${n} runs past the end of the message (${this.end - this.pos} left)`,
+        this.pos,
+      );
+    }
+    return end;
+  }
+
+  #ends: number[] = [];
+
+  /**
+   * Enters a length-delimited sub-message: reads its length, checks it fits, and bounds every read to it
+   * until {@linkcode ProtoReader.exit}. Returns the sub-message's end offset.
+   */
+  enter(): number {
+    const end = this.len();
+    this.#ends.push(this.end);
+    this.end = end;
+    return end;
+  }
+
+  /** Leaves the sub-message entered last (its bytes must all have been read). */
+  exit(): void {
+    if (this.pos !== this.end) throw new ProtoError("sub-message not read to its end", this.pos);
+    this.end = this.#ends.pop()!;
+  }
+
+  /** Length-delimited bytes (a view, not a copy). */
+  bytes(): Uint8Array {
+    const end = this.len();
+    const v = this.buf.subarray(this.pos, end);
+    this.pos = end;
+    return v;
+  }
+
+  string(): string {
+    const end = this.len();
+    const s = decodeUtf8(this.buf, this.pos, end);
+    this.pos = end;
+    return s;
+  }
+
+  /** A length-delimited string through the interner (when one is set). */
+  interned(): string {
+    if (this.interner === null) return this.string();
+    const end = this.len();
+    const s = this.interner.get(this.buf, this.pos, end);
+    this.pos = end;
+    return s;
+  }
+
+  /** Skips a field of wire type `wt`. */
+  skip(wt: number): void {
+    switch (wt) {
+      case VARINT:
+        this.varint();
+        return;
+      case I64:
+        if (this.pos + 8 > this.end) throw new ProtoError("fixed64 runs past the end", this.pos);
+        this.pos += 8;
+        return;
+      case LEN:
+        this.pos = this.len();
+        return;
+      case I32:
+        if (this.pos + 4 > this.end) throw new ProtoError("fixed32 runs past the end", this.pos);
+        this.pos += 4;
+        return;
+      default:
+        throw new ProtoError(`unsupported wire type ${wt}`, this.pos);
+    }
+  }
+
+  /** Reads a repeated double field (packed or one unpacked element) into `out`. */
+  doubles(wt: number, out: number[]): void {
+    if (wt === LEN) {
+      const end = this.len();
+      if ((end - this.pos) % 8) throw new ProtoError("packed doubles not a multiple of 8 bytes", this.pos);
+      for (; this.pos < end; this.pos += 8) out.push(this.view.getFloat64(this.pos, true));
+    } else if (wt === I64) out.push(this.double());
+    else throw new ProtoError(`wire type ${wt} for a double field`, this.pos);
+  }
+
+  /** Reads a repeated float field (packed or unpacked). */
+  floats(wt: number, out: number[]): void {
+    if (wt === LEN) {
+      const end = this.len();
+      if ((end - this.pos) % 4) throw new ProtoError("packed floats not a multiple of 4 bytes", this.pos);
+      for (; this.pos < end; this.pos += 4) out.push(this.view.getFloat32(this.pos, true));
+    } else if (wt === I32) out.push(this.float());
+    else throw new ProtoError(`wire type ${wt} for a float field`, this.pos);
+  }
+
+  /** Reads a repeated signed varint field (packed or unpacked). */
+  int64s(wt: number, out: number[]): void {
+    if (wt === LEN) {
+      const end = this.len();
+      const saved = this.end;
+      this.end = end;
+      while (this.pos < end) out.push(this.int64());
+      this.end = saved;
+    } else if (wt === VARINT) out.push(this.int64());
+    else throw new ProtoError(`wire type ${wt} for an integer field`, this.pos);
+  }
+
+  /** Reads a repeated unsigned varint field (packed or unpacked). */
+  uint64s(wt: number, out: number[]): void {
+    if (wt === LEN) {
+      const end = this.len();
+      const saved = this.end;
+      this.end = end;
+      while (this.pos < end) out.push(this.varint());
+      this.end = saved;
+    } else if (wt === VARINT) out.push(this.varint());
+    else throw new ProtoError(`wire type ${wt} for an integer field`, this.pos);
+  }
+}
+
+const enc = new TextEncoder();
+
+/** Bytes a varint of `v` (>= 0) takes. */
+function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+
+/**
+ * A growable encoding buffer. Nested messages are written in place: {@linkcode ProtoWriter.begin} reserves
+ * one length byte and {@linkcode ProtoWriter.end} fixes it up (moving the body when the length needs more).
+ *
+ * @example
+ * ```ts
+ * import { ProtoWriter } from "./proto.ts";
+ * const w = new ProtoWriter();
+ * w.uint(2, 5); // step = 5
+ * w.finish(); // Uint8Array [0x10, 0x05]
+ * ```
+ */
+export class ProtoWriter {
+  buf: Uint8Array;
+  view: DataView;
+  pos = 0;
+  constructor(size = 256) {
+    this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  /** Makes room for `n` more bytes. */
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const b = new Uint8Array(size);
+    b.set(this.buf.subarray(0, this.pos));
+    this.buf = b;
+    this.view = new DataView(b.buffer);
+  }
+
+  /** Clears for reuse. */
+  reset(): void {
+    this.pos = 0;
+  }
+
+  /** A copy of the bytes written. */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+
+  rawVarint(v: number): void {
+    this.ensure(10);
+    const b = this.buf;
+    if (v < 0) {
+      // Two's complement 64-bit: 10 bytes.
+      const lo = v % 4294967296;
+      let low = lo < 0 ? lo + 4294967296 : lo;
+      let high = Math.floor(v / 4294967296) + 4294967296; // as unsigned 32
+      for (let i = 0; i < 9; i++) {
+        const byte = low & 0x7f;
+        low = (low >>> 7) | ((high & 0x7f) << 25);
+        high = high >>> 7;
+        b[this.pos++] = byte | 0x80;
+      }
+      b[this.pos++] = 1;
+      return;
+    }
+    while (v >= 0x80) {
+      b[this.pos++] = (v % 128) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    b[this.pos++] = v;
+  }
+
+  key(field: number, wt: number): void {
+    this.rawVarint(field * 8 + wt);
+  }
+
+  /** A varint field (int32/int64/uint/enum); negative numbers take 10 bytes. */
+  uint(field: number, v: number): void {
+    this.key(field, VARINT);
+    this.rawVarint(v);
+  }
+
+  bool(field: number, v: boolean): void {
+    this.key(field, VARINT);
+    this.rawVarint(v ? 1 : 0);
+  }
+
+  double(field: number, v: number): void {
+    this.key(field, I64);
+    this.ensure(8);
+    this.view.setFloat64(this.pos, v, true);
+    this.pos += 8;
+  }
+
+  float(field: number, v: number): void {
+    this.key(field, I32);
+    this.ensure(4);
+    this.view.setFloat32(this.pos, v, true);
+    this.pos += 4;
+  }
+
+  bytes(field: number, v: Uint8Array): void {
+    this.key(field, LEN);
+    this.rawVarint(v.length);
+    this.ensure(v.length);
+    this.buf.set(v, this.pos);
+    this.pos += v.length;
+  }
+
+  string(field: number, s: string): void {
+    const n = s.length;
+    if (n <= 24) {
+      let ascii = true;
+      for (let i = 0; i < n; i++) {
+        if (s.charCodeAt(i) > 127) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        this.key(field, LEN);
+        this.rawVarint(n);
+        this.ensure(n);
+        for (let i = 0; i < n; i++) this.buf[this.pos++] = s.charCodeAt(i);
+        return;
+      }
+    }
+    // Longer strings: encode in place after a prefix sized for the worst case, then close the gap.
+    this.key(field, LEN);
+    const max = n * 3;
+    const room = varintSize(max);
+    this.ensure(room + max);
+    const start = this.pos + room;
+    const written = enc.encodeInto(s, this.buf.subarray(start, start + max)).written;
+    const size = varintSize(written);
+    if (size < room) this.buf.copyWithin(this.pos + size, start, start + written);
+    this.rawVarint(written);
+    this.pos += written;
+  }
+
+  /** Raw bytes (already encoded fields). */
+  raw(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** Raw ASCII text, no key or length (the caller guarantees ASCII). */
+  ascii(s: string): void {
+    const n = s.length;
+    this.ensure(n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+
+  /** Packed doubles. */
+  doubles(field: number, vs: ArrayLike<number>): void {
+    if (!vs.length) return;
+    this.key(field, LEN);
+    this.rawVarint(vs.length * 8);
+    this.ensure(vs.length * 8);
+    for (let i = 0; i < vs.length; i++) {
+      this.view.setFloat64(this.pos, vs[i], true);
+      this.pos += 8;
+    }
+  }
+
+  /** Packed floats. */
+  floats(field: number, vs: ArrayLike<number>): void {
+    if (!vs.length) return;
+    this.key(field, LEN);
+    this.rawVarint(vs.length * 4);
+    this.ensure(vs.length * 4);
+    for (let i = 0; i < vs.length; i++) {
+      this.view.setFloat32(this.pos, vs[i], true);
+      this.pos += 4;
+    }
+  }
+
+  /** Starts a nested message in field `field`; returns a mark for {@linkcode ProtoWriter.end}. */
+  begin(field: number): number {
+    this.key(field, LEN);
+    this.ensure(1);
+    this.pos++;
+    return this.pos;
+  }
+
+  /** Ends the nested message started at `mark`, writing its length. */
+  end(mark: number): void {
+    const n = this.pos - mark;
+    if (n < 128) {
+      this.buf[mark - 1] = n;
+      return;
+    }
+    let size = 1;
+    for (let v = n; v >= 128; v = Math.floor(v / 128)) size++;
+    this.ensure(size - 1);
+    this.buf.copyWithin(mark + size - 1, mark, this.pos);
+    this.pos = mark - 1;
+    this.rawVarint(n);
+    this.pos += n;
+  }
+}

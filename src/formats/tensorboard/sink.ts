@@ -1,0 +1,168 @@
+/**
+ * TensorBoard logdirs as an {@linkcode EventSink}: one event file per run, at `<out>/<run>/`.
+ *
+ * The run's directory is the original TensorBoard run path when the run came from TensorBoard (kept in
+ * `RunInfo.meta.tensorboard.run`), else the run id. The file is written under a temporary name that
+ * TensorBoard ignores (no `tfevents` in it) and renamed into place when the run is complete, so a run's
+ * output is complete or absent; a rerun skips runs whose folder already holds an event file.
+ *
+ * Needs `--allow-read --allow-write`.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import { randomUUID } from "node:crypto";
+import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/pipeline.ts";
+import type { PlxEvent } from "../../model/event.ts";
+import { safeJoin } from "../../io/files.ts";
+import { checkSegment } from "../plx/write.ts";
+import { isEventFileName } from "./layout.ts";
+import { type TbWriteOptions, TensorboardEncoder } from "./write.ts";
+
+let sequence = 0;
+
+/**
+ * The event file name of spec §6.1: `events.out.tfevents.<%010d secs>.<host>.<pid>.<seq>.plxkit`.
+ *
+ * @example
+ * ```ts
+ * import { eventFileName } from "./sink.ts";
+ * eventFileName(1700000000.5); // "events.out.tfevents.1700000000.myhost.1234.0.plxkit"
+ * ```
+ */
+export function eventFileName(wallTime: number): string {
+  let host = "localhost";
+  try {
+    host = Deno.hostname().replace(/[^-\w.]/g, "_") || host;
+  } catch { /* no --allow-sys */ }
+  const secs = String(Math.max(0, Math.floor(wallTime))).padStart(10, "0");
+  return `events.out.tfevents.${secs}.${host}.${Deno.pid}.${sequence++}.plxkit`;
+}
+
+/**
+ * Where a run goes under `outDir`: the original TensorBoard run path when safe, else the run id.
+ *
+ * @example
+ * ```ts
+ * import { runDirOf } from "./sink.ts";
+ * runDirOf("out", { id: "hp__trial1", meta: { tensorboard: { run: "hp/trial1" } } }); // "out/hp/trial1"
+ * runDirOf("out", { id: "r", meta: { tensorboard: { run: "../../x" } } }); // "out/r"
+ * ```
+ */
+export function runDirOf(outDir: string, info: RunInfo): string {
+  const tb = info.meta?.tensorboard as { run?: unknown } | undefined;
+  if (typeof tb?.run === "string" && tb.run !== "") {
+    if (tb.run === ".") return outDir;
+    try {
+      return safeJoin(outDir, tb.run);
+    } catch { /* unsafe: fall back to the id */ }
+  }
+  return path.join(outDir, checkSegment("run id", info.id || "run"));
+}
+
+async function hasEventFile(dir: string): Promise<boolean> {
+  try {
+    for await (const e of Deno.readDir(dir)) if (e.isFile && isEventFileName(e.name)) return true;
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return false;
+}
+
+/**
+ * Writes runs as TensorBoard event files under `outDir`.
+ *
+ * @example
+ * ```ts
+ * import { convert } from "../../convert/pipeline.ts";
+ * import { PlxSource } from "../plx/source.ts";
+ * import { TensorboardSink } from "./sink.ts";
+ * // await convert(new PlxSource(["runs/"]), new TensorboardSink("logdir/"));
+ * ```
+ */
+export class TensorboardSink implements EventSink {
+  constructor(readonly outDir: string, readonly options: TbWriteOptions = {}) {}
+
+  async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
+    await Deno.mkdir(this.outDir, { recursive: true });
+    const dir = runDirOf(this.outDir, info);
+    if (await hasEventFile(dir)) return "done";
+    let created = false;
+    try {
+      await Deno.stat(dir);
+    } catch {
+      created = true;
+    }
+    await Deno.mkdir(dir, { recursive: true });
+    const tmp = path.join(dir, `.plxkit-${randomUUID().slice(0, 8)}.partial`);
+    const file = await Deno.open(tmp, { write: true, createNew: true });
+    return new TensorboardRunSink(dir, tmp, file, created, info, ledger, this.options);
+  }
+
+  async close(): Promise<void> {}
+}
+
+class TensorboardRunSink implements RunSink {
+  #enc: TensorboardEncoder;
+  /** The write in flight: encoding the next batch overlaps it. */
+  #pending: Promise<void> = Promise.resolve();
+  #headerAt = 0;
+
+  constructor(
+    readonly dir: string,
+    readonly tmp: string,
+    readonly file: Deno.FsFile,
+    readonly created: boolean,
+    readonly info: RunInfo,
+    readonly ledger: DropLedger,
+    options: TbWriteOptions,
+  ) {
+    const tags = (info.meta?.tensorboard as { tags?: Record<string, string> } | undefined)?.tags;
+    this.#enc = new TensorboardEncoder(
+      options,
+      (r, n) => ledger.note(r, n),
+      tags && typeof tags === "object" ? tags : {},
+    );
+  }
+
+  /** Queues `bytes` (a buffer nobody else writes to) after the write in flight. */
+  async #write(bytes: Uint8Array): Promise<void> {
+    await this.#pending;
+    const file = this.file;
+    this.#pending = (async () => {
+      let off = 0;
+      while (off < bytes.length) off += await file.write(bytes.subarray(off));
+    })();
+  }
+
+  async write(events: PlxEvent[], source: RunSource): Promise<void> {
+    if (this.#enc.events === 0 && events.length) {
+      // The header is written once the first wall time is known (it names the file too).
+      await this.#write(this.#enc.header(events[0].timestamp.micros / 1e6));
+      this.#headerAt = events[0].timestamp.micros / 1e6;
+    }
+    await this.#write(await this.#enc.encode(events, (rel) => source.readAsset(rel)));
+  }
+
+  async commit(): Promise<void> {
+    const now = Date.now() / 1000;
+    if (this.#enc.events === 0) {
+      await this.#write(this.#enc.header(now));
+      this.#headerAt = now;
+    }
+    await this.#write(this.#enc.trailer(this.info.meta, this.info.lineages, this.#enc.lastWallTime ?? now));
+    await this.#pending;
+    await this.file.sync().catch(() => {});
+    this.file.close();
+    await Deno.rename(this.tmp, path.join(this.dir, eventFileName(this.#headerAt)));
+  }
+
+  async abort(): Promise<void> {
+    await this.#pending.catch(() => {});
+    try {
+      this.file.close();
+    } catch { /* closed */ }
+    await Deno.remove(this.tmp).catch(() => {});
+    if (this.created) await Deno.remove(this.dir).catch(() => {});
+  }
+}

@@ -342,3 +342,23 @@ Deno.test("property: events -> jsonl -> parquet -> jsonl gives the same lines", 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the repository's plx fixture runs survive plx -> parquet and plx -> jsonl event for event", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const runsDir = path.join(import.meta.dirname!, "../../../fixtures/runs");
+    const read = async (source: PlxSource | ParquetSource | JsonlSource) => {
+      const c = collector();
+      await convert(source, c.sink);
+      return c.events;
+    };
+    const original = await read(new PlxSource([runsDir]));
+    assertOk(original.length > 10);
+    await convert(new PlxSource([runsDir]), await ParquetSink.open(path.join(dir, "pq")));
+    await convert(new PlxSource([runsDir]), new JsonlSink(path.join(dir, "all.jsonl")));
+    assertEquals(await read(new ParquetSource([path.join(dir, "pq")])), parquetOrder(byRun(original)));
+    assertEquals(await read(new JsonlSource([path.join(dir, "all.jsonl")])), original);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -24,6 +24,7 @@ import * as path from "node:path";
 import { assetRefs, type PlxEvent, valueTypeOf } from "../../model/event.ts";
 import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/pipeline.ts";
 import { safeJoin, writeFileAtomic } from "../../io/files.ts";
+import { PlxDataError } from "../../diagnostics.ts";
 import { checkSegment } from "../plx/write.ts";
 import { COLUMNAR_VERSION } from "../jsonl/codec.ts";
 import { SCHEMA_VERSION, type ValueType } from "../../schema/values.ts";
@@ -104,6 +105,28 @@ export const COMMITS_DIR = "_plxkit/commits";
 export const ASSETS_DIR = "_assets";
 
 /**
+ * Checks `_plxkit/dataset.json`: a dataset of another layout version is refused rather than mixed.
+ *
+ * @throws {PlxDataError} When the file is unreadable or names another format or version.
+ */
+export async function checkDatasetVersion(root: string): Promise<void> {
+  const file = path.join(root, "_plxkit", "dataset.json");
+  let d: { format?: unknown; version?: unknown };
+  try {
+    d = JSON.parse(await Deno.readTextFile(file));
+  } catch (e) {
+    throw new PlxDataError(`unreadable: ${e instanceof Error ? e.message : String(e)}`, { file });
+  }
+  if (d?.format !== "plxkit-parquet" || d.version !== COLUMNAR_VERSION) {
+    throw new PlxDataError(
+      `dataset format ${JSON.stringify(d?.format)} version ${JSON.stringify(d?.version)}; this plxkit ` +
+        `reads and writes plxkit-parquet version ${COLUMNAR_VERSION}`,
+      { file },
+    );
+  }
+}
+
+/**
  * Reads every commit record of a dataset, sorted by writer and sequence.
  *
  * @example
@@ -179,6 +202,8 @@ interface KindState {
 
 /**
  * Writes runs into a Parquet dataset folder (see the module doc for layout and crash safety).
+ * Always {@linkcode ParquetSink.close} it ({@linkcode convert} does): close commits the last runs and
+ * stops the encoder worker, which otherwise keeps the process alive.
  *
  * @example
  * ```ts
@@ -235,6 +260,8 @@ export class ParquetSink implements EventSink {
           partitioning: "hive:kind",
         }) + "\n",
       );
+    } else {
+      await checkDatasetVersion(root);
     }
     await sink.#recover();
     return sink;

@@ -13,7 +13,7 @@ import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts"
 import type { PlxBatch } from "../plx/read.ts";
 import { safeJoin } from "../../io/files.ts";
 import { batchEvents, readWindow } from "./read.ts";
-import { ASSETS_DIR, type PartRecord, readCommits } from "./sink.ts";
+import { ASSETS_DIR, checkDatasetVersion, type PartRecord, readCommits } from "./sink.ts";
 
 /** Rows decoded at a time from a part. */
 const WINDOW = 1 << 18;
@@ -111,6 +111,17 @@ export class ParquetSource implements EventSource {
           code: "not-a-dataset",
           file: root,
           message: "not a plxkit Parquet dataset (no _plxkit/ folder with commit records)",
+        };
+        continue;
+      }
+      try {
+        await checkDatasetVersion(root);
+      } catch (e) {
+        yield {
+          severity: "error",
+          code: "dataset-version",
+          file: root,
+          message: e instanceof Error ? e.message : String(e),
         };
         continue;
       }

@@ -362,3 +362,22 @@ Deno.test("the repository's plx fixture runs survive plx -> parquet and plx -> j
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a dataset of another layout version is refused, not mixed", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = path.join(dir, "ds");
+    await Deno.mkdir(path.join(out, "_plxkit"), { recursive: true });
+    await Deno.writeTextFile(
+      path.join(out, "_plxkit/dataset.json"),
+      '{"format":"plxkit-parquet","version":"99"}',
+    );
+    const { PlxDataError } = await import("../../../src/diagnostics.ts");
+    const { assertRejects } = await import("../../_assert.ts");
+    await assertRejects(() => ParquetSink.open(out), PlxDataError, 'version "99"');
+    const r = await convert(new ParquetSource([out]), collector().sink);
+    assertEquals(r.diagnostics.map((d) => d.code), ["dataset-version"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -44,7 +44,9 @@ export interface JsonlEncoderOptions {
  * ```
  */
 export class JsonlEncoder {
-  readonly #buf: Uint8Array;
+  /** Output buffer: starts small (many small runs stay cheap) and grows up to `#maxBytes`. */
+  #buf: Uint8Array;
+  readonly #maxBytes: number;
   #len = 0;
   #parts: string[] = [];
   #prefixText = "";
@@ -66,7 +68,8 @@ export class JsonlEncoder {
     this.#chunkBytes = options.chunkChars ?? 1 << 20;
     this.#level = options.level ?? 3;
     this.#partChars = Math.min(1 << 16, this.#chunkBytes);
-    this.#buf = new Uint8Array(this.#chunkBytes + 3 * (1 << 16) + 1024);
+    this.#maxBytes = this.#chunkBytes + 3 * (1 << 16) + 1024;
+    this.#buf = new Uint8Array(Math.min(this.#maxBytes, 1 << 16));
   }
 
   /** Encodes events; returns the chunks that became full (possibly none). */
@@ -99,16 +102,13 @@ export class JsonlEncoder {
       this.#prefix = this.#enc.encode(prefixText);
     }
     const prefix = this.#prefix;
-    const buf = this.#buf;
-    if (buf.length - this.#len < prefix.length + 160) {
-      if (this.#len) out.push(this.#take());
-      if (buf.length < prefix.length + 160) {
-        // A name too long for the buffer: take the general path.
-        this.#parts.push(encodeJsonlEvent(e) + "\n");
-        this.#encodeParts(out);
-        return;
-      }
+    if (!this.#room(prefix.length + 160, out)) {
+      // A name too long for the buffer: take the general path.
+      this.#parts.push(encodeJsonlEvent(e) + "\n");
+      this.#encodeParts(out);
+      return;
     }
+    const buf = this.#buf;
     let n = this.#len;
     buf.set(prefix, n);
     n += prefix.length;
@@ -149,16 +149,30 @@ export class JsonlEncoder {
     const text = this.#parts.join("");
     this.#parts = [];
     this.#chars = 0;
-    if (text.length * 3 > this.#buf.length - this.#len) {
-      if (this.#len) out.push(this.#take());
-      if (text.length * 3 > this.#buf.length) {
-        const bytes = this.#enc.encode(text);
-        out.push(this.#gzip ? new Uint8Array(gzipSync(bytes, { level: this.#level })) : bytes);
-        return;
-      }
+    if (!this.#room(text.length * 3, out)) {
+      const bytes = this.#enc.encode(text);
+      out.push(this.#gzip ? new Uint8Array(gzipSync(bytes, { level: this.#level })) : bytes);
+      return;
     }
     this.#len += this.#enc.encodeInto(text, this.#buf.subarray(this.#len)).written;
     if (this.#len >= this.#chunkBytes) out.push(this.#take());
+  }
+
+  /** Makes `need` free bytes at the end of the buffer (growing it, or emitting a chunk); false if impossible. */
+  #room(need: number, out: Uint8Array[]): boolean {
+    if (this.#buf.length - this.#len >= need) return true;
+    const grow = (size: number) => {
+      const b = new Uint8Array(size);
+      b.set(this.#buf.subarray(0, this.#len));
+      this.#buf = b;
+    };
+    if (this.#buf.length < this.#maxBytes) {
+      grow(Math.min(this.#maxBytes, Math.max(this.#buf.length * 2, this.#len + need)));
+      if (this.#buf.length - this.#len >= need) return true;
+    }
+    if (this.#len) out.push(this.#take());
+    if (this.#buf.length < need && this.#buf.length < this.#maxBytes) grow(Math.min(this.#maxBytes, need));
+    return this.#buf.length - this.#len >= need;
   }
 
   #take(): Uint8Array {

@@ -59,3 +59,30 @@ export * from "./src/formats/tensorboard/layout.ts";
 export { crc32c, maskCrc, maskedCrc32c } from "./src/formats/tensorboard/crc32c.ts";
 export { frameRecord, scanRecords, type TfRecord } from "./src/formats/tensorboard/tfrecord.ts";
 export { decodeEvent, type TbEvent, type TbValue } from "./src/formats/tensorboard/messages.ts";
+export {
+  COLUMNAR_VERSION,
+  decodeJsonlEvent,
+  encodeJsonlEvent,
+  exactJson,
+  type JsonlEvent,
+  JsonlEventSchema,
+  metricFromJson,
+  metricJson,
+} from "./src/formats/jsonl/codec.ts";
+export { gunzipChunks, type JsonlBatch, type JsonlReadOptions, readJsonl } from "./src/formats/jsonl/read.ts";
+export { JsonlEncoder, type JsonlEncoderOptions } from "./src/formats/jsonl/write.ts";
+export { isJsonlFile, jsonlAssetDir, JsonlSink, type JsonlSinkOptions } from "./src/formats/jsonl/sink.ts";
+export { JsonlSource } from "./src/formats/jsonl/source.ts";
+export { jsonlFormat } from "./src/formats/jsonl/format.ts";
+export {
+  type CommitRecord,
+  ParquetSink,
+  type ParquetSinkOptions,
+  type PartRecord,
+  readCommits,
+  type RunRecord,
+} from "./src/formats/parquet/sink.ts";
+export { ParquetSource } from "./src/formats/parquet/source.ts";
+export { type ColumnType, VALUE_COLUMNS, type ValueColumn } from "./src/formats/parquet/schema.ts";
+export type { ParquetCompression } from "./src/formats/parquet/write.ts";
+export { parquetFormat, parquetSettings } from "./src/formats/parquet/format.ts";

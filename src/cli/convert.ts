@@ -114,9 +114,10 @@ export const convertCommand: Command = {
       }
     }
     const settings = parseSettings(values.set as string[] | undefined);
-    const filter = shardFilter(str(values, "shard"));
+    const shard = str(values, "shard");
+    const filter = shardFilter(shard);
     const source = from.source(positionals, { settings });
-    const sink = await to.sink(out, { settings });
+    const sink = await to.sink(out, { settings, shard });
     const quiet = values.quiet === true;
     const report = await convert(source, sink, {
       filter,

@@ -12,11 +12,15 @@ import { PlxSource } from "./plx/source.ts";
 import { hasEventFiles } from "./tensorboard/layout.ts";
 import { TensorboardSink } from "./tensorboard/sink.ts";
 import { TensorboardSource } from "./tensorboard/source.ts";
+import { jsonlFormat } from "./jsonl/format.ts";
+import { parquetFormat } from "./parquet/format.ts";
 
 /** Options given to format factories (parsed from the command line). */
 export interface FormatOptions {
   /** Format-specific `--set key=value` options. */
   settings: Record<string, string>;
+  /** The `--shard k/n` being converted, when given (sinks name their output files after it). */
+  shard?: string;
 }
 
 /** A conversion format. */
@@ -70,8 +74,12 @@ export const tensorboardFormat: FormatSpec = {
   sink: (out, o) => Promise.resolve(new TensorboardSink(out, { plugin: o.settings.plugin !== "false" })),
 };
 
-/** Every format, in detection order (plx first: a Polyaxon run may hold `outputs/tensorboard/`). */
-export const FORMATS: FormatSpec[] = [plxFormat, tensorboardFormat];
+/**
+ * Every format, in detection order: Parquet datasets and JSONL files are recognised by exact markers
+ * (`_plxkit/dataset.json`, `.jsonl` files), then plx before TensorBoard (a Polyaxon run may hold
+ * `outputs/tensorboard/`).
+ */
+export const FORMATS: FormatSpec[] = [parquetFormat, jsonlFormat, plxFormat, tensorboardFormat];
 
 /** The format named `name`, or undefined. */
 export function formatByName(name: string): FormatSpec | undefined {

@@ -1,0 +1,201 @@
+/**
+ * Columnar benchmark: plx -> parquet and plx -> jsonl on a generated run of 5 million metric rows
+ * (`bench/data/columnar/run0/events/metric/loss.plx`, made on first use, gitignored). Prints MB/s of plx
+ * input, rows/s and peak RSS, plus the plx read alone (the reader bounds the conversions), and when
+ * Python's duckdb is installed, DuckDB's own `COPY (SELECT * FROM read_csv(...)) TO ... (FORMAT parquet)`
+ * on the same file and the time ratio.
+ *
+ * `deno run -A bench/columnar_bench.ts [rows]`
+ *
+ * @module
+ */
+import * as path from "node:path";
+import { convert, type EventSource } from "../src/convert/pipeline.ts";
+import type { PlxEvent } from "../src/model/event.ts";
+import { PlxSource } from "../src/formats/plx/source.ts";
+import { ParquetSink } from "../src/formats/parquet/sink.ts";
+import { JsonlSink } from "../src/formats/jsonl/sink.ts";
+
+const ROWS = Number(Deno.args[0] ?? 5_000_000);
+const dir = path.join(path.dirname(new URL(import.meta.url).pathname), "data", "columnar");
+const runDir = path.join(dir, "run0");
+const file = path.join(runDir, "events", "metric", "loss.plx");
+
+async function generate(): Promise<void> {
+  try {
+    const st = await Deno.stat(file);
+    const want = await Deno.readTextFile(path.join(dir, "rows.txt")).catch(() => "");
+    if (st.size > 0 && want.trim() === String(ROWS)) return;
+  } catch { /* make it */ }
+  await Deno.mkdir(path.dirname(file), { recursive: true });
+  using f = await Deno.open(file, { write: true, create: true, truncate: true });
+  const enc = new TextEncoder();
+  let parts: string[] = ["step|timestamp|metric"];
+  let t = Date.UTC(2025, 2, 1) * 1000;
+  for (let i = 0; i < ROWS; i++) {
+    t += 1000 + (i * 7919) % 997;
+    const d = new Date(Math.floor(t / 1000)).toISOString().replace("T", " ").slice(0, 19);
+    const v = i % 100_000 === 7 ? "nan" : String(Math.sin(i) * 1e-3 + i * 1e-4);
+    parts.push(`\n${i}|${d}.${String(t % 1_000_000).padStart(6, "0")}+00:00|${v}`);
+    if (parts.length >= 100_000) {
+      await f.write(enc.encode(parts.join("")));
+      parts = [];
+    }
+  }
+  await f.write(enc.encode(parts.join("")));
+  await Deno.writeTextFile(path.join(dir, "rows.txt"), String(ROWS));
+}
+
+const TASKS: Record<string, (out: string) => Promise<number>> = {};
+const ONE = Deno.env.get("COLUMNAR_BENCH_TASK");
+
+/** Runs a task in a fresh process (so its peak RSS is its own) and prints its line. */
+async function measure(label: string, task: (out: string) => Promise<number>): Promise<number> {
+  TASKS[label] = task;
+  if (ONE !== undefined) return 0;
+  const p = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--v8-flags=--max-old-space-size=4096",
+      new URL(import.meta.url).pathname,
+      String(ROWS),
+    ],
+    env: { COLUMNAR_BENCH_TASK: label },
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const r = JSON.parse(new TextDecoder().decode(p.stdout).trim().split("\n").at(-1) ?? "{}") as {
+    s: number;
+    rows: number;
+    peak: number;
+  };
+  const bytes = (await Deno.stat(file)).size;
+  console.log(
+    `${label.padEnd(21)} ${r.s.toFixed(2)} s  ${(bytes / 1e6 / r.s).toFixed(1)} MB/s of plx input  ` +
+      `${(r.rows / r.s / 1e6).toFixed(2)} M rows/s  peak RSS ${(r.peak / 2 ** 20).toFixed(0)} MiB`,
+  );
+  return r.s;
+}
+
+async function runOne(label: string, out: string): Promise<void> {
+  let peak = Deno.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, Deno.memoryUsage().rss)), 20);
+  const t0 = performance.now();
+  const rows = await TASKS[label](out);
+  const s = (performance.now() - t0) / 1000;
+  clearInterval(timer);
+  peak = Math.max(peak, Deno.memoryUsage().rss);
+  console.log(JSON.stringify({ s, rows, peak }));
+}
+
+if (ONE === undefined) await generate();
+const size = (await Deno.stat(file)).size;
+if (ONE === undefined) console.log(`input: ${file} (${(size / 1e6).toFixed(0)} MB, ${ROWS} metric rows)`);
+const out = path.join(dir, "out");
+if (ONE === undefined) await Deno.remove(out, { recursive: true }).catch(() => {});
+
+await measure("plx read only", async () => {
+  let n = 0;
+  for await (const run of new PlxSource([runDir]).runs()) {
+    if ("severity" in run) continue;
+    for await (const b of run.batches()) n += b.events.length;
+  }
+  return n;
+});
+const ours = await measure("plx -> parquet", async () => {
+  const r = await convert(new PlxSource([runDir]), await ParquetSink.open(path.join(out, "ds")));
+  return r.events;
+});
+await measure("plx -> parquet 1T", async () => {
+  const sink = await ParquetSink.open(path.join(out, "ds-inline"), { encoder: "inline" });
+  const r = await convert(new PlxSource([runDir]), sink);
+  return r.events;
+});
+await measure("plx -> jsonl", async () => {
+  const r = await convert(new PlxSource([runDir]), new JsonlSink(path.join(out, "all.jsonl")));
+  return r.events;
+});
+await measure("plx -> jsonl.gz", async () => {
+  const r = await convert(new PlxSource([runDir]), new JsonlSink(path.join(out, "all.jsonl.gz")));
+  return r.events;
+});
+// The sinks alone: events made on the fly (no plx parsing), to separate writer cost from reader cost.
+function synthetic(): EventSource {
+  return {
+    async *runs() {
+      yield {
+        info: { id: "run0" },
+        async *batches() {
+          let t = Date.UTC(2025, 2, 1) * 1000;
+          for (let i = 0; i < ROWS; i += 10_000) {
+            const events: PlxEvent[] = [];
+            for (let j = i; j < Math.min(ROWS, i + 10_000); j++) {
+              t += 1000 + (j * 7919) % 997;
+              events.push({
+                run: "run0",
+                scope: "events",
+                kind: "metric",
+                name: "loss",
+                step: j,
+                timestamp: { micros: t, offset: 0 },
+                type: "metric",
+                value: Math.sin(j) * 1e-3 + j * 1e-4,
+              });
+            }
+            yield { events, diagnostics: [] };
+          }
+        },
+        readAsset: () => Promise.resolve(null),
+      };
+    },
+  };
+}
+await measure("events -> parquet", async () => {
+  const r = await convert(synthetic(), await ParquetSink.open(path.join(out, "ds2")));
+  return r.events;
+});
+await measure("events -> parquet 1T", async () => {
+  const r = await convert(synthetic(), await ParquetSink.open(path.join(out, "ds3"), { encoder: "inline" }));
+  return r.events;
+});
+await measure("events -> jsonl", async () => {
+  const r = await convert(synthetic(), new JsonlSink(path.join(out, "all2.jsonl")));
+  return r.events;
+});
+if (ONE !== undefined) {
+  await runOne(ONE, out);
+  Deno.exit(0);
+}
+console.log("(events -> x: no plx parsing; MB/s are per byte of the equivalent plx input)");
+console.log("(parquet: Parquet encoding in a worker thread; parquet 1T: everything on one thread)");
+let pqBytes = 0;
+for await (const e of Deno.readDir(path.join(out, "ds", "kind=metric"))) {
+  pqBytes += (await Deno.stat(path.join(out, "ds", "kind=metric", e.name))).size;
+}
+console.log(`parquet output: ${(pqBytes / 1e6).toFixed(1)} MB`);
+
+const py = `
+import duckdb, time, sys
+t = time.perf_counter()
+duckdb.sql("SET threads=1")
+duckdb.sql(f"COPY (SELECT * FROM read_csv('{sys.argv[1]}', delim='|')) TO '{sys.argv[2]}' (FORMAT parquet)")
+print(time.perf_counter() - t)
+`;
+try {
+  const p = await new Deno.Command("python3", {
+    args: ["-c", py, file, path.join(out, "duckdb.parquet")],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!p.success) throw new Error(new TextDecoder().decode(p.stderr).trim().split("\n").at(-1));
+  const s = Number(new TextDecoder().decode(p.stdout).trim());
+  console.log(
+    `duckdb COPY (1 thread) ${s.toFixed(2)} s  ${
+      (size / 1e6 / s).toFixed(1)
+    } MB/s; plxkit/duckdb time ratio ${(ours / s).toFixed(2)}`,
+  );
+} catch (e) {
+  console.log(`duckdb (python) not available; skipped (${e instanceof Error ? e.message : e})`);
+}
+await Deno.remove(out, { recursive: true }).catch(() => {});

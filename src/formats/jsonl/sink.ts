@@ -1,0 +1,271 @@
+/**
+ * JSONL as an {@linkcode EventSink}.
+ *
+ * - `--out x.jsonl` / `--out x.jsonl.gz`: one file holding every run, run after run, written to a temporary
+ *   sibling and renamed when the conversion ends. A failed run is cut off the file again. No resume: a
+ *   rerun rewrites the file.
+ * - `--out dir/`: one file per run, `dir/<run>.jsonl` (or `.jsonl.gz` with `--set compress=gzip`), each
+ *   written to a temporary name and renamed when the run is complete; a rerun skips runs whose file
+ *   exists (resume), and `--shard k/n` workers can share the folder.
+ *
+ * Asset bytes are copied to `<stem>.assets/<run>/<run-relative path>` (`<stem>` = the `.jsonl` file name
+ * without `.jsonl[.gz]`), with the run's `run.plx.json` / `lineages.plx.json` when the source has them.
+ *
+ * Needs `--allow-read --allow-write`.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import { assetRefs, type PlxEvent } from "../../model/event.ts";
+import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/pipeline.ts";
+import { AtomicFileWriter, safeJoin, tempSibling, writeFileAtomic } from "../../io/files.ts";
+import { checkSegment } from "../plx/write.ts";
+import { JsonlEncoder } from "./write.ts";
+
+/** Options of {@linkcode JsonlSink}. */
+export interface JsonlSinkOptions {
+  /** gzip per-run files in directory mode (single files follow their `.gz` extension). @default false */
+  gzip?: boolean;
+  /** gzip level, 1 (fastest) to 9 (smallest). @default 3 */
+  level?: number;
+}
+
+/** `x.jsonl` / `x.jsonl.gz` -> `x`; otherwise the path itself. */
+export function jsonlStem(file: string): string {
+  return file.replace(/\.jsonl(\.gz)?$/i, "");
+}
+
+/** The folder holding a run's asset bytes and run records beside a JSONL file. */
+export function jsonlAssetDir(file: string, run: string): string {
+  return path.join(`${jsonlStem(file)}.assets`, checkSegment("run id", run));
+}
+
+/** True when `out` names a single JSONL file rather than a folder. */
+export function isJsonlFile(out: string): boolean {
+  return /\.jsonl(\.gz)?$/i.test(out);
+}
+
+/** Copies the assets an event batch references and records the run files; shared by both modes. */
+class AssetCopier {
+  #copied = new Set<string>();
+  constructor(readonly dir: string, readonly ledger: DropLedger, readonly label: string) {}
+
+  async copy(events: PlxEvent[], source: RunSource): Promise<void> {
+    for (const e of events) {
+      if (e.type === "metric" || e.type === "text" || e.type === "html") continue;
+      for (const ref of assetRefs(e)) {
+        if (this.#copied.has(ref)) continue;
+        this.#copied.add(ref);
+        let target: string;
+        try {
+          target = safeJoin(this.dir, ref);
+        } catch {
+          this.ledger.note(`${this.label}: asset path outside the run (event kept, file not copied)`);
+          continue;
+        }
+        const bytes = await source.readAsset(ref);
+        if (bytes === null) {
+          this.ledger.note(`${this.label}: asset missing in the source (event kept, file not copied)`);
+          continue;
+        }
+        await writeFileAtomic(target, bytes);
+      }
+    }
+  }
+
+  async runRecords(info: RunInfo): Promise<void> {
+    if (info.meta) await writeFileAtomic(path.join(this.dir, "run.plx.json"), JSON.stringify(info.meta));
+    if (info.lineages?.length) {
+      await writeFileAtomic(path.join(this.dir, "lineages.plx.json"), JSON.stringify(info.lineages));
+    }
+  }
+}
+
+/**
+ * Writes runs as JSONL (see the module doc for the single-file and folder layouts).
+ *
+ * @example
+ * ```ts
+ * import { convert } from "../../convert/pipeline.ts";
+ * import { PlxSource } from "../plx/source.ts";
+ * import { JsonlSink } from "./sink.ts";
+ * // await convert(new PlxSource(["runs/"]), new JsonlSink("out/all.jsonl.gz"));
+ * ```
+ */
+export class JsonlSink implements EventSink {
+  /** True when writing one file (`.jsonl[.gz]`), false for one file per run in a folder. */
+  readonly single: boolean;
+  /** True when the output is gzip. */
+  readonly gzip: boolean;
+  #file: Deno.FsFile | null = null;
+  #tmp = "";
+  #size = 0;
+  #pending: Promise<void> = Promise.resolve();
+  #error: unknown = null;
+  #runs = new Set<string>();
+  /** Leftover temporary files of killed conversions, by the file they were meant to become. */
+  #stale: Map<string, string[]> | null = null;
+  /** gzip level. */
+  readonly level: number | undefined;
+
+  /** A sink writing to `out` (a `.jsonl[.gz]` file or a folder). */
+  constructor(readonly out: string, options: JsonlSinkOptions = {}) {
+    this.single = isJsonlFile(out);
+    this.gzip = this.single ? /\.gz$/i.test(out) : options.gzip ?? false;
+    this.level = options.level;
+  }
+
+  /** Temporary files (`.<name>.<random>.tmp`) left in `dir` by killed conversions, keyed by `<name>`. */
+  async #staleTemps(dir: string): Promise<Map<string, string[]>> {
+    if (this.#stale) return this.#stale;
+    this.#stale = new Map();
+    try {
+      for await (const e of Deno.readDir(dir)) {
+        const m = /^\.(.+)\.[0-9a-f]{8}\.tmp$/.exec(e.name);
+        if (!e.isFile || !m) continue;
+        const list = this.#stale.get(m[1]) ?? [];
+        list.push(path.join(dir, e.name));
+        this.#stale.set(m[1], list);
+      }
+    } catch { /* no folder yet */ }
+    return this.#stale;
+  }
+
+  /** Deletes what a killed conversion left for `name` (only this writer can be writing it). */
+  async #dropStale(dir: string, name: string): Promise<void> {
+    for (const f of (await this.#staleTemps(dir)).get(name) ?? []) await Deno.remove(f).catch(() => {});
+  }
+
+  async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
+    const id = checkSegment("run id", info.id || "run");
+    if (this.single) {
+      if (this.#runs.has(id)) return "done";
+      if (!this.#file) {
+        await this.#dropStale(path.dirname(path.resolve(this.out)), path.basename(this.out));
+        await Deno.mkdir(path.dirname(path.resolve(this.out)), { recursive: true });
+        this.#tmp = tempSibling(this.out);
+        this.#file = await Deno.open(this.#tmp, { write: true, createNew: true });
+      }
+      return new SingleFileRun(this, info, ledger, this.#size);
+    }
+    const target = path.join(this.out, `${id}.jsonl${this.gzip ? ".gz" : ""}`);
+    for (const done of [`${id}.jsonl`, `${id}.jsonl.gz`]) {
+      try {
+        await Deno.lstat(path.join(this.out, done));
+        return "done";
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+    }
+    await this.#dropStale(this.out, path.basename(target));
+    return new FileRun(await AtomicFileWriter.open(target), target, info, ledger, this.gzip, this.level);
+  }
+
+  /**
+   * @internal Appends bytes to the single output file. Write-behind: returns once the previous chunk is
+   * written, so writing overlaps with encoding the next chunk (`bytes` must not be reused by the caller).
+   */
+  async append(bytes: Uint8Array): Promise<void> {
+    await this.#drain();
+    const file = this.#file!;
+    this.#pending = (async () => {
+      let off = 0;
+      while (off < bytes.length) off += await file.write(bytes.subarray(off));
+    })().catch((e) => {
+      this.#error = e;
+    });
+    this.#size += bytes.length;
+  }
+
+  async #drain(): Promise<void> {
+    await this.#pending;
+    if (this.#error !== null) {
+      const e = this.#error;
+      this.#error = null;
+      throw e;
+    }
+  }
+
+  /** @internal Cuts the single output file back to `size` bytes (drops a failed run). */
+  async truncate(size: number): Promise<void> {
+    await this.#drain().catch(() => {/* the failed write is what is being dropped */});
+    await this.#file!.truncate(size);
+    await this.#file!.seek(size, Deno.SeekMode.Start);
+    this.#size = size;
+  }
+
+  /** @internal Marks a run complete in the single output file. */
+  done(id: string): void {
+    this.#runs.add(id);
+  }
+
+  async close(): Promise<void> {
+    if (!this.single) return;
+    if (!this.#file) {
+      // No run at all: still produce the (empty) file so the output exists.
+      await writeFileAtomic(this.out, new Uint8Array());
+      return;
+    }
+    await this.#drain();
+    await this.#file.sync();
+    this.#file.close();
+    this.#file = null;
+    await Deno.rename(this.#tmp, this.out);
+  }
+}
+
+class SingleFileRun implements RunSink {
+  #enc: JsonlEncoder;
+  #assets: AssetCopier;
+  constructor(
+    readonly sink: JsonlSink,
+    readonly info: RunInfo,
+    ledger: DropLedger,
+    readonly start: number,
+  ) {
+    this.#enc = new JsonlEncoder({ gzip: sink.gzip, level: sink.level });
+    this.#assets = new AssetCopier(jsonlAssetDir(sink.out, info.id || "run"), ledger, "jsonl");
+  }
+  async write(events: PlxEvent[], source: RunSource): Promise<void> {
+    await this.#assets.copy(events, source);
+    for (const c of this.#enc.push(events)) await this.sink.append(c);
+  }
+  async commit(): Promise<void> {
+    const last = this.#enc.flush();
+    if (last) await this.sink.append(last);
+    await this.#assets.runRecords(this.info);
+    this.sink.done(this.info.id || "run");
+  }
+  async abort(): Promise<void> {
+    await this.sink.truncate(this.start);
+  }
+}
+
+class FileRun implements RunSink {
+  #enc: JsonlEncoder;
+  #assets: AssetCopier;
+  constructor(
+    readonly writer: AtomicFileWriter,
+    target: string,
+    readonly info: RunInfo,
+    ledger: DropLedger,
+    gzip: boolean,
+    level: number | undefined,
+  ) {
+    this.#enc = new JsonlEncoder({ gzip, level });
+    this.#assets = new AssetCopier(jsonlAssetDir(target, info.id || "run"), ledger, "jsonl");
+  }
+  async write(events: PlxEvent[], source: RunSource): Promise<void> {
+    await this.#assets.copy(events, source);
+    for (const c of this.#enc.push(events)) await this.writer.write(c);
+  }
+  async commit(): Promise<void> {
+    const last = this.#enc.flush();
+    if (last) await this.writer.write(last);
+    await this.#assets.runRecords(this.info);
+    await this.writer.commit();
+  }
+  async abort(): Promise<void> {
+    await this.writer.abort();
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * JSONL files as an {@linkcode EventSource}: each input is a `.jsonl` / `.jsonl.gz` file or a folder of
+ * them. Lines of one run must be contiguous (plxkit writes them so); a run that shows up again after other
+ * runs is reported and those lines skipped, so a run is never split in two.
+ *
+ * Needs `--allow-read`.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import type { Diagnostic } from "../../diagnostics.ts";
+import type { PlxEvent } from "../../model/event.ts";
+import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts";
+import type { PlxBatch } from "../plx/read.ts";
+import { readChunks, safeJoin } from "../../io/files.ts";
+import { type JsonlBatch, readJsonl } from "./read.ts";
+import { jsonlAssetDir, jsonlStem } from "./sink.ts";
+
+/** Every `.jsonl` / `.jsonl.gz` file named by `inputs` (folders are listed, not recursed), sorted. */
+export async function jsonlFiles(inputs: string[]): Promise<{ files: string[]; problems: Diagnostic[] }> {
+  const files: string[] = [];
+  const problems: Diagnostic[] = [];
+  for (const p of inputs) {
+    try {
+      const st = await Deno.stat(p);
+      if (st.isFile) {
+        files.push(p);
+        continue;
+      }
+      const inDir: string[] = [];
+      for await (const e of Deno.readDir(p)) {
+        if (e.isFile && /\.jsonl(\.gz)?$/i.test(e.name) && !e.name.startsWith(".")) {
+          inDir.push(path.join(p, e.name));
+        }
+      }
+      files.push(...inDir.sort());
+    } catch (e) {
+      problems.push({
+        severity: "error",
+        code: "io",
+        file: p,
+        message: `cannot read: ${e instanceof Error ? e.message : String(e)}`,
+      });
+    }
+  }
+  return { files, problems };
+}
+
+async function readJson(file: string): Promise<unknown | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(file));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A cursor over the events of one file, one run at a time. */
+class Cursor {
+  #it: AsyncIterator<JsonlBatch>;
+  #batch: JsonlBatch | null = null;
+  #i = 0;
+  #done = false;
+  pendingDiags: Diagnostic[] = [];
+
+  constructor(it: AsyncIterator<JsonlBatch>) {
+    this.#it = it;
+  }
+
+  /** The run of the next event, or null at the end. */
+  async peekRun(): Promise<string | null> {
+    while (!this.#done && (this.#batch === null || this.#i >= this.#batch.events.length)) {
+      const r = await this.#it.next();
+      if (r.done) {
+        this.#done = true;
+        break;
+      }
+      this.#batch = r.value;
+      this.#i = 0;
+      this.pendingDiags.push(...r.value.diagnostics);
+    }
+    return this.#done ? null : this.#batch!.events[this.#i].run;
+  }
+
+  /** Takes the events of `run` up to the next run change (at most one batch at a time). */
+  async take(run: string): Promise<{ events: PlxEvent[]; firstLine: number } | null> {
+    if ((await this.peekRun()) !== run) return null;
+    const b = this.#batch!;
+    const start = this.#i;
+    let i = start;
+    while (i < b.events.length && b.events[i].run === run) i++;
+    this.#i = i;
+    return { events: b.events.slice(start, i), firstLine: b.lines[start] };
+  }
+}
+
+/**
+ * JSONL files as a source of runs.
+ *
+ * @example
+ * ```ts
+ * import { JsonlSource } from "./source.ts";
+ * for await (const run of new JsonlSource(["out/all.jsonl"]).runs()) {
+ *   if ("severity" in run) continue;
+ *   for await (const b of run.batches()) console.log(run.info.id, b.events.length);
+ * }
+ * ```
+ */
+export class JsonlSource implements EventSource {
+  /** A source reading the given files or folders of files. */
+  constructor(readonly inputs: string[]) {}
+
+  /** Runs in file order; problems as diagnostics. */
+  async *runs(): AsyncGenerator<RunSource | Diagnostic> {
+    const { files, problems } = await jsonlFiles(this.inputs);
+    yield* problems;
+    const seen = new Set<string>();
+    for (const file of files) {
+      const gzip = /\.gz$/i.test(file);
+      let it: AsyncIterator<JsonlBatch>;
+      try {
+        it = readJsonl(readChunks(file), file, { gzip })[Symbol.asyncIterator]();
+      } catch (e) {
+        yield { severity: "error", code: "io", file, message: `cannot read: ${String(e)}` };
+        continue;
+      }
+      const cursor = new Cursor(it);
+      try {
+        while (true) {
+          const run = await cursor.peekRun();
+          yield* cursor.pendingDiags.splice(0);
+          if (run === null) break;
+          if (seen.has(run)) {
+            let skipped = 0;
+            let first = 0;
+            for (let t = await cursor.take(run); t; t = await cursor.take(run)) {
+              if (!first) first = t.firstLine;
+              skipped += t.events.length;
+            }
+            yield {
+              severity: "error",
+              code: "run-not-contiguous",
+              file,
+              line: first,
+              message:
+                `run ${run} appears again after other runs; its ${skipped} events from here are skipped ` +
+                `(a run's lines must be contiguous)`,
+            };
+            continue;
+          }
+          seen.add(run);
+          const assetDir = jsonlAssetDir(file, run);
+          const info = await runInfo(run, assetDir);
+          yield {
+            info,
+            async *batches(): AsyncGenerator<PlxBatch> {
+              for (let t = await cursor.take(run); t; t = await cursor.take(run)) {
+                yield { events: t.events, diagnostics: cursor.pendingDiags.splice(0) };
+              }
+              const d = cursor.pendingDiags.splice(0);
+              if (d.length) yield { events: [], diagnostics: d };
+            },
+            readAsset: async (rel: string) => {
+              try {
+                return await Deno.readFile(safeJoin(assetDir, rel));
+              } catch {
+                return null;
+              }
+            },
+          };
+          // Skip what the consumer did not read (e.g. a run the sink already has).
+          while (await cursor.take(run));
+        }
+      } catch (e) {
+        yield {
+          severity: "error",
+          code: "io",
+          file,
+          message: `cannot read: ${e instanceof Error ? e.message : String(e)}`,
+        };
+      }
+      // Runs without events have no lines; their run records beside the file bring them back.
+      for (const id of await recordOnlyRuns(file, seen)) {
+        seen.add(id);
+        yield {
+          info: await runInfo(id, jsonlAssetDir(file, id)),
+          async *batches(): AsyncGenerator<PlxBatch> {},
+          readAsset: () => Promise.resolve(null),
+        };
+      }
+    }
+  }
+}
+
+async function runInfo(id: string, assetDir: string): Promise<RunInfo> {
+  const info: RunInfo = { id };
+  const meta = await readJson(path.join(assetDir, "run.plx.json"));
+  if (meta && typeof meta === "object" && !Array.isArray(meta)) info.meta = meta as Record<string, unknown>;
+  const lin = await readJson(path.join(assetDir, "lineages.plx.json"));
+  if (Array.isArray(lin)) info.lineages = lin;
+  return info;
+}
+
+/** Runs that have a `run.plx.json` beside `file` but no line in it (sorted). */
+async function recordOnlyRuns(file: string, seen: Set<string>): Promise<string[]> {
+  const dir = `${jsonlStem(file)}.assets`;
+  const out: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (!e.isDirectory || seen.has(e.name)) continue;
+      try {
+        await Deno.stat(path.join(dir, e.name, "run.plx.json"));
+        out.push(e.name);
+      } catch { /* assets only: not a run record */ }
+    }
+  } catch { /* no assets folder */ }
+  return out.sort();
+}

@@ -1,0 +1,68 @@
+/**
+ * The `parquet` entry of the format registry.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import type { FormatSpec } from "../registry.ts";
+import { UsageError } from "../../diagnostics.ts";
+import { ParquetSink, type ParquetSinkOptions } from "./sink.ts";
+import { ParquetSource } from "./source.ts";
+import { COMPRESSIONS, type ParquetCompression } from "./write.ts";
+
+function positiveInt(key: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`parquet: ${key} must be a positive integer (got "${v}")`);
+  }
+  return n;
+}
+
+/**
+ * Parses `--set` settings of the Parquet sink: row_group_rows, part_mb / part_bytes, compression, encoder.
+ *
+ * @throws {UsageError} On an unknown key or a bad value.
+ *
+ * @example
+ * ```ts
+ * import { parquetSettings } from "./format.ts";
+ * parquetSettings({ row_group_rows: "262144", compression: "snappy" }, "1/2");
+ * ```
+ */
+export function parquetSettings(settings: Record<string, string>, shard?: string): ParquetSinkOptions {
+  const o: ParquetSinkOptions = { shard };
+  for (const [k, v] of Object.entries(settings)) {
+    if (k === "row_group_rows") o.rowGroupRows = positiveInt(k, v);
+    else if (k === "part_mb") o.partBytes = positiveInt(k, v) * 1024 * 1024;
+    else if (k === "part_bytes") o.partBytes = positiveInt(k, v);
+    else if (k === "encoder") {
+      if (v !== "worker" && v !== "inline") throw new UsageError(`parquet: encoder must be worker or inline`);
+      o.encoder = v;
+    } else if (k === "compression") {
+      if (!(v in COMPRESSIONS)) {
+        throw new UsageError(`parquet: compression must be one of ${Object.keys(COMPRESSIONS).join(", ")}`);
+      }
+      o.compression = v as ParquetCompression;
+    } else {
+      throw new UsageError(
+        `parquet: unknown setting "${k}" (known: row_group_rows, part_mb, part_bytes, compression, encoder)`,
+      );
+    }
+  }
+  return o;
+}
+
+/** A Parquet dataset: Hive partitions by kind, long format, run id as a column. */
+export const parquetFormat: FormatSpec = {
+  name: "parquet",
+  description: "Parquet dataset folder (kind=<kind>/part-*.parquet, run id as a column, _plxkit/ commits)",
+  detect: async (input) => {
+    try {
+      return (await Deno.stat(path.join(input, "_plxkit", "dataset.json"))).isFile;
+    } catch {
+      return false;
+    }
+  },
+  source: (inputs) => new ParquetSource(inputs),
+  sink: (out, { settings, shard }) => ParquetSink.open(out, parquetSettings(settings, shard)),
+};

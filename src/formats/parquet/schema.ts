@@ -1,0 +1,121 @@
+/**
+ * The Parquet dataset's table layout: shared columns for every kind, typed value columns per value type,
+ * and the exact-JSON column that makes structured values lossless. See `docs/parquet.md`.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import type { ValueType } from "../../schema/values.ts";
+
+/** Type of a typed value column. */
+export type ColumnType = "int" | "double" | "string" | "doubles" | "strings";
+
+/** A typed value column: its Parquet name, the value field it comes from, its type. */
+export interface ValueColumn {
+  /** Parquet column name. */
+  column: string;
+  /** Field of the value object it comes from. */
+  field: string;
+  /** Column type. */
+  type: ColumnType;
+}
+
+const c = (column: string, type: ColumnType, field = column): ValueColumn => ({ column, field, type });
+
+/**
+ * Typed columns of each structured value type. `kind` inside a value is `value_kind` (the partition column
+ * is `kind`), a span's `name` is `span_name` (the event name column is `name`).
+ */
+export const VALUE_COLUMNS: Partial<Record<ValueType, ValueColumn[]>> = {
+  image: [c("height", "int"), c("width", "int"), c("colorspace", "int"), c("path", "string")],
+  video: [
+    c("height", "int"),
+    c("width", "int"),
+    c("colorspace", "int"),
+    c("path", "string"),
+    c("content_type", "string"),
+  ],
+  audio: [
+    c("sample_rate", "double"),
+    c("num_channels", "int"),
+    c("length_frames", "int"),
+    c("path", "string"),
+    c("content_type", "string"),
+  ],
+  histogram: [c("values", "doubles"), c("counts", "doubles")],
+  chart: [c("value_kind", "string", "kind")],
+  curve: [c("value_kind", "string", "kind"), c("x", "doubles"), c("y", "doubles"), c("annotation", "string")],
+  confusion: [c("x", "strings"), c("y", "strings")],
+  artifact: [c("value_kind", "string", "kind"), c("path", "string")],
+  model: [c("framework", "string"), c("path", "string")],
+  dataframe: [c("path", "string"), c("content_type", "string")],
+  span: [
+    c("uuid", "string"),
+    c("span_name", "string", "name"),
+    c("tags", "strings"),
+    c("started_at", "string"),
+    c("finished_at", "string"),
+    c("status", "string"),
+    c("value_kind", "string", "kind"),
+  ],
+};
+
+/** Arrow type of a column type. */
+export function arrowType(t: ColumnType): arrow.DataType {
+  switch (t) {
+    case "int":
+      return new arrow.Int64();
+    case "double":
+      return new arrow.Float64();
+    case "string":
+      return new arrow.Utf8();
+    case "doubles":
+      return new arrow.List(new arrow.Field("element", new arrow.Float64(), true));
+    case "strings":
+      return new arrow.List(new arrow.Field("element", new arrow.Utf8(), true));
+  }
+}
+
+/** A dictionary-encoded string type (run, scope, name). */
+export function dictType(): arrow.Dictionary {
+  return new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32());
+}
+
+/** Shared columns of every partition, in file order. */
+export const SHARED_COLUMNS = ["run", "scope", "name", "step", "timestamp", "utc_offset"] as const;
+
+/** The arrow schema of a partition holding events of value type `type`. */
+export function arrowSchema(type: ValueType): arrow.Schema {
+  const fields: arrow.Field[] = [
+    new arrow.Field("run", dictType(), false),
+    new arrow.Field("scope", dictType(), false),
+    new arrow.Field("name", dictType(), false),
+    new arrow.Field("step", new arrow.Int64(), true),
+    new arrow.Field("timestamp", new arrow.Timestamp(arrow.TimeUnit.MICROSECOND, "UTC"), false),
+    new arrow.Field("utc_offset", new arrow.Int32(), true),
+  ];
+  if (type === "metric") fields.push(new arrow.Field("value", new arrow.Float64(), false));
+  else if (type === "text" || type === "html") fields.push(new arrow.Field("value", new arrow.Utf8(), false));
+  else {
+    for (const col of VALUE_COLUMNS[type] ?? []) {
+      fields.push(new arrow.Field(col.column, arrowType(col.type), true));
+    }
+    fields.push(new arrow.Field("value_json", new arrow.Utf8(), false));
+  }
+  return new arrow.Schema(fields);
+}
+
+/** Hive partition folder of a kind: `kind=<percent-encoded kind>`. */
+export function partitionDir(kind: string): string {
+  return `kind=${encodeURIComponent(kind).replaceAll(".", "%2E")}`;
+}
+
+/** The kind of a partition folder name, or null when it is not one. */
+export function kindOfPartition(dir: string): string | null {
+  if (!dir.startsWith("kind=")) return null;
+  try {
+    return decodeURIComponent(dir.slice(5));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * Parquet writer core: canonical events into columnar buffers, buffers into Arrow record batches, record
+ * batches into Parquet bytes (parquet-wasm). The mirror image of `read.ts`; no file system here.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import * as pw from "parquet-wasm";
+import type { PlxEvent } from "../../model/event.ts";
+import type { ValueType } from "../../schema/values.ts";
+import { COLUMNAR_VERSION, exactJson } from "../jsonl/codec.ts";
+import { arrowSchema, arrowType, VALUE_COLUMNS, type ValueColumn } from "./schema.ts";
+
+/** Parquet compression codecs offered by `--set compression=...`. */
+export type ParquetCompression = "zstd" | "snappy" | "none";
+
+/** parquet-wasm codec of each {@linkcode ParquetCompression}. */
+export const COMPRESSIONS: Record<ParquetCompression, pw.Compression> = {
+  zstd: pw.Compression.ZSTD,
+  snappy: pw.Compression.SNAPPY,
+  none: pw.Compression.UNCOMPRESSED,
+};
+
+/** Key of the layout version in each file's key-value metadata. */
+export const VERSION_KEY = "plxkit.columnar_version";
+
+/** Writer properties: compression, row group size, dictionary only on run/scope/name, metadata. */
+export function writerProperties(
+  compression: ParquetCompression,
+  rowGroupRows: number,
+  meta: Record<string, string>,
+  type?: ValueType,
+): pw.WriterProperties {
+  let b = new pw.WriterPropertiesBuilder()
+    .setCompression(COMPRESSIONS[compression])
+    .setMaxRowGroupSize(rowGroupRows)
+    .setDictionaryEnabled(false)
+    .setColumnDictionaryEnabled("run", true)
+    .setColumnDictionaryEnabled("scope", true)
+    .setColumnDictionaryEnabled("name", true)
+    // String statistics cost ~20 ms per million rows per column; scope (events/resources) is not worth it.
+    .setColumnStatisticsEnabled("scope", pw.EnabledStatistics.None)
+    .setCreatedBy("plxkit (parquet-wasm 0.8.0)")
+    .setKeyValueMetadata(new Map(Object.entries({ [VERSION_KEY]: COLUMNAR_VERSION, ...meta })))
+    // Steps and timestamps mostly grow: delta encoding makes them small before compression.
+    .setColumnEncoding("step", pw.Encoding.DELTA_BINARY_PACKED)
+    .setColumnEncoding("timestamp", pw.Encoding.DELTA_BINARY_PACKED)
+    .setColumnEncoding("utc_offset", pw.Encoding.DELTA_BINARY_PACKED);
+  // Doubles: byte-stream split lets zstd find the shared exponent bytes.
+  if (type === "metric") b = b.setColumnEncoding("value", pw.Encoding.BYTE_STREAM_SPLIT);
+  return b.build();
+}
+
+class Dict {
+  map = new Map<string, number>();
+  values: string[] = [];
+  index(s: string): number {
+    let i = this.map.get(s);
+    if (i === undefined) {
+      i = this.values.length;
+      this.map.set(s, i);
+      this.values.push(s);
+    }
+    return i;
+  }
+  reset(): void {
+    this.map.clear();
+    this.values = [];
+  }
+}
+
+const TWO32 = 4294967296;
+
+/**
+ * Rows of one value type, held as typed arrays of a fixed capacity (one row group). Append events with
+ * {@linkcode ColumnBuffer.push}; when {@linkcode ColumnBuffer.full}, take a record batch.
+ */
+export class ColumnBuffer {
+  readonly capacity: number;
+  length = 0;
+  readonly #run = new Dict();
+  readonly #scope = new Dict();
+  readonly #name = new Dict();
+  readonly #runIdx: Int32Array;
+  readonly #scopeIdx: Int32Array;
+  readonly #nameIdx: Int32Array;
+  readonly #step: Uint32Array;
+  readonly #stepValid: Uint8Array;
+  readonly #ts: Uint32Array;
+  readonly #off: Int32Array;
+  readonly #offValid: Uint8Array;
+  readonly #num: Float64Array | null;
+  #values: unknown[] = [];
+  readonly #schema: arrow.Schema;
+  readonly #cols: ValueColumn[];
+
+  constructor(readonly type: ValueType, capacity: number) {
+    this.capacity = capacity;
+    this.#runIdx = new Int32Array(capacity);
+    this.#scopeIdx = new Int32Array(capacity);
+    this.#nameIdx = new Int32Array(capacity);
+    this.#step = new Uint32Array(capacity * 2);
+    this.#ts = new Uint32Array(capacity * 2);
+    this.#off = new Int32Array(capacity);
+    this.#stepValid = new Uint8Array((capacity + 7) >> 3);
+    this.#offValid = new Uint8Array((capacity + 7) >> 3);
+    this.#num = type === "metric" ? new Float64Array(capacity) : null;
+    this.#schema = arrowSchema(type);
+    this.#cols = VALUE_COLUMNS[type] ?? [];
+  }
+
+  get full(): boolean {
+    return this.length >= this.capacity;
+  }
+
+  /** The run of row `i`. */
+  runAt(i: number): string {
+    return this.#run.values[this.#runIdx[i]];
+  }
+
+  /** Appends one event (of this buffer's type); the caller checks {@linkcode ColumnBuffer.full} first. */
+  push(e: PlxEvent): void {
+    const i = this.length++;
+    this.#runIdx[i] = this.#run.index(e.run);
+    this.#scopeIdx[i] = this.#scope.index(e.scope);
+    this.#nameIdx[i] = this.#name.index(e.name);
+    const bit = 1 << (i & 7);
+    const byte = i >> 3;
+    if (e.step === null) {
+      this.#stepValid[byte] &= ~bit;
+      this.#step[2 * i] = 0;
+      this.#step[2 * i + 1] = 0;
+    } else {
+      this.#stepValid[byte] |= bit;
+      const hi = Math.floor(e.step / TWO32);
+      this.#step[2 * i] = e.step - hi * TWO32;
+      this.#step[2 * i + 1] = hi >>> 0;
+    }
+    const us = e.timestamp.micros;
+    const hi = Math.floor(us / TWO32);
+    this.#ts[2 * i] = us - hi * TWO32;
+    this.#ts[2 * i + 1] = hi >>> 0;
+    const off = e.timestamp.offset;
+    if (off === null) {
+      this.#offValid[byte] &= ~bit;
+      this.#off[i] = 0;
+    } else {
+      this.#offValid[byte] |= bit;
+      this.#off[i] = off;
+    }
+    if (this.#num) this.#num[i] = e.value as number;
+    else this.#values.push(e.value);
+  }
+
+  /** Drops rows from `length` on (rows of a failed run at the end of the buffer). */
+  truncate(length: number): void {
+    if (length >= this.length) return;
+    this.length = length;
+    this.#values.length = this.#num ? 0 : length;
+  }
+
+  /**
+   * The first `rows` rows (default all) as an Arrow IPC stream; the rest move to the front.
+   */
+  takeIpc(rows = this.length): Uint8Array {
+    const n = Math.min(rows, this.length);
+    const data = this.#batchData(n);
+    const ipc = arrow.tableToIPC(new arrow.Table([new arrow.RecordBatch(this.#schema, data)]), "stream");
+    this.#shift(n);
+    return ipc;
+  }
+
+  #shift(n: number): void {
+    const rest = this.length - n;
+    if (rest > 0) {
+      // Rare (a split at a run boundary): move the tail rows to the front, re-pushing keeps dictionaries right.
+      const tail = this.#rows(n, this.length);
+      this.#resetAll();
+      for (const e of tail) this.push(e);
+    } else {
+      this.#resetAll();
+    }
+  }
+
+  #resetAll(): void {
+    this.length = 0;
+    this.#values = [];
+    this.#run.reset();
+    this.#scope.reset();
+    this.#name.reset();
+  }
+
+  /** Rows `[from, to)` back as minimal events (used only when a buffer is split). */
+  #rows(from: number, to: number): PlxEvent[] {
+    const out: PlxEvent[] = [];
+    for (let i = from; i < to; i++) {
+      const valid = (bm: Uint8Array) => (bm[i >> 3] & (1 << (i & 7))) !== 0;
+      out.push({
+        run: this.#run.values[this.#runIdx[i]],
+        scope: this.#scope.values[this.#scopeIdx[i]] as PlxEvent["scope"],
+        kind: "",
+        name: this.#name.values[this.#nameIdx[i]],
+        step: valid(this.#stepValid) ? (this.#step[2 * i + 1] | 0) * TWO32 + this.#step[2 * i] : null,
+        timestamp: {
+          micros: (this.#ts[2 * i + 1] | 0) * TWO32 + this.#ts[2 * i],
+          offset: valid(this.#offValid) ? this.#off[i] : null,
+        },
+        type: this.type,
+        value: this.#num ? this.#num[i] : this.#values[i],
+      } as PlxEvent);
+    }
+    return out;
+  }
+
+  #batchData(n: number): arrow.Data<arrow.Struct> {
+    const fields = this.#schema.fields;
+    const dict = (f: arrow.Field, idx: Int32Array, d: Dict) =>
+      arrow.makeData({
+        type: f.type,
+        length: n,
+        data: idx.subarray(0, n),
+        dictionary: arrow.vectorFromArray(d.values, new arrow.Utf8()),
+      } as never);
+    const prim = (f: arrow.Field, data: ArrayBufferView, valid?: Uint8Array) => {
+      let nullCount = 0;
+      if (valid) {
+        for (let i = 0; i < n; i++) if ((valid[i >> 3] & (1 << (i & 7))) === 0) nullCount++;
+      }
+      return arrow.makeData({
+        type: f.type,
+        length: n,
+        data,
+        nullBitmap: valid && nullCount ? valid.subarray(0, (n + 7) >> 3) : undefined,
+        nullCount,
+      } as never);
+    };
+    const children: arrow.Data[] = [
+      dict(fields[0], this.#runIdx, this.#run),
+      dict(fields[1], this.#scopeIdx, this.#scope),
+      dict(fields[2], this.#nameIdx, this.#name),
+      prim(fields[3], new BigInt64Array(this.#step.buffer, 0, n), this.#stepValid),
+      prim(fields[4], new BigInt64Array(this.#ts.buffer, 0, n)),
+      prim(fields[5], this.#off.subarray(0, n), this.#offValid),
+    ];
+    if (this.#num) children.push(prim(fields[6], this.#num.subarray(0, n)));
+    else if (this.type === "text" || this.type === "html") {
+      children.push(arrow.vectorFromArray(this.#values.slice(0, n) as string[], new arrow.Utf8()).data[0]);
+    } else {
+      const objs = this.#values.slice(0, n) as Record<string, unknown>[];
+      for (const col of this.#cols) {
+        const vals = objs.map((o) => columnValue(o[col.field], col));
+        children.push(arrow.vectorFromArray(vals, arrowType(col.type) as never).data[0]);
+      }
+      children.push(arrow.vectorFromArray(objs.map((o) => exactJson(o)), new arrow.Utf8()).data[0]);
+    }
+    return arrow.makeData({ type: new arrow.Struct(fields), length: n, children }) as arrow.Data<
+      arrow.Struct
+    >;
+  }
+}
+
+/** The typed-column value of one field, or null when the field is absent or of another type. */
+function columnValue(v: unknown, col: ValueColumn): unknown {
+  switch (col.type) {
+    case "int":
+      return typeof v === "number" && Number.isSafeInteger(v) ? BigInt(v) : null;
+    case "double":
+      return typeof v === "number" ? v : null;
+    case "string":
+      return typeof v === "string" ? v : null;
+    case "doubles":
+      return Array.isArray(v) ? v.map((x) => (typeof x === "number" ? x : null)) : null;
+    case "strings":
+      return Array.isArray(v) ? v.map((x) => (x === null || x === undefined ? null : String(x))) : null;
+  }
+}

@@ -444,6 +444,15 @@ export async function afterDemo(runDir: string): Promise<void> {
     say(`convert ${runDir} --to ${to} --out ${dest}`);
     codes.push(await main(["convert", runDir, "--to", to, "--out", dest]));
   }
+  for (const from of CONVERT_TARGETS) {
+    const back = path.join(out, `back-from-${from}`);
+    say(`convert ${path.join(out, from)} --to plx --out ${back}`);
+    codes.push(
+      await main(["convert", path.join(out, from), "--from", from, "--to", "plx", "--out", back, "--quiet"]),
+    );
+    say(`validate --strict ${back}`);
+    codes.push(await main(["validate", "--strict", "--quiet", back]));
+  }
   if (codes.some((c) => c !== 0)) console.log(`\nsome steps failed: exit codes ${codes.join(", ")}`);
   console.log(`\nrun: ${runDir}\nconversions: ${out}`);
 }

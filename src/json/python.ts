@@ -26,6 +26,26 @@ export class PyFloat {
   }
 }
 
+/**
+ * Numbers of a list (nested lists too) as a numpy array of one dtype would hold them: all integral stays
+ * integers, otherwise every number becomes a {@linkcode PyFloat} (`1.0`). Polyaxon writes confusion matrices
+ * from numpy arrays, so this is how their JSON looks.
+ *
+ * @example
+ * ```ts
+ * import { homogeneous, pydanticJson } from "./python.ts";
+ * pydanticJson({ z: homogeneous([[1, 0.5]]) }); // '{"z":[[1.0,0.5]]}'
+ * ```
+ */
+export function homogeneous(values: unknown[]): unknown[] {
+  const flat = values.flat(2);
+  const nums = flat.filter((v) => typeof v === "number") as number[];
+  if (nums.length === 0 || nums.every((v) => Number.isInteger(v))) return values;
+  const conv = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(conv) : typeof v === "number" ? new PyFloat(v) : v;
+  return values.map(conv);
+}
+
 function hex4(c: string): string {
   return "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0");
 }

@@ -9,7 +9,6 @@ import { createHash } from "node:crypto";
 import { toFqnName } from "../model/names.ts";
 import { pyFloatRepr } from "../model/pyfloat.ts";
 import { formatPydanticTimestamp, fromDate, parseTimestamp, type PlxTime } from "../model/time.ts";
-import { PyFloat } from "../json/python.ts";
 import type { SpanValue } from "../schema/values.ts";
 import type { SpanInput, TimeInput } from "./run.ts";
 
@@ -66,16 +65,6 @@ export function checkObject(arg: string, o: unknown): Record<string, unknown> {
     throw new TypeError(`${arg}: must be a plain object`);
   }
   return o as Record<string, unknown>;
-}
-
-/** A number matrix/list of one numpy dtype: all integral -> ints, else all floats. */
-export function homogeneous(values: unknown[]): unknown[] {
-  const flat = values.flat(2);
-  const nums = flat.filter((v) => typeof v === "number") as number[];
-  if (nums.length === 0 || nums.every((v) => Number.isInteger(v))) return values;
-  const conv = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(conv) : typeof v === "number" ? new PyFloat(v) : v;
-  return values.map(conv);
 }
 
 export function md5_12(data: Uint8Array | string): string {

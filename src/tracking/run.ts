@@ -26,7 +26,6 @@ import {
   checkStep,
   copyPathSync,
   hashPathSync,
-  homogeneous,
   md5_12,
   pyRepr,
   sniffVideo,
@@ -40,7 +39,7 @@ import { type BinRule, numpyHistogram } from "./histogram.ts";
 import { type DataFormat, drawBoxes, encodePng, type RawImage, sniffImage, toHwcUint8 } from "./images.ts";
 import { encodeWav } from "./audio.ts";
 import { compactJson, summarizeFile } from "./summary.ts";
-import { PyFloat } from "../json/python.ts";
+import { homogeneous, PyFloat } from "../json/python.ts";
 import { ResourceSampler } from "./resources.ts";
 import type { Diagnostic } from "../diagnostics.ts";
 

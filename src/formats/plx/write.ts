@@ -12,7 +12,7 @@ import { JSONL_KINDS, type PlxEvent } from "../../model/event.ts";
 import { pyFloatRepr } from "../../model/pyfloat.ts";
 import { formatPyTimestamp } from "../../model/time.ts";
 import { DECLARED_FIELDS, type ValueType } from "../../schema/values.ts";
-import { pydanticJson, pyJsonDumps, pyJsonString } from "../../json/python.ts";
+import { homogeneous, pydanticJson, pyJsonDumps, pyJsonString } from "../../json/python.ts";
 import { safeJoin, tempSibling } from "../../io/files.ts";
 
 /** Top-level fields holding floats (written with `.0`), per value type. */
@@ -49,6 +49,11 @@ function ordered(type: ValueType, value: Record<string, unknown>): Record<string
 export function nestedJson(type: ValueType, value: Record<string, unknown>): string {
   if (type === "chart" && value.kind === "plotly") return pyJsonDumps(ordered(type, value));
   if (type === "span") return pydanticJson(orderSpan(value));
+  if (type === "confusion") {
+    const v = ordered(type, value);
+    for (const k of ["x", "y", "z"]) if (Array.isArray(v[k])) v[k] = homogeneous(v[k] as unknown[]);
+    return pydanticJson(v);
+  }
   return pydanticJson(ordered(type, value), FLOAT_FIELDS[type]);
 }
 
@@ -106,7 +111,8 @@ export function checkSegment(what: string, s: string): string {
   if (s === "" || s === "." || s === ".." || /[\\/\0]/.test(s)) {
     throw new RangeError(`${what} ${JSON.stringify(s)} cannot be a file name`);
   }
-  if (new TextEncoder().encode(s).length > 200) {
+  // Only a name of more than 66 UTF-16 units can exceed 200 UTF-8 bytes: skip the encoding otherwise.
+  if (s.length > 66 && new TextEncoder().encode(s).length > 200) {
     throw new RangeError(
       `${what} ${JSON.stringify(s.slice(0, 40) + "…")} is longer than 200 bytes, too long for a file name`,
     );
@@ -138,13 +144,18 @@ export class PlxRunWriter {
 
   /** Appends events to their files (buffered). */
   async write(events: Iterable<PlxEvent>): Promise<void> {
+    let last: PlxEvent | null = null;
+    let f: OpenFile | undefined;
     for (const e of events) {
-      const rel = eventFile(e);
-      let f = this.#files.get(rel);
-      if (!f) f = await this.#open(rel, e.kind);
+      // Consecutive events mostly share a file: skip the path work then.
+      if (!last || last.name !== e.name || last.kind !== e.kind || last.scope !== e.scope) {
+        const rel = eventFile(e);
+        f = this.#files.get(rel) ?? await this.#open(rel, e.kind);
+        last = e;
+      }
       const line = "\n" + encodeLine(e);
-      f.pending.push(line);
-      f.pendingChars += line.length;
+      f!.pending.push(line);
+      f!.pendingChars += line.length;
       this.#buffered += line.length;
     }
     if (this.#buffered > this.flushChars) await this.flush();

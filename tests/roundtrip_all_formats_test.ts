@@ -1,0 +1,51 @@
+/**
+ * The seed demo run (every kind the logger writes, with assets) goes through every other format and back
+ * to the Polyaxon layout byte for byte.
+ */
+import { assertEquals } from "./_assert.ts";
+import { demo } from "../demo.ts";
+import { main } from "../src/cli/main.ts";
+import { FORMATS } from "../src/formats/registry.ts";
+import type { CliIO } from "../src/cli/args.ts";
+
+const quiet: CliIO = { out: () => {}, err: () => {}, errIsTty: false, color: false };
+
+async function files(dir: string): Promise<Record<string, Uint8Array>> {
+  const out: Record<string, Uint8Array> = {};
+  const walk = async (d: string, rel: string) => {
+    for await (const e of Deno.readDir(d)) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory) await walk(`${d}/${e.name}`, r);
+      else if (r.startsWith("events/") || r.startsWith("assets/") || r.startsWith("resources/")) {
+        out[r] = await Deno.readFile(`${d}/${e.name}`);
+      }
+    }
+  };
+  await walk(dir, "");
+  return out;
+}
+
+Deno.test("demo run -> every format -> plx is byte-identical", async (t) => {
+  const root = await Deno.makeTempDir();
+  const originalLog = console.log;
+  console.log = () => {};
+  let run;
+  try {
+    run = await demo(root);
+  } finally {
+    console.log = originalLog;
+  }
+  const want = await files(run.path);
+  for (const f of FORMATS.filter((x) => x.sink && x.source && x.name !== "plx")) {
+    await t.step(f.name, async () => {
+      const mid = `${root}/${f.name}`;
+      const back = `${root}/back-${f.name}`;
+      assertEquals(await main(["convert", run.path, "--to", f.name, "--out", mid], quiet), 0);
+      assertEquals(await main(["convert", mid, "--from", f.name, "--to", "plx", "--out", back], quiet), 0);
+      const got = await files(`${back}/${run.uuid}`);
+      assertEquals(Object.keys(got).sort(), Object.keys(want).sort());
+      for (const k of Object.keys(want)) assertEquals(got[k], want[k], k);
+    });
+  }
+  await Deno.remove(root, { recursive: true });
+});

@@ -49,6 +49,11 @@ export interface EventSink {
   openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done">;
   /** Finishes the output as a whole (e.g. dataset metadata). */
   close(): Promise<void>;
+  /**
+   * True when run ids become file or folder names: then two runs whose ids differ only in case or Unicode
+   * normalization would share a path on macOS/Windows file systems, and the second is refused.
+   */
+  readonly runIdsArePaths?: boolean;
 }
 
 /**
@@ -124,6 +129,7 @@ export async function convert(
     options.onDiagnostic?.(d);
     if (report.diagnostics.length < max) report.diagnostics.push(d);
   };
+  const folded = new Map<string, string>();
   for await (const item of source.runs()) {
     if ("severity" in item) {
       diag(item);
@@ -132,6 +138,20 @@ export async function convert(
     const run = item;
     if (options.filter && !options.filter(run.info.id)) continue;
     const outcome: RunOutcome = { id: run.info.id, status: "ok", events: 0 };
+    if (sink.runIdsArePaths) {
+      const key = run.info.id.normalize("NFC").toLowerCase();
+      const other = folded.get(key);
+      if (other !== undefined && other !== run.info.id) {
+        outcome.status = "failed";
+        outcome.error = `run id ${JSON.stringify(run.info.id)} differs from run ${
+          JSON.stringify(other)
+        } only in case or Unicode normalization; they would share one folder on case-insensitive file systems, so it is not converted (rename one)`;
+        report.runs.push(outcome);
+        options.onRun?.(outcome);
+        continue;
+      }
+      folded.set(key, run.info.id);
+    }
     let out: RunSink | "done" | null = null;
     try {
       out = await sink.openRun(run.info, ledger);

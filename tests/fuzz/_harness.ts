@@ -90,6 +90,7 @@ export function mutated(seeds: Uint8Array[]): fc.Arbitrary<Uint8Array> {
 
 /** Runs random-bytes and mutation properties plus all truncations against `read`. */
 export async function fuzzReader(seeds: Uint8Array[], read: ReadFn, runs = RUNS, stride = 1): Promise<void> {
+  let cases = 2 * runs;
   await fc.assert(
     fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), async (b) => {
       await within(2000, read(b), () => `random bytes ${hex(b)}`);
@@ -102,5 +103,6 @@ export async function fuzzReader(seeds: Uint8Array[], read: ReadFn, runs = RUNS,
     }),
     { numRuns: runs },
   );
-  await truncations(seeds, read, RUNS >= 1000 ? 1 : stride);
+  cases += await truncations(seeds, read, RUNS >= 1000 ? 1 : stride);
+  if (Deno.env.get("PLXKIT_FUZZ_COUNT")) console.log(`fuzz cases: ${cases}`);
 }

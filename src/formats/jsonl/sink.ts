@@ -108,6 +108,11 @@ export class JsonlSink implements EventSink {
   /** gzip level. */
   readonly level: number | undefined;
 
+  /** In folder mode run ids are file names. */
+  get runIdsArePaths(): boolean {
+    return !this.single;
+  }
+
   /** A sink writing to `out` (a `.jsonl[.gz]` file or a folder). */
   constructor(readonly out: string, options: JsonlSinkOptions = {}) {
     this.single = isJsonlFile(out);

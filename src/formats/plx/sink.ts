@@ -18,6 +18,8 @@ import { checkSegment, PlxRunWriter } from "./write.ts";
 
 /** Writes runs into `outDir` in Polyaxon's layout. */
 export class PlxSink implements EventSink {
+  /** Run ids are folder names. */
+  readonly runIdsArePaths = true;
   constructor(readonly outDir: string) {}
 
   async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {

@@ -81,6 +81,8 @@ async function hasEventFile(dir: string): Promise<boolean> {
  * ```
  */
 export class TensorboardSink implements EventSink {
+  /** Run ids become run folders. */
+  readonly runIdsArePaths = true;
   constructor(readonly outDir: string, readonly options: TbWriteOptions = {}) {}
 
   async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {

@@ -126,3 +126,21 @@ Deno.test("links inside a run that lead outside it are not read", async () => {
   ]);
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("run ids differing only in case or Unicode normalization: the second is refused, not merged", async () => {
+  const root = await Deno.makeTempDir();
+  const report = await convert(
+    source([["Run", [metric("a")]], ["run", [metric("b")]], ["caf\u00e9", [metric("c")]], ["cafe\u0301", [
+      metric("d"),
+    ]]]),
+    new PlxSink(`${root}/out`),
+  );
+  assertEquals(report.runs.map((r) => r.status), ["ok", "failed", "ok", "failed"]);
+  assertOk(
+    report.runs[1].error!.startsWith(
+      'run id "run" differs from run "Run" only in case or Unicode normalization',
+    ),
+  );
+  assertEquals(await listAll(root), ["out/Run/events/metric/a.plx", "out/café/events/metric/c.plx"]);
+  await Deno.remove(root, { recursive: true });
+});

@@ -147,3 +147,13 @@ Deno.test("convert plx -> plx keeps every event, refuses to write into its input
   assertEquals(inside.code, 2);
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("inspect reads any input format (detected or --from)", async () => {
+  const tb = await run("inspect", FIX + "tensorboard/logdirs/tf2", "--json");
+  assertEquals(tb.code, 0);
+  const runs = JSON.parse(tb.out).runs.map((r: { id: string; events: number }) => [r.id, r.events]);
+  assertEquals(runs, [["hp_run", 1], ["run1", 14]]);
+  const jl = await run("inspect", FIX + "jsonl/small.jsonl", "--from", "jsonl");
+  assertOk(jl.out.startsWith("run aaaa1111, name r\n"), jl.out);
+  assertEquals((await run("inspect", FIX + "runs", "--from", "nope")).code, 2);
+});

@@ -6,24 +6,9 @@
 import * as path from "node:path";
 import { formatDiagnostic, UsageError } from "../diagnostics.ts";
 import { convert, type ConvertReport } from "../convert/pipeline.ts";
-import { formatByName, FORMATS, type FormatSpec } from "../formats/registry.ts";
+import { detectFormat, formatByName, FORMATS } from "../formats/registry.ts";
 import { choice, type Command, str } from "./args.ts";
 import { shardFilter } from "../convert/shard.ts";
-
-async function detect(inputs: string[]): Promise<FormatSpec> {
-  for (const f of FORMATS) {
-    if (!f.detect || !f.source) continue;
-    let all = true;
-    for (const i of inputs) {
-      if (!(await f.detect(i))) {
-        all = false;
-        break;
-      }
-    }
-    if (all) return f;
-  }
-  throw new UsageError(`cannot tell the format of ${inputs.join(", ")}; name it with --from`);
-}
 
 function parseSettings(list: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -100,7 +85,7 @@ export const convertCommand: Command = {
       );
     }
     const fromName = str(values, "from");
-    const from = fromName ? formatByName(fromName) : await detect(positionals);
+    const from = fromName ? formatByName(fromName) : await detectFormat(positionals);
     if (!from?.source) {
       throw new UsageError(
         `unknown source format "${fromName}"; one of ${

@@ -4,7 +4,7 @@
  * @module
  */
 import { formatDiagnostic, UsageError } from "../diagnostics.ts";
-import { PlxSource } from "../formats/plx/source.ts";
+import { detectFormat, formatByName } from "../formats/registry.ts";
 import { inspectionText, inspectRun, type RunInspection } from "../inspect/inspect.ts";
 import type { Command } from "./args.ts";
 
@@ -12,17 +12,25 @@ import type { Command } from "./args.ts";
 export const inspectCommand: Command = {
   name: "inspect",
   summary: "show what runs hold: kinds, names, counts, step and time ranges, metric statistics",
-  usage: "<run or tree>... [--json]",
+  usage: "<run, tree, logdir, .jsonl or dataset>... [--from <format>] [--json]",
   details:
     "Step and time ranges are true minima and maxima (Polyaxon's lineage summaries use first and last rows).",
   options: {
     json: { type: "boolean", help: "print one JSON document" },
+    from: {
+      type: "string",
+      arg: "<format>",
+      help: "input format (detected when omitted): plx, tensorboard, jsonl, parquet",
+    },
   },
   async run(values, positionals, io) {
     if (!positionals.length) throw new UsageError("give at least one run folder or tree");
     const all: RunInspection[] = [];
     let problems = 0;
-    for await (const run of new PlxSource(positionals).runs()) {
+    const fromName = typeof values.from === "string" ? values.from : undefined;
+    const format = fromName ? formatByName(fromName) : await detectFormat(positionals);
+    if (!format?.source) throw new UsageError(`unknown input format "${fromName}"`);
+    for await (const run of format.source(positionals, { settings: {} }).runs()) {
       if ("severity" in run) {
         if (run.severity === "error") problems++;
         io.err(formatDiagnostic(run));

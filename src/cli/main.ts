@@ -82,6 +82,7 @@ export async function main(args: string[], io: CliIO = denoIO()): Promise<number
     }
     return await cmd.run(values, positionals, io);
   } catch (e) {
+    if (e instanceof Deno.errors.BrokenPipe) return 0; // the reader of stdout (e.g. `| head`) is gone
     if (e instanceof UsageError) {
       io.err(`plxkit ${cmd.name}: ${e.message}\nRun 'plxkit ${cmd.name} --help' for usage.`);
       return 2;

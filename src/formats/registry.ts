@@ -85,3 +85,23 @@ export const FORMATS: FormatSpec[] = [parquetFormat, jsonlFormat, plxFormat, ten
 export function formatByName(name: string): FormatSpec | undefined {
   return FORMATS.find((f) => f.name === name);
 }
+
+/**
+ * The source format of `inputs`: the first format (in {@linkcode FORMATS} order) that recognises every input.
+ *
+ * @throws {UsageError} When no format recognises them all.
+ */
+export async function detectFormat(inputs: string[]): Promise<FormatSpec> {
+  for (const f of FORMATS) {
+    if (!f.detect || !f.source) continue;
+    let all = true;
+    for (const i of inputs) {
+      if (!(await f.detect(i))) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return f;
+  }
+  throw new UsageError(`cannot tell the format of ${inputs.join(", ")}; name it with --from`);
+}

@@ -54,7 +54,10 @@ export const convertCommand: Command = {
   summary: "convert runs between Polyaxon, TensorBoard, JSONL and Parquet",
   usage: "<input>... --to <format> --out <path> [options]",
   details: [
-    `Formats: ${FORMATS.map((f) => `${f.name} (${f.description})`).join("; ")}.`,
+    "Formats:",
+    ...FORMATS.map((f) => `  ${f.name.padEnd(12)} ${f.description}`),
+    "Settings (--set key=value):",
+    ...FORMATS.flatMap((f) => Object.entries(f.settings ?? {}).map(([k, h]) => `  ${f.name}: ${k}=  ${h}`)),
     "Each run is written completely or not at all; rerunning skips runs already converted.",
     "Everything the target cannot hold is counted under 'not carried over'.",
     "Exit codes: 0 all runs converted, 1 a run failed or a line was unreadable, 2 usage error.",
@@ -99,6 +102,16 @@ export const convertCommand: Command = {
       }
     }
     const settings = parseSettings(values.set as string[] | undefined);
+    const known = new Set([...Object.keys(from.settings ?? {}), ...Object.keys(to.settings ?? {})]);
+    for (const k of Object.keys(settings)) {
+      if (!known.has(k)) {
+        throw new UsageError(
+          `unknown setting "${k}" for ${from.name} -> ${to.name}${
+            known.size ? ` (known: ${[...known].join(", ")})` : ""
+          }`,
+        );
+      }
+    }
     const shard = str(values, "shard");
     const filter = shardFilter(shard);
     const source = from.source(positionals, { settings });

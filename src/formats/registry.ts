@@ -30,6 +30,8 @@ export interface FormatSpec {
   /** True when `input` looks like this format (used when `--from` is not given). */
   detect?(input: string): Promise<boolean>;
   source?(inputs: string[], options: FormatOptions): EventSource;
+  /** `--set key=value` settings this format understands, with a one-line help each. */
+  settings?: Record<string, string>;
   sink?(out: string, options: FormatOptions): Promise<EventSink>;
 }
 
@@ -72,6 +74,13 @@ export const tensorboardFormat: FormatSpec = {
     return new TensorboardSource(inputs, { checksum: o.settings.checksum !== "false", steps });
   },
   sink: (out, o) => Promise.resolve(new TensorboardSink(out, { plugin: o.settings.plugin !== "false" })),
+  settings: {
+    checksum: "false: skip payload CRC checks when reading (as TensorBoard's data server does)",
+    steps:
+      "all (default) | last | restart: which repeated-step or restart rule of TensorBoard to apply when reading",
+    plugin:
+      "false: do not write the exact plxkit copy (smaller; float64, null steps and some kinds then lost)",
+  },
 };
 
 /**

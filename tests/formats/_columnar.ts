@@ -4,7 +4,7 @@
  *
  * @module
  */
-import fc from "fast-check";
+import fc from "../_fc.ts";
 import type { PlxEvent } from "../../src/model/event.ts";
 import type { EventSource, RunSource } from "../../src/convert/pipeline.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import fc from "fast-check";
+import fc from "../_fc.ts";
 
 /** How many random cases per property: small in the suite, large under `deno task fuzz`. */
 export const RUNS = Number(Deno.env.get("PLXKIT_FUZZ_RUNS") ?? 200);

@@ -1,4 +1,4 @@
-import fc from "fast-check";
+import fc from "../_fc.ts";
 import { assertEquals } from "../_assert.ts";
 import { parsePyFloat, pyFloatRepr } from "../../src/model/pyfloat.ts";
 

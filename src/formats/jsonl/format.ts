@@ -25,6 +25,10 @@ export const jsonlFormat: FormatSpec = {
   description: "JSON lines, one event per line (.jsonl, .jsonl.gz, or a folder with one file per run)",
   detect: looksLikeJsonl,
   source: (inputs) => new JsonlSource(inputs),
+  settings: {
+    compress: "gzip | none: compression of per-run files in folder mode (a file's name decides otherwise)",
+    gzip_level: "1..9: gzip level (default 3)",
+  },
   sink: (out, { settings, shard }) => {
     if (shard !== undefined && isJsonlFile(out)) {
       throw new UsageError(

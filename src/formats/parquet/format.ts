@@ -65,4 +65,11 @@ export const parquetFormat: FormatSpec = {
   },
   source: (inputs) => new ParquetSource(inputs),
   sink: (out, { settings, shard }) => ParquetSink.open(out, parquetSettings(settings, shard)),
+  settings: {
+    row_group_rows: "rows per row group (default 1048576)",
+    part_mb: "part file size in MiB before a new part starts (default 128)",
+    part_bytes: "the same in bytes",
+    compression: "zstd (default), snappy or none",
+    encoder: "worker (default: encode on a second thread) | inline (one thread)",
+  },
 };

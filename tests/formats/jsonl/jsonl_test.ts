@@ -1,4 +1,4 @@
-import fc from "fast-check";
+import fc from "../../_fc.ts";
 import { gzipSync } from "node:zlib";
 import * as path from "node:path";
 import { assertEquals, assertOk } from "../../_assert.ts";

@@ -1,4 +1,4 @@
-import fc from "fast-check";
+import fc from "../../_fc.ts";
 import * as path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { assertEquals, assertOk } from "../../_assert.ts";

@@ -1,4 +1,4 @@
-import fc from "fast-check";
+import fc from "../../_fc.ts";
 import { assertEquals } from "../../_assert.ts";
 import { type PlxBatch, PlxReader } from "../../../src/formats/plx/read.ts";
 import type { Diagnostic } from "../../../src/diagnostics.ts";

@@ -1,4 +1,4 @@
-import fc from "fast-check";
+import fc from "../../_fc.ts";
 import { assertEquals, assertThrows } from "../../_assert.ts";
 import { crc32c, maskCrc, maskedCrc32c } from "../../../src/formats/tensorboard/crc32c.ts";
 import { ProtoError, ProtoReader, ProtoWriter } from "../../../src/formats/tensorboard/proto.ts";

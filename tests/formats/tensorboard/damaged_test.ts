@@ -1,4 +1,4 @@
-import fc from "fast-check";
+import fc from "../../_fc.ts";
 import { concatBytes } from "../../../src/io/bytes.ts";
 import { assertEquals } from "../../_assert.ts";
 import { maskedCrc32c } from "../../../src/formats/tensorboard/crc32c.ts";

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { concatBytes } from "../../../src/io/bytes.ts";
-import fc from "fast-check";
+import fc from "../../_fc.ts";
 import { assertEquals, assertOk } from "../../_assert.ts";
 import { convert, DropLedger, type RunSource } from "../../../src/convert/pipeline.ts";
 import type { PlxEvent } from "../../../src/model/event.ts";

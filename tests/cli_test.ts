@@ -110,6 +110,8 @@ Deno.test("schema prints JSON Schemas", async () => {
   assertEquals(s.type, "object");
   assertEquals(Object.keys(s.properties), ["values", "counts"]);
   assertEquals((await run("schema", "nope")).code, 2);
+  const jl = JSON.parse((await run("schema", "jsonl-event")).out);
+  assertEquals(jl.required.includes("timestamp"), true);
 });
 
 Deno.test("the real binary prints no stack trace for bad data or bad usage", async () => {

@@ -5,7 +5,14 @@
  */
 import { UsageError } from "../diagnostics.ts";
 import { SCHEMA_VERSION } from "../schema/values.ts";
-import { jsonSchemaOf, SCHEMAS } from "../schema/registry.ts";
+import { jsonSchemaOf, registerSchema, SCHEMAS } from "../schema/registry.ts";
+import { JsonlEventSchema } from "../formats/jsonl/codec.ts";
+
+registerSchema({
+  name: "jsonl-event",
+  description: "one line of plxkit's JSONL interchange format (docs/jsonl.md)",
+  schema: JsonlEventSchema,
+});
 import type { Command } from "./args.ts";
 
 /** The `schema` command. */

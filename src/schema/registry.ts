@@ -18,7 +18,7 @@ export interface NamedSchema {
 export const SCHEMAS: NamedSchema[] = [
   ...Object.entries(VALUE_SCHEMAS).map(([name, schema]) => ({
     name,
-    description: `value of a "${name}" event (the nested JSON cell / JSONL value)`,
+    description: `the value of ${name} events (the nested JSON cell, or the JSON-lines value)`,
     schema: schema as z.ZodType,
   })),
   {

@@ -2,7 +2,7 @@
  * plxkit: read, validate, convert and write Polyaxon run-artifact folders.
  *
  * ```ts
- * import { PlxSource } from "jsr:@plxkit/plxkit"; // or "./mod.ts"
+ * import { PlxSource } from "./mod.ts";
  * for await (const run of new PlxSource(["runs/"]).runs()) {
  *   if ("severity" in run) continue; // a problem found while walking
  *   for await (const batch of run.batches()) {

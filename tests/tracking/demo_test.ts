@@ -5,6 +5,7 @@ import { PlxSource } from "../../src/formats/plx/source.ts";
 import { assetRefs } from "../../src/model/event.ts";
 import { assertEquals, assertOk } from "../_assert.ts";
 import { listFiles } from "./_replay.ts";
+import { validateRun } from "../../src/validate/validate.ts";
 
 Deno.test("the seed demo writes a run PlxReader reads with no diagnostics, every asset present", async () => {
   const root = await Deno.makeTempDir({ prefix: "plx-demo-" });
@@ -50,5 +51,10 @@ Deno.test("the seed demo writes a run PlxReader reads with no diagnostics, every
   }
   assertEquals(runs, 1);
   assertEquals(events, 68); // 8 metric, 4 text, 4 html, 4 audio, 8 histogram, 20 chart, 4 image, 12 curve, 4 confusion
+  // And through the validator, strictly: no error, no warning, no note.
+  const report = await validateRun({ id: run.uuid, path: run.path });
+  assertEquals(report.diagnostics, []);
+  assertEquals(report.files.flatMap((f) => f.diagnostics), []);
+  assertEquals(report.files.filter((f) => f.role === "event").every((f) => f.generation === "v2-jsonl"), true);
   await Deno.remove(root, { recursive: true });
 });

@@ -6,9 +6,17 @@
  * @module
  */
 import type { Diagnostic } from "../../diagnostics.ts";
-import { type EventScope, JSONL_KINDS, type PlxEvent, STRING_TYPES, valueTypeOf } from "../../model/event.ts";
+import {
+  type EventScope,
+  JSONL_KINDS,
+  type MetricColumns,
+  metricEvents,
+  type PlxEvent,
+  STRING_TYPES,
+  valueTypeOf,
+} from "../../model/event.ts";
 import { parsePyFloat } from "../../model/pyfloat.ts";
-import { parseTimestamp, parseTimestampBytes, type PlxTime } from "../../model/time.ts";
+import { parseTimestamp, parseTimestampBytesInto, type PlxTime } from "../../model/time.ts";
 import { VALUE_SCHEMAS, type ValueType } from "../../schema/values.ts";
 import { type LineBatch, splitLines, type SplitLinesOptions } from "../../io/lines.ts";
 import { zodMessage } from "../../schema/issues.ts";
@@ -56,6 +64,85 @@ export interface PlxBatch {
   diagnostics: Diagnostic[];
   /** 1-based line number of each event (same length as `events`), when the reader knows it. */
   lines?: number[];
+  /**
+   * The same events as columns, when they are all metric rows of one file (the reader's fast path). Then
+   * `events` and `lines` are made from these on first access: consumers that can take columns (the JSONL
+   * and Parquet writers) skip the objects altogether.
+   */
+  metrics?: MetricColumns;
+}
+
+/** A batch of metric rows held as columns; the objects are made only when asked for. */
+class MetricBatch implements PlxBatch {
+  #events: PlxEvent[] | null = null;
+  #lines: number[] | null = null;
+  constructor(readonly metrics: MetricColumns, readonly diagnostics: Diagnostic[]) {}
+  get events(): PlxEvent[] {
+    return this.#events ??= metricEvents(this.metrics);
+  }
+  get lines(): number[] {
+    return this.#lines ??= Array.from(this.metrics.line);
+  }
+}
+
+/** Growable {@linkcode MetricColumns} the reader fills. */
+class ColumnsBuilder {
+  length = 0;
+  step: Float64Array;
+  micros: Float64Array;
+  offset: Float64Array;
+  value: Float64Array;
+  line: Float64Array;
+  constructor(capacity: number) {
+    this.step = new Float64Array(capacity);
+    this.micros = new Float64Array(capacity);
+    this.offset = new Float64Array(capacity);
+    this.value = new Float64Array(capacity);
+    this.line = new Float64Array(capacity);
+  }
+  grow(): void {
+    const n = Math.max(16, this.step.length * 2);
+    const g = (a: Float64Array) => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    this.step = g(this.step);
+    this.micros = g(this.micros);
+    this.offset = g(this.offset);
+    this.value = g(this.value);
+    this.line = g(this.line);
+  }
+  /** Appends metric events (rows the slow path produced). */
+  absorb(events: PlxEvent[], lines: number[]): void {
+    for (let k = 0; k < events.length; k++) {
+      const e = events[k];
+      if (this.length === this.step.length) this.grow();
+      const i = this.length++;
+      this.step[i] = e.step ?? NaN;
+      this.micros[i] = e.timestamp.micros;
+      this.offset[i] = e.timestamp.offset ?? NaN;
+      this.value[i] = e.value as number;
+      this.line[i] = lines[k];
+    }
+    events.length = 0;
+    lines.length = 0;
+  }
+  done(m: PlxFileMeta): MetricColumns {
+    const n = this.length;
+    return {
+      run: m.run,
+      scope: m.scope,
+      kind: m.kind,
+      name: m.name,
+      length: n,
+      step: this.step.subarray(0, n),
+      micros: this.micros.subarray(0, n),
+      offset: this.offset.subarray(0, n),
+      value: this.value.subarray(0, n),
+      line: this.line.subarray(0, n),
+    };
+  }
 }
 
 /** Options of {@linkcode PlxReader}. */
@@ -111,6 +198,7 @@ export class PlxReader {
   #events: PlxEvent[] = [];
   #eventLines: number[] = [];
   #diags: Diagnostic[] = [];
+  readonly #ts = { micros: 0, offset: 0 };
 
   constructor(meta: PlxFileMeta, readonly options: PlxReadOptions = {}) {
     this.#meta = meta;
@@ -169,7 +257,13 @@ export class PlxReader {
         this.#type === "metric" && c !== null && c.step === 0 && c.timestamp === 1 && c.value === 2 &&
         text.length === bytes.length
       ) {
-        batch.raw.lineCount = this.#metricRows(bytes, text, first);
+        // Rows go into columns (a row is at least 20 bytes: capacity rarely needs to grow).
+        const cb = new ColumnsBuilder((bytes.length >> 5) + events.length + 16);
+        cb.absorb(events, eventLines);
+        batch.raw.lineCount = this.#metricRows(bytes, text, first, cb);
+        this.info.events += cb.length;
+        this.#diags = [];
+        return new MetricBatch(cb.done(this.#meta), diags);
       } else {
         const lines = text.split("\n");
         batch.raw.lineCount = lines.length;
@@ -207,11 +301,11 @@ export class PlxReader {
    * except the value. Any row it does not fully understand goes through {@linkcode PlxReader.#line}, which
    * reports precisely what is wrong.
    */
-  #metricRows(b: Uint8Array, text: string, first: number): number {
+  #metricRows(b: Uint8Array, text: string, first: number, cb: ColumnsBuilder): number {
     const end = b.length;
-    const m = this.#meta;
     const events = this.#events;
     const eventLines = this.#eventLines;
+    const ts = this.#ts;
     let pos = 0;
     let lineNo = first;
     while (pos <= end) {
@@ -232,7 +326,7 @@ export class PlxReader {
       this.info.lines++;
       ok: {
         if (p2 === -1 || extra || b[nl - 1] === 13 || p2 + 1 === nl) break ok;
-        let step: number | null = null;
+        let step = NaN;
         if (p1 > pos) {
           let v = 0;
           let i = pos;
@@ -246,26 +340,24 @@ export class PlxReader {
           }
           step = neg ? -v : v;
         }
-        const timestamp = parseTimestampBytes(b, p1 + 1, p2);
-        if (timestamp === null) break ok;
+        if (!parseTimestampBytesInto(b, p1 + 1, p2, ts)) break ok;
         const value = parsePyFloat(text.slice(p2 + 1, nl));
         if (value === undefined) break ok;
-        events.push({
-          run: m.run,
-          scope: m.scope,
-          kind: m.kind,
-          name: m.name,
-          step,
-          timestamp,
-          type: "metric",
-          value,
-        });
-        eventLines.push(lineNo);
+        if (cb.length === cb.step.length) cb.grow();
+        const r = cb.length++;
+        cb.step[r] = step;
+        cb.micros[r] = ts.micros;
+        cb.offset[r] = ts.offset;
+        cb.value[r] = value;
+        cb.line[r] = lineNo;
         pos = nl + 1;
         lineNo++;
         continue;
       }
-      if (nl > pos) this.#line(text.slice(pos, nl), lineNo, false);
+      if (nl > pos) {
+        this.#line(text.slice(pos, nl), lineNo, false);
+        if (events.length) cb.absorb(events, eventLines);
+      }
       pos = nl + 1;
       lineNo++;
     }

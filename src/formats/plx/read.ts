@@ -309,23 +309,21 @@ export class PlxReader {
     let pos = 0;
     let lineNo = first;
     while (pos <= end) {
-      // One pass finds the two separators and the line end.
-      let p1 = -1;
-      let p2 = -1;
-      let extra = false;
-      let nl = pos;
-      for (; nl < end; nl++) {
-        const c = b[nl];
-        if (c === 10) break;
-        if (c === 124) {
-          if (p1 === -1) p1 = nl;
-          else if (p2 === -1) p2 = nl;
-          else extra = true;
-        }
+      // The line end (native search), then the separators: the step is digits up to the first "|", the
+      // writer's timestamp is 32 bytes long. A "|" anywhere else makes the value or timestamp fail to
+      // parse, which sends the row to the slow path that reports it precisely.
+      let nl = b.indexOf(10, pos);
+      if (nl === -1) nl = end;
+      let p1 = pos;
+      while (p1 < nl && b[p1] !== 124) p1++;
+      let p2 = p1 + 33;
+      if (p2 >= nl || b[p2] !== 124) {
+        p2 = p1 + 1;
+        while (p2 < nl && b[p2] !== 124) p2++;
       }
       this.info.lines++;
       ok: {
-        if (p2 === -1 || extra || b[nl - 1] === 13 || p2 + 1 === nl) break ok;
+        if (p2 >= nl || b[nl - 1] === 13 || p2 + 1 === nl) break ok;
         let step = NaN;
         if (p1 > pos) {
           let v = 0;

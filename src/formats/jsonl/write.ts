@@ -25,8 +25,14 @@ function digits(buf: Uint8Array, at: number, v: number): number {
   }
   let len = 1;
   for (let p = 10; p <= v; p *= 10) len++;
-  for (let i = at + len - 1; i >= at; i--) {
+  let i = at + len - 1;
+  for (; v >= 2147483648; i--) {
     const q = Math.floor(v / 10);
+    buf[i] = 48 + v - q * 10;
+    v = q;
+  }
+  for (; i >= at; i--) {
+    const q = (v / 10) | 0;
     buf[i] = 48 + v - q * 10;
     v = q;
   }
@@ -185,7 +191,7 @@ export class JsonlEncoder {
     const buf = this.#buf;
     let n = this.#len;
     const prefix = this.#prefix;
-    for (let i = 0; i < prefix.length; i++) buf[n + i] = prefix[i];
+    buf.set(prefix, n); // (set beats a byte loop for these tens of bytes)
     n += prefix.length;
     if (step !== step) n = ascii(buf, n, "null");
     else if (step >= 0 && step < 1e15) n = digits(buf, n, step);
@@ -204,16 +210,16 @@ export class JsonlEncoder {
       this.#tsTail = this.#enc.encode(full.slice(26) + METRIC_VALUE_KEY);
     }
     const head = this.#tsHead;
-    for (let i = 0; i < head.length; i++) buf[n + i] = head[i];
+    buf.set(head, n);
     n += head.length;
     for (let d = 5; d >= 0; d--) {
-      const q = Math.floor(us / 10);
+      const q = (us / 10) | 0;
       buf[n + d] = 48 + us - q * 10;
       us = q;
     }
     n += 6;
     const tail = this.#tsTail;
-    for (let i = 0; i < tail.length; i++) buf[n + i] = tail[i];
+    buf.set(tail, n);
     n += tail.length;
     n = ascii(buf, n, metricJson(value));
     buf[n++] = 0x7d; // }
@@ -255,7 +261,10 @@ export class JsonlEncoder {
   #take(): Uint8Array {
     const bytes = this.#buf.subarray(0, this.#len);
     this.#len = 0;
-    return this.#gzip ? new Uint8Array(gzipSync(bytes, { level: this.#level })) : bytes.slice();
+    if (this.#gzip) return new Uint8Array(gzipSync(bytes, { level: this.#level }));
+    // Hand the filled buffer over and start a fresh one (cheaper than copying the chunk out).
+    this.#buf = new Uint8Array(this.#buf.length);
+    return bytes;
   }
 
   /** Emits whatever is buffered as one chunk (a complete gzip member with `gzip`), or `null` if nothing. */

@@ -17,6 +17,13 @@ function ascii(buf: Uint8Array, at: number, s: string): number {
   return at + s.length;
 }
 
+/** "00".."99" as ASCII byte pairs. */
+const PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  PAIRS[2 * i] = 48 + ((i / 10) | 0);
+  PAIRS[2 * i + 1] = 48 + (i % 10);
+}
+
 /** Writes the decimal digits of a non-negative safe integer at `at`; returns the end. */
 function digits(buf: Uint8Array, at: number, v: number): number {
   if (v < 10) {
@@ -31,11 +38,14 @@ function digits(buf: Uint8Array, at: number, v: number): number {
     buf[i] = 48 + v - q * 10;
     v = q;
   }
-  for (; i >= at; i--) {
-    const q = (v / 10) | 0;
-    buf[i] = 48 + v - q * 10;
+  for (; i > at; i -= 2) {
+    const q = (v / 100) | 0;
+    const r = 2 * (v - q * 100);
+    buf[i - 1] = PAIRS[r];
+    buf[i] = PAIRS[r + 1];
     v = q;
   }
+  if (i === at) buf[i] = 48 + v;
   return at + len;
 }
 
@@ -166,8 +176,19 @@ export class JsonlEncoder {
         }
         return out;
       }
-      this.#metricRow(step[i], micros[i], offset[i], value[i]);
-      if (this.#len >= this.#chunkBytes) out.push(this.#take());
+      // Rows that surely fit in the free space, up to the end of the chunk (where #metric would emit it).
+      const fit = Math.floor((this.#buf.length - this.#len) / (this.#prefix.length + 160));
+      const stop = Math.min(c.length, i + Math.max(1, fit));
+      const limit = this.#chunkBytes;
+      for (; i < stop; i++) {
+        this.#metricRow(step[i], micros[i], offset[i], value[i]);
+        if (this.#len >= limit) {
+          i++;
+          break;
+        }
+      }
+      i--;
+      if (this.#len >= limit) out.push(this.#take());
     }
     return out;
   }
@@ -212,9 +233,11 @@ export class JsonlEncoder {
     const head = this.#tsHead;
     buf.set(head, n);
     n += head.length;
-    for (let d = 5; d >= 0; d--) {
-      const q = (us / 10) | 0;
-      buf[n + d] = 48 + us - q * 10;
+    for (let d = 4; d >= 0; d -= 2) {
+      const q = (us / 100) | 0;
+      const r = 2 * (us - q * 100);
+      buf[n + d] = PAIRS[r];
+      buf[n + d + 1] = PAIRS[r + 1];
       us = q;
     }
     n += 6;

@@ -250,8 +250,31 @@ export class PlxReader {
     for (const p of batch.problems) diags.push(p);
     if (batch.raw) {
       this.#lines(batch.lines, batch.first, false);
-      const { bytes, text } = batch.raw;
-      const first = batch.first + batch.lines.length;
+      let { bytes, text } = batch.raw;
+      let first = batch.first + batch.lines.length;
+      let peeled = 0;
+      if (this.#type === "metric" && !this.#sawNonBlank && text.length === bytes.length) {
+        // The header (and any blank lines before it) through the general path, so that the rows after
+        // it can take the fast path even in the file's first chunk.
+        let off = 0;
+        while (!this.#sawNonBlank && off <= bytes.length) {
+          let nl = bytes.indexOf(10, off);
+          if (nl === -1) nl = bytes.length;
+          this.info.lines++;
+          this.#line(text.slice(off, nl), first + peeled, false);
+          peeled++;
+          off = nl + 1;
+        }
+        if (off > bytes.length) {
+          batch.raw.lineCount = peeled;
+          this.info.events += events.length;
+          this.#diags = [];
+          return { events, diagnostics: diags, lines: eventLines };
+        }
+        bytes = bytes.subarray(off);
+        text = text.slice(off);
+        first += peeled;
+      }
       const c = this.#cols;
       if (
         this.#type === "metric" && c !== null && c.step === 0 && c.timestamp === 1 && c.value === 2 &&
@@ -260,13 +283,13 @@ export class PlxReader {
         // Rows go into columns (a row is at least 20 bytes: capacity rarely needs to grow).
         const cb = new ColumnsBuilder((bytes.length >> 5) + events.length + 16);
         cb.absorb(events, eventLines);
-        batch.raw.lineCount = this.#metricRows(bytes, text, first, cb);
+        batch.raw.lineCount = peeled + this.#metricRows(bytes, text, first, cb);
         this.info.events += cb.length;
         this.#diags = [];
         return new MetricBatch(cb.done(this.#meta), diags);
       } else {
         const lines = text.split("\n");
-        batch.raw.lineCount = lines.length;
+        batch.raw.lineCount = peeled + lines.length;
         for (let i = 0; i < lines.length; i++) {
           this.info.lines++;
           this.#line(lines[i], first + i, false);

@@ -93,6 +93,23 @@ export function tempSibling(target: string): string {
  * ```
  */
 export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
+  if (data.length <= 1 << 16) {
+    // Small files (run records, commit records, most assets): synchronous calls, which cost less than
+    // round trips through the I/O thread pool (one conversion writes thousands of them).
+    Deno.mkdirSync(path.dirname(target), { recursive: true });
+    const tmp = tempSibling(target);
+    try {
+      if (typeof data === "string") Deno.writeTextFileSync(tmp, data);
+      else Deno.writeFileSync(tmp, data);
+      Deno.renameSync(tmp, target);
+    } catch (e) {
+      try {
+        Deno.removeSync(tmp);
+      } catch { /* not made */ }
+      throw e;
+    }
+    return;
+  }
   await Deno.mkdir(path.dirname(target), { recursive: true });
   const tmp = tempSibling(target);
   try {

@@ -244,7 +244,8 @@ export class JsonlEncoder {
     const tail = this.#tsTail;
     buf.set(tail, n);
     n += tail.length;
-    n = ascii(buf, n, metricJson(value));
+    // (finite and not zero: plain shortest digits; the rest through metricJson)
+    n = ascii(buf, n, value !== 0 && value - value === 0 ? String(value) : metricJson(value));
     buf[n++] = 0x7d; // }
     buf[n++] = 0x0a; // \n
     this.#len = n;

@@ -344,7 +344,6 @@ export class PlxReader {
         p2 = p1 + 1;
         while (p2 < nl && b[p2] !== 124) p2++;
       }
-      this.info.lines++;
       ok: {
         if (p2 >= nl || b[nl - 1] === 13 || p2 + 1 === nl) break ok;
         let step = NaN;
@@ -382,6 +381,7 @@ export class PlxReader {
       pos = nl + 1;
       lineNo++;
     }
+    this.info.lines += lineNo - first;
     return lineNo - first;
   }
 

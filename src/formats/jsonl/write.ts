@@ -218,8 +218,16 @@ export class JsonlEncoder {
     else if (step >= 0 && step < 1e15) n = digits(buf, n, step);
     else n = ascii(buf, n, String(step));
     // Timestamp: bytes up to the seconds and the offset cached per second; the microseconds as digits.
-    let us = ((micros % 1_000_000) + 1_000_000) % 1_000_000;
-    const second = (micros - us) / 1_000_000;
+    // (floor division instead of two floating-point remainders, which are slow; exact after the fix-up)
+    let second = Math.floor(micros / 1_000_000);
+    let us = micros - second * 1_000_000;
+    if (us < 0) {
+      second--;
+      us += 1_000_000;
+    } else if (us >= 1_000_000) {
+      second++;
+      us -= 1_000_000;
+    }
     if (
       second !== this.#tsSecond ||
       !(offset === this.#tsOffset || (offset !== offset && this.#tsOffset !== this.#tsOffset))

@@ -361,7 +361,19 @@ export class PlxReader {
           step = neg ? -v : v;
         }
         if (!parseTimestampBytesInto(b, p1 + 1, p2, ts)) break ok;
-        const value = parsePyFloat(text.slice(p2 + 1, nl));
+        const cell = text.slice(p2 + 1, nl);
+        // Plain decimals (digit or "-" then digit first) are what Number() and float() agree on; the rest
+        // (nan, inf, "0x", ".5", blanks...) through parsePyFloat.
+        const c0 = b[p2 + 1];
+        let value: number | undefined = NaN;
+        const c1 = b[p2 + 2] | 32;
+        if (
+          ((c0 >= 48 && c0 <= 57) || (c0 === 45 && c1 >= 48 && c1 <= 57)) && c1 !== 120 && c1 !== 98 &&
+          c1 !== 111
+        ) {
+          value = Number(cell);
+        }
+        if (value !== value) value = parsePyFloat(cell);
         if (value === undefined) break ok;
         if (cb.length === cb.step.length) cb.grow();
         const r = cb.length++;

@@ -103,6 +103,15 @@ await measure("plx read only", async () => {
   }
   return n;
 });
+await measure("plx read (columns)", async () => {
+  // What the JSONL and Parquet sinks take: metric rows as columns (PlxBatch.metrics), no event objects.
+  let n = 0;
+  for await (const run of new PlxSource([runDir]).runs()) {
+    if ("severity" in run) continue;
+    for await (const b of run.batches()) n += b.metrics?.length ?? b.events.length;
+  }
+  return n;
+});
 const ours = await measure("plx -> parquet", async () => {
   const r = await convert(new PlxSource([runDir]), await ParquetSink.open(path.join(out, "ds")));
   return r.events;

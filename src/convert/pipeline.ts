@@ -6,7 +6,7 @@
  * @module
  */
 import type { Diagnostic } from "../diagnostics.ts";
-import type { PlxEvent } from "../model/event.ts";
+import type { MetricColumns, PlxEvent } from "../model/event.ts";
 import type { PlxBatch } from "../formats/plx/read.ts";
 
 /** What is known about a run besides its events. */
@@ -37,6 +37,11 @@ export interface EventSource {
 export interface RunSink {
   /** Writes a batch; asset bytes are fetched from `source` as needed. */
   write(events: PlxEvent[], source: RunSource): Promise<void>;
+  /**
+   * Writes metric rows held as columns ({@linkcode PlxBatch.metrics}); optional: without it the sink gets
+   * the same rows as events through {@linkcode RunSink.write}. Must write exactly what `write` would.
+   */
+  writeMetrics?(columns: MetricColumns, source: RunSource): Promise<void>;
   /** Makes the run's output complete and visible (renames temporary files). */
   commit(): Promise<void>;
   /** Throws away the run's partial output. */
@@ -162,7 +167,13 @@ export async function convert(
           for (const d of batch.diagnostics) {
             diag(d.file.startsWith(run.info.id) ? d : { ...d, file: `${run.info.id}/${d.file}` });
           }
-          if (batch.events.length) {
+          const m = batch.metrics;
+          if (m !== undefined && out.writeMetrics !== undefined) {
+            if (m.length) {
+              await out.writeMetrics(m, run);
+              outcome.events += m.length;
+            }
+          } else if (batch.events.length) {
             await out.write(batch.events, run);
             outcome.events += batch.events.length;
           }

@@ -144,7 +144,14 @@ export async function* splitLines(
   yield { lines, first: lineNo, final: true, problems };
 }
 
+/** Deno's fast path (no validation op): used to recognise ASCII regions, the common case. */
+const loose = new TextDecoder();
+
 function tryDecode(region: Uint8Array): string | null {
+  // One UTF-16 unit per byte and no replacement character: every byte was ASCII (a multi-byte sequence
+  // shortens the text, an invalid byte becomes U+FFFD, a BOM is dropped), so the text is exact.
+  const ascii = loose.decode(region);
+  if (ascii.length === region.length && ascii.indexOf("\uFFFD") === -1) return ascii;
   try {
     return fatal.decode(region);
   } catch {

@@ -264,8 +264,25 @@ let cacheDays = 0;
  * string made. Same accepted forms and result.
  */
 export function parseTimestampBytes(b: Uint8Array, start: number, end: number): PlxTime | null {
+  if (!parseTimestampBytesInto(b, start, end, scratch)) return null;
+  const o = scratch.offset;
+  return { micros: scratch.micros, offset: o === o ? o : null };
+}
+
+const scratch = { micros: 0, offset: 0 };
+
+/**
+ * {@linkcode parseTimestampBytes} without an object per call: stores the result in `out` (`offset` `NaN`
+ * for a naive time) and returns whether the bytes are a datetime.
+ */
+export function parseTimestampBytesInto(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  out: { micros: number; offset: number },
+): boolean {
   const n = end - start;
-  if (n < 16) return null;
+  if (n < 16) return false;
   const s = start;
   const y = (b[s] - 48) * 1000 + (b[s + 1] - 48) * 100 + (b[s + 2] - 48) * 10 + (b[s + 3] - 48);
   const mo = (b[s + 5] - 48) * 10 + (b[s + 6] - 48);
@@ -274,18 +291,18 @@ export function parseTimestampBytes(b: Uint8Array, start: number, end: number): 
   const mi = (b[s + 14] - 48) * 10 + (b[s + 15] - 48);
   for (let j = 0; j < 12; j++) {
     const c = b[s + DIGIT_AT[j]];
-    if (c < 48 || c > 57) return null;
+    if (c < 48 || c > 57) return false;
   }
   const sep = b[s + 10];
   if (b[s + 4] !== 45 || b[s + 7] !== 45 || (sep !== 32 && sep !== 84 && sep !== 116) || b[s + 13] !== 58) {
-    return null;
+    return false;
   }
-  if (y < 1 || mo < 1 || mo > 12 || d < 1 || hh > 23 || mi > 59) return null;
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || hh > 23 || mi > 59) return false;
   const ymd = (y * 16 + mo) * 32 + d;
   let days: number;
   if (ymd === cacheYmd) days = cacheDays;
   else {
-    if (d > DAYS_IN_MONTH[mo - 1] && !(mo === 2 && d === 29 && isLeap(y))) return null;
+    if (d > DAYS_IN_MONTH[mo - 1] && !(mo === 2 && d === 29 && isLeap(y))) return false;
     days = daysFromCivil(y, mo, d);
     cacheYmd = ymd;
     cacheDays = days;
@@ -294,10 +311,10 @@ export function parseTimestampBytes(b: Uint8Array, start: number, end: number): 
   let ss = 0;
   let us = 0;
   if (i < end && b[i] === 58) {
-    if (i + 3 > end) return null;
+    if (i + 3 > end) return false;
     const s1 = b[i + 1] - 48;
     const s2 = b[i + 2] - 48;
-    if (s1 < 0 || s1 > 5 || s2 < 0 || s2 > 9) return null;
+    if (s1 < 0 || s1 > 5 || s2 < 0 || s2 > 9) return false;
     ss = s1 * 10 + s2;
     i += 3;
     if (i < end && (b[i] === 46 || b[i] === 44)) {
@@ -310,23 +327,31 @@ export function parseTimestampBytes(b: Uint8Array, start: number, end: number): 
         k++;
         i++;
       }
-      if (k === 0) return null;
+      if (k === 0) return false;
       for (; k < 6; k++) us *= 10;
     }
   }
   const local = days * MICROS_PER_DAY + ((hh * 60 + mi) * 60 + ss) * 1_000_000 + us;
-  if (i === end) return { micros: local, offset: null };
+  if (i === end) {
+    out.micros = local;
+    out.offset = NaN;
+    return true;
+  }
   // "+00:00", the writer's offset, without a string.
   if (
     end - i === 6 && b[i] === 43 && b[i + 1] === 48 && b[i + 2] === 48 && b[i + 3] === 58 &&
     b[i + 4] === 48 && b[i + 5] === 48
   ) {
-    return { micros: local, offset: 0 };
+    out.micros = local;
+    out.offset = 0;
+    return true;
   }
   // Anything else: decode the tail (ASCII) and reuse the string parser's offset handling.
   let tail = "";
   for (let k = i; k < end; k++) tail += String.fromCharCode(b[k]);
   const probe = parseTimestamp("2000-01-01 00:00:00" + tail);
-  if (probe === null) return null;
-  return { micros: local - (probe.offset ?? 0) * 1_000_000, offset: probe.offset };
+  if (probe === null) return false;
+  out.micros = local - (probe.offset ?? 0) * 1_000_000;
+  out.offset = probe.offset ?? NaN;
+  return true;
 }

@@ -235,37 +235,49 @@ async function validateEvents(
   let lastStepLine = 0;
   const checkAssets = options.checkAssets ?? true;
   const declared = DECLARED_FIELDS;
+  const checkStep = (step: number, line: number) => {
+    if (lastStep !== null) {
+      if (step < lastStep) {
+        sink.add({
+          severity: "warning",
+          code: "step-order",
+          file,
+          line,
+          message: `step ${step} comes after step ${lastStep} (line ${lastStepLine}): steps go backwards`,
+        });
+      } else if (step === lastStep) {
+        sink.add({
+          severity: "warning",
+          code: "step-repeat",
+          file,
+          line,
+          message: `step ${step} repeats (also at line ${lastStepLine})`,
+        });
+      }
+    }
+    lastStep = step;
+    lastStepLine = line;
+  };
   for await (const batch of reader.read(chunks)) {
     for (const d of batch.diagnostics) sink.add(d);
+    const m = batch.metrics;
+    if (m !== undefined) {
+      // Metric rows as columns: only steps to check, no event objects needed.
+      const steps = m.step;
+      const lines = m.line;
+      for (let i = 0; i < m.length; i++) {
+        const step = steps[i];
+        if (step === step) checkStep(step, lines[i]);
+      }
+      continue;
+    }
     const events = batch.events;
     const lines = batch.lines ?? [];
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
       const line = lines[i];
       const step = e.step;
-      if (step !== null) {
-        if (lastStep !== null) {
-          if (step < lastStep) {
-            sink.add({
-              severity: "warning",
-              code: "step-order",
-              file,
-              line,
-              message: `step ${step} comes after step ${lastStep} (line ${lastStepLine}): steps go backwards`,
-            });
-          } else if (step === lastStep) {
-            sink.add({
-              severity: "warning",
-              code: "step-repeat",
-              file,
-              line,
-              message: `step ${step} repeats (also at line ${lastStepLine})`,
-            });
-          }
-        }
-        lastStep = step;
-        lastStepLine = line;
-      }
+      if (step !== null) checkStep(step, line);
       if (e.type !== "metric") {
         checkValue(e, file, line, sink, declared);
         if (checkAssets) {

@@ -21,7 +21,13 @@
  * @module
  */
 import * as path from "node:path";
-import { assetRefs, type PlxEvent, valueTypeOf } from "../../model/event.ts";
+import {
+  assetRefs,
+  type MetricColumns,
+  metricEvents,
+  type PlxEvent,
+  valueTypeOf,
+} from "../../model/event.ts";
 import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/pipeline.ts";
 import { safeJoin, writeFileAtomic } from "../../io/files.ts";
 import { PlxDataError } from "../../diagnostics.ts";
@@ -336,6 +342,24 @@ export class ParquetSink implements EventSink {
     this.#current!.events += events.length;
   }
 
+  /** @internal Buffers metric rows of the current run held as columns (same rows as {@linkcode add}). */
+  async addMetrics(c: MetricColumns): Promise<void> {
+    if (valueTypeOf(c.kind) !== "metric") {
+      // Not a metric kind folder (cannot happen from the plx reader): keep the one general path.
+      await this.add(metricEvents(c));
+      return;
+    }
+    const k = this.#kinds.get(c.kind) ?? this.#state(c.kind);
+    let from = 0;
+    while (from < c.length) {
+      if (k.buffer.length >= k.buffer.capacity) await this.#spill(k);
+      const n = Math.min(c.length - from, k.buffer.capacity - k.buffer.length);
+      k.buffer.pushMetrics(c, from, n);
+      from += n;
+    }
+    this.#current!.events += c.length;
+  }
+
   async #pushRows(k: KindState, rows: number): Promise<void> {
     if (rows <= 0) return;
     if (!k.part) {
@@ -497,6 +521,10 @@ class ParquetRunSink implements RunSink {
       }
     }
     await this.sink.add(events);
+  }
+
+  writeMetrics(columns: MetricColumns): Promise<void> {
+    return this.sink.addMetrics(columns);
   }
 
   commit(): Promise<void> {

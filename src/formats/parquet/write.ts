@@ -6,7 +6,7 @@
  */
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
-import type { PlxEvent } from "../../model/event.ts";
+import type { MetricColumns, PlxEvent } from "../../model/event.ts";
 import type { ValueType } from "../../schema/values.ts";
 import { COLUMNAR_VERSION, exactJson } from "../jsonl/codec.ts";
 import { arrowSchema, arrowType, VALUE_COLUMNS, type ValueColumn } from "./schema.ts";
@@ -150,6 +150,55 @@ export class ColumnBuffer {
     }
     if (this.#num) this.#num[i] = e.value as number;
     else this.#values.push(e.value);
+  }
+
+  /**
+   * Appends rows `[from, from + count)` of metric columns (this buffer's type is `metric`; the caller
+   * keeps within the capacity): the same rows as pushing their events one by one.
+   */
+  pushMetrics(c: MetricColumns, from: number, count: number): void {
+    const start = this.length;
+    const end = start + count;
+    this.length = end;
+    this.#runIdx.fill(this.#run.index(c.run), start, end);
+    this.#scopeIdx.fill(this.#scope.index(c.scope), start, end);
+    this.#nameIdx.fill(this.#name.index(c.name), start, end);
+    const step = this.#step;
+    const ts = this.#ts;
+    const off = this.#off;
+    const stepValid = this.#stepValid;
+    const offValid = this.#offValid;
+    const cs = c.step;
+    const cm = c.micros;
+    const co = c.offset;
+    for (let k = 0, i = start; i < end; k++, i++) {
+      const bit = 1 << (i & 7);
+      const byte = i >> 3;
+      const s = cs[from + k];
+      if (s !== s) {
+        stepValid[byte] &= ~bit;
+        step[2 * i] = 0;
+        step[2 * i + 1] = 0;
+      } else {
+        stepValid[byte] |= bit;
+        const hi = Math.floor(s / TWO32);
+        step[2 * i] = s - hi * TWO32;
+        step[2 * i + 1] = hi >>> 0;
+      }
+      const us = cm[from + k];
+      const hi = Math.floor(us / TWO32);
+      ts[2 * i] = us - hi * TWO32;
+      ts[2 * i + 1] = hi >>> 0;
+      const o = co[from + k];
+      if (o !== o) {
+        offValid[byte] &= ~bit;
+        off[i] = 0;
+      } else {
+        offValid[byte] |= bit;
+        off[i] = o;
+      }
+    }
+    this.#num!.set(c.value.subarray(from, from + count), start);
   }
 
   /** Drops rows from `length` on (rows of a failed run at the end of the buffer). */

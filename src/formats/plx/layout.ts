@@ -45,14 +45,15 @@ export type Target =
 const RUN_MARKERS = ["events", "resources", "plxlogs", "run.plx.json"];
 
 /** Whether `dir` is a run folder. */
-export async function isRunFolder(dir: string): Promise<boolean> {
+export function isRunFolder(dir: string): Promise<boolean> {
+  // (synchronous calls: cheaper than round trips through the I/O thread pool, over thousands of runs)
   for (const m of RUN_MARKERS) {
     try {
-      await Deno.stat(path.join(dir, m));
-      return true;
+      Deno.statSync(path.join(dir, m));
+      return Promise.resolve(true);
     } catch { /* not there */ }
   }
-  return false;
+  return Promise.resolve(false);
 }
 
 /** Options of {@linkcode discover}. */
@@ -112,7 +113,7 @@ async function* walk(
 ): AsyncGenerator<Target | Diagnostic> {
   let real: string;
   try {
-    real = await Deno.realPath(dir);
+    real = Deno.realPathSync(dir);
   } catch (e) {
     yield ioDiag(dir, e, "cannot resolve");
     return;
@@ -135,7 +136,7 @@ async function* walk(
   const names: string[] = [];
   const dirs: string[] = [];
   try {
-    for await (const e of Deno.readDir(dir)) {
+    for (const e of Deno.readDirSync(dir)) {
       names.push(e.name);
       if (e.isDirectory || e.isSymlink) dirs.push(e.name);
     }
@@ -156,7 +157,7 @@ async function* walk(
     if (name === ".git" || name === "node_modules") continue;
     const child = path.join(dir, name);
     try {
-      if (!(await Deno.stat(child)).isDirectory) continue;
+      if (!Deno.statSync(child).isDirectory) continue;
     } catch (e) {
       yield ioDiag(child, e, "cannot follow");
       continue;
@@ -221,11 +222,13 @@ const NOT_WALKED = new Set(["assets", "outputs"]);
  * layout defines), sorted. `assets/` and `outputs/` are not walked: assets are checked when referenced.
  */
 export async function* listRun(run: RunFolder): AsyncGenerator<RunEntry | Diagnostic> {
+  // Synchronous file-system calls: a run is a handful of small folders, and on a busy machine each
+  // round trip through the I/O thread pool cost more than the call (reading thousands of small runs).
   const stack: string[] = [""];
   const seen = new Set<string>();
   let root: string;
   try {
-    root = await Deno.realPath(run.path);
+    root = Deno.realPathSync(run.path);
   } catch (e) {
     yield ioDiag(".", e, "cannot resolve");
     return;
@@ -234,7 +237,7 @@ export async function* listRun(run: RunFolder): AsyncGenerator<RunEntry | Diagno
     const rel = stack.pop()!;
     const dir = rel ? path.join(run.path, rel) : run.path;
     try {
-      const real = await Deno.realPath(dir);
+      const real = Deno.realPathSync(dir);
       if (seen.has(real)) {
         yield {
           severity: "warning",
@@ -251,7 +254,7 @@ export async function* listRun(run: RunFolder): AsyncGenerator<RunEntry | Diagno
     }
     const entries: Deno.DirEntry[] = [];
     try {
-      for await (const e of Deno.readDir(dir)) entries.push(e);
+      for (const e of Deno.readDirSync(dir)) entries.push(e);
     } catch (e) {
       yield ioDiag(rel || ".", e, "cannot list");
       continue;
@@ -265,10 +268,10 @@ export async function* listRun(run: RunFolder): AsyncGenerator<RunEntry | Diagno
       let isFile = e.isFile;
       if (e.isSymlink) {
         try {
-          const st = await Deno.stat(abs);
+          const st = Deno.statSync(abs);
           isDir = st.isDirectory;
           isFile = st.isFile;
-          const real = await Deno.realPath(abs);
+          const real = Deno.realPathSync(abs);
           if (real !== root && !real.startsWith(root + path.sep)) {
             yield {
               severity: "warning",

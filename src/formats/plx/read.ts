@@ -6,9 +6,17 @@
  * @module
  */
 import type { Diagnostic } from "../../diagnostics.ts";
-import { type EventScope, JSONL_KINDS, type PlxEvent, STRING_TYPES, valueTypeOf } from "../../model/event.ts";
+import {
+  type EventScope,
+  JSONL_KINDS,
+  type MetricColumns,
+  metricEvents,
+  type PlxEvent,
+  STRING_TYPES,
+  valueTypeOf,
+} from "../../model/event.ts";
 import { parsePyFloat } from "../../model/pyfloat.ts";
-import { parseTimestamp, parseTimestampBytes, type PlxTime } from "../../model/time.ts";
+import { parseTimestamp, parseTimestampBytesInto, type PlxTime } from "../../model/time.ts";
 import { VALUE_SCHEMAS, type ValueType } from "../../schema/values.ts";
 import { type LineBatch, splitLines, type SplitLinesOptions } from "../../io/lines.ts";
 import { zodMessage } from "../../schema/issues.ts";
@@ -56,6 +64,85 @@ export interface PlxBatch {
   diagnostics: Diagnostic[];
   /** 1-based line number of each event (same length as `events`), when the reader knows it. */
   lines?: number[];
+  /**
+   * The same events as columns, when they are all metric rows of one file (the reader's fast path). Then
+   * `events` and `lines` are made from these on first access: consumers that can take columns (the JSONL
+   * and Parquet writers) skip the objects altogether.
+   */
+  metrics?: MetricColumns;
+}
+
+/** A batch of metric rows held as columns; the objects are made only when asked for. */
+class MetricBatch implements PlxBatch {
+  #events: PlxEvent[] | null = null;
+  #lines: number[] | null = null;
+  constructor(readonly metrics: MetricColumns, readonly diagnostics: Diagnostic[]) {}
+  get events(): PlxEvent[] {
+    return this.#events ??= metricEvents(this.metrics);
+  }
+  get lines(): number[] {
+    return this.#lines ??= Array.from(this.metrics.line);
+  }
+}
+
+/** Growable {@linkcode MetricColumns} the reader fills. */
+class ColumnsBuilder {
+  length = 0;
+  step: Float64Array;
+  micros: Float64Array;
+  offset: Float64Array;
+  value: Float64Array;
+  line: Float64Array;
+  constructor(capacity: number) {
+    this.step = new Float64Array(capacity);
+    this.micros = new Float64Array(capacity);
+    this.offset = new Float64Array(capacity);
+    this.value = new Float64Array(capacity);
+    this.line = new Float64Array(capacity);
+  }
+  grow(): void {
+    const n = Math.max(16, this.step.length * 2);
+    const g = (a: Float64Array) => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    this.step = g(this.step);
+    this.micros = g(this.micros);
+    this.offset = g(this.offset);
+    this.value = g(this.value);
+    this.line = g(this.line);
+  }
+  /** Appends metric events (rows the slow path produced). */
+  absorb(events: PlxEvent[], lines: number[]): void {
+    for (let k = 0; k < events.length; k++) {
+      const e = events[k];
+      if (this.length === this.step.length) this.grow();
+      const i = this.length++;
+      this.step[i] = e.step ?? NaN;
+      this.micros[i] = e.timestamp.micros;
+      this.offset[i] = e.timestamp.offset ?? NaN;
+      this.value[i] = e.value as number;
+      this.line[i] = lines[k];
+    }
+    events.length = 0;
+    lines.length = 0;
+  }
+  done(m: PlxFileMeta): MetricColumns {
+    const n = this.length;
+    return {
+      run: m.run,
+      scope: m.scope,
+      kind: m.kind,
+      name: m.name,
+      length: n,
+      step: this.step.subarray(0, n),
+      micros: this.micros.subarray(0, n),
+      offset: this.offset.subarray(0, n),
+      value: this.value.subarray(0, n),
+      line: this.line.subarray(0, n),
+    };
+  }
 }
 
 /** Options of {@linkcode PlxReader}. */
@@ -111,6 +198,7 @@ export class PlxReader {
   #events: PlxEvent[] = [];
   #eventLines: number[] = [];
   #diags: Diagnostic[] = [];
+  readonly #ts = { micros: 0, offset: 0 };
 
   constructor(meta: PlxFileMeta, readonly options: PlxReadOptions = {}) {
     this.#meta = meta;
@@ -162,17 +250,46 @@ export class PlxReader {
     for (const p of batch.problems) diags.push(p);
     if (batch.raw) {
       this.#lines(batch.lines, batch.first, false);
-      const { bytes, text } = batch.raw;
-      const first = batch.first + batch.lines.length;
+      let { bytes, text } = batch.raw;
+      let first = batch.first + batch.lines.length;
+      let peeled = 0;
+      if (this.#type === "metric" && !this.#sawNonBlank && text.length === bytes.length) {
+        // The header (and any blank lines before it) through the general path, so that the rows after
+        // it can take the fast path even in the file's first chunk.
+        let off = 0;
+        while (!this.#sawNonBlank && off <= bytes.length) {
+          let nl = bytes.indexOf(10, off);
+          if (nl === -1) nl = bytes.length;
+          this.info.lines++;
+          this.#line(text.slice(off, nl), first + peeled, false);
+          peeled++;
+          off = nl + 1;
+        }
+        if (off > bytes.length) {
+          batch.raw.lineCount = peeled;
+          this.info.events += events.length;
+          this.#diags = [];
+          return { events, diagnostics: diags, lines: eventLines };
+        }
+        bytes = bytes.subarray(off);
+        text = text.slice(off);
+        first += peeled;
+      }
       const c = this.#cols;
       if (
         this.#type === "metric" && c !== null && c.step === 0 && c.timestamp === 1 && c.value === 2 &&
         text.length === bytes.length
       ) {
-        batch.raw.lineCount = this.#metricRows(bytes, text, first);
+        // Rows go into columns (a row is at least 20 bytes: capacity rarely needs to grow).
+        const cb = new ColumnsBuilder((bytes.length >> 5) + events.length + 16);
+        cb.absorb(events, eventLines);
+        batch.raw.lineCount = peeled + this.#metricRows(bytes, text, first, cb);
+        this.info.events += cb.length;
+        this.#diags = [];
+        return new MetricBatch(cb.done(this.#meta), diags);
       } else {
         const lines = text.split("\n");
-        batch.raw.lineCount = lines.length;
+        batch.raw.lineCount = peeled + lines.length;
         for (let i = 0; i < lines.length; i++) {
           this.info.lines++;
           this.#line(lines[i], first + i, false);
@@ -207,32 +324,29 @@ export class PlxReader {
    * except the value. Any row it does not fully understand goes through {@linkcode PlxReader.#line}, which
    * reports precisely what is wrong.
    */
-  #metricRows(b: Uint8Array, text: string, first: number): number {
+  #metricRows(b: Uint8Array, text: string, first: number, cb: ColumnsBuilder): number {
     const end = b.length;
-    const m = this.#meta;
     const events = this.#events;
     const eventLines = this.#eventLines;
+    const ts = this.#ts;
     let pos = 0;
     let lineNo = first;
     while (pos <= end) {
-      // One pass finds the two separators and the line end.
-      let p1 = -1;
-      let p2 = -1;
-      let extra = false;
-      let nl = pos;
-      for (; nl < end; nl++) {
-        const c = b[nl];
-        if (c === 10) break;
-        if (c === 124) {
-          if (p1 === -1) p1 = nl;
-          else if (p2 === -1) p2 = nl;
-          else extra = true;
-        }
+      // The line end (native search), then the separators: the step is digits up to the first "|", the
+      // writer's timestamp is 32 bytes long. A "|" anywhere else makes the value or timestamp fail to
+      // parse, which sends the row to the slow path that reports it precisely.
+      let nl = b.indexOf(10, pos);
+      if (nl === -1) nl = end;
+      let p1 = pos;
+      while (p1 < nl && b[p1] !== 124) p1++;
+      let p2 = p1 + 33;
+      if (p2 >= nl || b[p2] !== 124) {
+        p2 = p1 + 1;
+        while (p2 < nl && b[p2] !== 124) p2++;
       }
-      this.info.lines++;
       ok: {
-        if (p2 === -1 || extra || b[nl - 1] === 13 || p2 + 1 === nl) break ok;
-        let step: number | null = null;
+        if (p2 >= nl || b[nl - 1] === 13 || p2 + 1 === nl) break ok;
+        let step = NaN;
         if (p1 > pos) {
           let v = 0;
           let i = pos;
@@ -246,29 +360,40 @@ export class PlxReader {
           }
           step = neg ? -v : v;
         }
-        const timestamp = parseTimestampBytes(b, p1 + 1, p2);
-        if (timestamp === null) break ok;
-        const value = parsePyFloat(text.slice(p2 + 1, nl));
+        if (!parseTimestampBytesInto(b, p1 + 1, p2, ts)) break ok;
+        const cell = text.slice(p2 + 1, nl);
+        // Plain decimals (digit or "-" then digit first) are what Number() and float() agree on; the rest
+        // (nan, inf, "0x", ".5", blanks...) through parsePyFloat.
+        const c0 = b[p2 + 1];
+        let value: number | undefined = NaN;
+        const c1 = b[p2 + 2] | 32;
+        if (
+          ((c0 >= 48 && c0 <= 57) || (c0 === 45 && c1 >= 48 && c1 <= 57)) && c1 !== 120 && c1 !== 98 &&
+          c1 !== 111
+        ) {
+          value = Number(cell);
+        }
+        if (value !== value) value = parsePyFloat(cell);
         if (value === undefined) break ok;
-        events.push({
-          run: m.run,
-          scope: m.scope,
-          kind: m.kind,
-          name: m.name,
-          step,
-          timestamp,
-          type: "metric",
-          value,
-        });
-        eventLines.push(lineNo);
+        if (cb.length === cb.step.length) cb.grow();
+        const r = cb.length++;
+        cb.step[r] = step;
+        cb.micros[r] = ts.micros;
+        cb.offset[r] = ts.offset;
+        cb.value[r] = value;
+        cb.line[r] = lineNo;
         pos = nl + 1;
         lineNo++;
         continue;
       }
-      if (nl > pos) this.#line(text.slice(pos, nl), lineNo, false);
+      if (nl > pos) {
+        this.#line(text.slice(pos, nl), lineNo, false);
+        if (events.length) cb.absorb(events, eventLines);
+      }
       pos = nl + 1;
       lineNo++;
     }
+    this.info.lines += lineNo - first;
     return lineNo - first;
   }
 

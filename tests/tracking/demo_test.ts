@@ -55,6 +55,9 @@ Deno.test("the seed demo writes a run PlxReader reads with no diagnostics, every
   const report = await validateRun({ id: run.uuid, path: run.path });
   assertEquals(report.diagnostics, []);
   assertEquals(report.files.flatMap((f) => f.diagnostics), []);
-  assertEquals(report.files.filter((f) => f.role === "event").every((f) => f.generation === "v2-jsonl"), true);
+  assertEquals(
+    report.files.filter((f) => f.role === "event").every((f) => f.generation === "v2-jsonl"),
+    true,
+  );
   await Deno.remove(root, { recursive: true });
 });

@@ -31,16 +31,10 @@ export async function* readChunks(
   if (!reuse) {
     using f = await Deno.open(file, { read: true });
     while (true) {
-      const buf = new Uint8Array(chunkSize);
-      let filled = 0;
-      while (filled < chunkSize) {
-        const n = await f.read(buf.subarray(filled));
-        if (n === null) break;
-        filled += n;
-      }
-      if (filled === 0) return;
-      yield filled === chunkSize ? buf : buf.subarray(0, filled);
-      if (filled < chunkSize) return;
+      const chunk = await fillChunk(f, new Uint8Array(chunkSize));
+      if (chunk === null) return;
+      yield chunk;
+      if (chunk.length < chunkSize) return;
     }
   }
   // With a reused buffer the caller consumes each chunk before asking for the next: open and read
@@ -63,6 +57,19 @@ export async function* readChunks(
   } finally {
     giveBuffer(buf);
   }
+}
+
+/**
+ * Reads into `buf` until it is full or the file ends: the filled part, or `null` at the end of the file.
+ */
+export async function fillChunk(f: Deno.FsFile, buf: Uint8Array): Promise<Uint8Array | null> {
+  let filled = 0;
+  while (filled < buf.length) {
+    const n = await f.read(buf.subarray(filled));
+    if (n === null) break;
+    filled += n;
+  }
+  return filled === 0 ? null : filled === buf.length ? buf : buf.subarray(0, filled);
 }
 
 /** Free read buffers of {@linkcode readChunks} (reuse mode), a few at most. */

@@ -13,7 +13,7 @@
 import * as path from "node:path";
 import type { Diagnostic } from "../../diagnostics.ts";
 import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts";
-import { CHUNK_SIZE } from "../../io/files.ts";
+import { CHUNK_SIZE, fillChunk } from "../../io/files.ts";
 import { ioDiag } from "../plx/layout.ts";
 import type { PlxBatch } from "../plx/read.ts";
 import type { FileReport, RunReport } from "../../validate/types.ts";
@@ -34,16 +34,8 @@ import { maskedCrc32c } from "./crc32c.ts";
  */
 export async function* readAhead(file: string, chunkSize = CHUNK_SIZE): AsyncGenerator<Uint8Array> {
   using f = await Deno.open(file, { read: true });
-  const fill = async (): Promise<Uint8Array | null> => {
-    const buf = new Uint8Array(chunkSize);
-    let filled = 0;
-    while (filled < chunkSize) {
-      const n = await f.read(buf.subarray(filled));
-      if (n === null) break;
-      filled += n;
-    }
-    return filled === 0 ? null : filled === chunkSize ? buf : buf.subarray(0, filled);
-  };
+  const fill = () => fillChunk(f, new Uint8Array(chunkSize));
+
   let next = fill();
   try {
     while (true) {

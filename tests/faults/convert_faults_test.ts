@@ -28,9 +28,13 @@ async function makeTree(root: string, runs: number, rows: number): Promise<void>
   }
 }
 
-async function convert(src: string, out: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function convert(
+  src: string,
+  out: string,
+  to = "plx",
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const p = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, "convert", src, "--to", "plx", "--out", out],
+    args: ["run", "-A", CLI, "convert", src, "--to", to, "--out", out],
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
@@ -120,12 +124,21 @@ Deno.test({
     await makeTree(`${root}/src`, 3, 3000);
     const mnt = `${root}/full`;
     if (!(await mountTmpfs(mnt, "size=96k"))) return;
+    // Leave about 12 KiB free: less than any of the outputs needs, even compressed Parquet.
+    await Deno.writeFile(`${mnt}/filler`, new Uint8Array(84 * 1024)).catch(() => {});
     try {
+      for (
+        const [to, out] of [["plx", "out"], ["tensorboard", "tb"], ["jsonl", "j.jsonl"], ["parquet", "pq"]]
+      ) {
+        const r = await convert(`${root}/src`, `${mnt}/${out}`, to);
+        assertEquals(r.code, 1, `${to}: ${r.stdout}${r.stderr}`);
+        assertOk(/No space left on device/.test(r.stdout + r.stderr), `${to}: ${r.stdout}${r.stderr}`);
+        assertOk(!/\bat .*\.ts:\d+/.test(r.stderr), r.stderr);
+        await Deno.remove(`${mnt}/${out}`, { recursive: true }).catch(() => {});
+      }
       const r = await convert(`${root}/src`, `${mnt}/out`);
-      assertEquals(r.code, 1);
-      assertOk(/No space left on device/.test(r.stdout + r.stderr), r.stdout + r.stderr);
-      assertOk(!/\bat .*\.ts:\d+/.test(r.stderr), r.stderr);
       for await (const e of Deno.readDir(`${mnt}/out`)) assertOk(!e.name.startsWith("."), `left ${e.name}`);
+      assertEquals(r.code, 1);
     } finally {
       await umount(mnt);
       await Deno.remove(root, { recursive: true });
@@ -142,10 +155,14 @@ Deno.test({
     const mnt = `${root}/ro`;
     if (!(await mountTmpfs(mnt, "ro,size=64k"))) return;
     try {
-      const r = await convert(`${root}/src`, `${mnt}/out`);
-      assertEquals(r.code, 1);
-      assertOk(/Read-only file system/.test(r.stdout + r.stderr), r.stdout + r.stderr);
-      assertOk(!/\bat .*\.ts:\d+/.test(r.stderr), r.stderr);
+      for (
+        const [to, out] of [["plx", "out"], ["tensorboard", "tb"], ["jsonl", "j.jsonl"], ["parquet", "pq"]]
+      ) {
+        const r = await convert(`${root}/src`, `${mnt}/${out}`, to);
+        assertEquals(r.code, 1, `${to}: ${r.stdout}${r.stderr}`);
+        assertOk(/Read-only file system/.test(r.stdout + r.stderr), `${to}: ${r.stdout}${r.stderr}`);
+        assertOk(!/\bat .*\.ts:\d+/.test(r.stderr), r.stderr);
+      }
     } finally {
       await umount(mnt);
       await Deno.remove(root, { recursive: true });

@@ -123,10 +123,36 @@ export function pydanticJson(value: Record<string, unknown>, floatFields: readon
     if (v === undefined || v === null) continue;
     out += (first ? "" : ",") + JSON.stringify(k) + ":";
     first = false;
-    if (floatFields.includes(k)) out += dump(v, ",", ":", JSON.stringify, pydanticFloat, pydanticFloat);
-    else out += dump(v, ",", ":", JSON.stringify, pydanticNumber, pydanticFloat);
+    out += floatFields.includes(k) ? compactJsonWith(v, pydanticFloat) : pydanticCompact(v);
   }
   return out + "}";
+}
+
+/**
+ * Compact JSON (no spaces) with numbers written by `num` and {@linkcode PyFloat} markers by `flt`: the one
+ * serializer behind every compact JSON plxkit writes (pydantic style, the JSONL/Parquet exact form, summaries).
+ * Keys keep their order; `undefined` and function fields are dropped; typed arrays become lists.
+ *
+ * @example
+ * ```ts
+ * import { compactJsonWith } from "./python.ts";
+ * compactJsonWith({ a: [1, -0] }, (x) => (Object.is(x, -0) ? "-0.0" : String(x))); // '{"a":[1,-0.0]}'
+ * ```
+ */
+export function compactJsonWith(
+  value: unknown,
+  num: (x: number) => string,
+  flt: (x: number) => string = num,
+): string {
+  return dump(value, ",", ":", JSON.stringify, num, flt);
+}
+
+/**
+ * Compact JSON as pydantic v2 writes free-form values: integral numbers as ints, others (and
+ * {@linkcode PyFloat}s) in pydantic's float style, non-finite as `null`.
+ */
+export function pydanticCompact(value: unknown): string {
+  return dump(value, ",", ":", JSON.stringify, pydanticNumber, pydanticFloat);
 }
 
 function dump(
@@ -161,7 +187,7 @@ function dump(
       let first = true;
       for (const k in v as Record<string, unknown>) {
         const x = (v as Record<string, unknown>)[k];
-        if (x === undefined) continue;
+        if (x === undefined || typeof x === "function") continue;
         s += (first ? "" : comma) + str(k) + colon + dump(x, comma, colon, str, num, flt);
         first = false;
       }

@@ -10,7 +10,7 @@ import type { Diagnostic } from "../diagnostics.ts";
 import type { EventScope, PlxEvent } from "../model/event.ts";
 import { formatPyIsoformat, type PlxTime } from "../model/time.ts";
 import { PlxReader } from "../formats/plx/read.ts";
-import { pydanticFloat, PyFloat } from "../json/python.ts";
+import { pydanticCompact, PyFloat } from "../json/python.ts";
 import { describe, pandasReadFloat } from "./stats.ts";
 import { pyFloatRepr } from "../model/pyfloat.ts";
 
@@ -26,29 +26,7 @@ import { pyFloatRepr } from "../model/pyfloat.ts";
  * ```
  */
 export function compactJson(v: unknown): string {
-  if (v instanceof PyFloat) return pydanticFloat(v.value);
-  switch (typeof v) {
-    case "string":
-      return JSON.stringify(v);
-    case "number":
-      if (!Number.isFinite(v)) return "null";
-      return Number.isInteger(v) && Math.abs(v) < 1e16 ? String(v) : pydanticFloat(v);
-    case "boolean":
-      return v ? "true" : "false";
-    case "object": {
-      if (v === null) return "null";
-      if (Array.isArray(v)) return "[" + v.map((x) => compactJson(x ?? null)).join(",") + "]";
-      if (ArrayBuffer.isView(v)) return compactJson(Array.from(v as unknown as ArrayLike<number>));
-      const parts: string[] = [];
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        if (x === undefined) continue;
-        parts.push(JSON.stringify(k) + ":" + compactJson(x));
-      }
-      return "{" + parts.join(",") + "}";
-    }
-    default:
-      return "null";
-  }
+  return pydanticCompact(v);
 }
 
 /** The summary of one event file. */

@@ -19,6 +19,7 @@ import { formatIsoTimestamp, parseTimestamp, type PlxTime } from "../../model/ti
 import { VALUE_SCHEMAS, VALUE_TYPES, type ValueType } from "../../schema/values.ts";
 import { zodMessage } from "../../schema/issues.ts";
 import { depthExceeds, MAX_DEPTH } from "../plx/read.ts";
+import { compactJsonWith } from "../../json/python.ts";
 
 /** Version of the JSONL and Parquet interchange layouts; stored in Parquet metadata. */
 export const COLUMNAR_VERSION = "1";
@@ -111,38 +112,7 @@ export function metricFromJson(v: unknown): number | undefined {
  * ```
  */
 export function exactJson(v: unknown): string {
-  switch (typeof v) {
-    case "number":
-      return jsonNumber(v);
-    case "string":
-      return JSON.stringify(v);
-    case "boolean":
-      return v ? "true" : "false";
-    case "bigint":
-      return v.toString();
-    case "object": {
-      if (v === null) return "null";
-      if (Array.isArray(v)) {
-        let s = "[";
-        for (let i = 0; i < v.length; i++) {
-          if (i) s += ",";
-          s += v[i] === undefined ? "null" : exactJson(v[i]);
-        }
-        return s + "]";
-      }
-      let s = "{";
-      let first = true;
-      for (const k in v as Record<string, unknown>) {
-        const x = (v as Record<string, unknown>)[k];
-        if (x === undefined || typeof x === "function") continue;
-        s += (first ? "" : ",") + JSON.stringify(k) + ":" + exactJson(x);
-        first = false;
-      }
-      return s + "}";
-    }
-    default:
-      return "null";
-  }
+  return compactJsonWith(v, jsonNumber);
 }
 
 /** The JSON text of an event's value as the JSONL line holds it. */

@@ -1,16 +1,7 @@
 import { assertEquals, assertOk } from "./_assert.ts";
-import { main } from "../src/cli/main.ts";
-import type { CliIO } from "../src/cli/args.ts";
+import { run } from "./_cli.ts";
 
 const FIX = new URL("../fixtures/", import.meta.url).pathname;
-
-async function run(...args: string[]) {
-  let out = "";
-  let err = "";
-  const io: CliIO = { out: (t) => (out += t), err: (t) => (err += t + "\n"), errIsTty: false, color: false };
-  const code = await main(args, io);
-  return { code, out, err };
-}
 
 Deno.test("validate: exit 0 on valid runs, 1 on invalid, 2 on usage errors", async () => {
   assertEquals((await run("validate", FIX + "runs")).code, 0);

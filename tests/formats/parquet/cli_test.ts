@@ -1,17 +1,8 @@
 import * as path from "node:path";
 import { assertEquals, assertOk } from "../../_assert.ts";
-import { main } from "../../../src/cli/main.ts";
-import type { CliIO } from "../../../src/cli/args.ts";
+import { run } from "../../_cli.ts";
 
 const FIX = path.join(import.meta.dirname!, "../../../fixtures");
-
-async function run(...args: string[]) {
-  let out = "";
-  let err = "";
-  const io: CliIO = { out: (t) => (out += t), err: (t) => (err += t + "\n"), errIsTty: false, color: false };
-  const code = await main(args, io);
-  return { code, out, err };
-}
 
 async function tree(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};

@@ -234,7 +234,6 @@ async function validateEvents(
   let lastStep: number | null = null;
   let lastStepLine = 0;
   const checkAssets = options.checkAssets ?? true;
-  const declared = DECLARED_FIELDS;
   const checkStep = (step: number, line: number) => {
     if (lastStep !== null) {
       if (step < lastStep) {
@@ -279,7 +278,7 @@ async function validateEvents(
       const step = e.step;
       if (step !== null) checkStep(step, line);
       if (e.type !== "metric") {
-        checkValue(e, file, line, sink, declared);
+        checkValue(e, file, line, sink);
         if (checkAssets) {
           for (const ref of assetRefs(e)) {
             let problem = assetCache.get(ref);
@@ -318,14 +317,8 @@ async function validateEvents(
   }
 }
 
-function checkValue(
-  e: PlxEvent,
-  file: string,
-  line: number,
-  sink: DiagnosticSink,
-  declared: typeof DECLARED_FIELDS,
-): void {
-  const fields = declared[e.type];
+function checkValue(e: PlxEvent, file: string, line: number, sink: DiagnosticSink): void {
+  const fields = DECLARED_FIELDS[e.type];
   if (fields && typeof e.value === "object" && e.value !== null) {
     for (const k of Object.keys(e.value)) {
       if (

@@ -153,7 +153,6 @@ interface Columns {
   step: number;
   timestamp: number;
   value: number;
-  count: number;
 }
 
 const SIMPLE: ReadonlySet<string> = new Set(["step", "timestamp"]);
@@ -190,7 +189,6 @@ export class PlxReader {
   #cols: Columns | null = null;
   #lineNo = 0;
   #jsonEof = false;
-  #csvRows = 0;
   #jsonRows = 0;
   #ujson = false;
   #sawNonBlank = false;
@@ -425,7 +423,6 @@ export class PlxReader {
       );
       return;
     } else {
-      this.#csvRows++;
       [code, err] = this.#csvLine(line, this.#cols);
     }
     if (err !== null) {
@@ -493,7 +490,7 @@ export class PlxReader {
       this.#diags.push(this.#diag("error", "header", lineNo, problems[0]));
       return;
     }
-    this.#cols = { step, timestamp, value: fields.indexOf(others[0]), count: 3 };
+    this.#cols = { step, timestamp, value: fields.indexOf(others[0]) };
   }
 
   #csvLine(line: string, cols: Columns): [string, string | null] {

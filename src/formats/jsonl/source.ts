@@ -10,11 +10,12 @@
 import * as path from "node:path";
 import type { Diagnostic } from "../../diagnostics.ts";
 import type { PlxEvent } from "../../model/event.ts";
-import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts";
+import type { EventSource, RunSource } from "../../convert/pipeline.ts";
 import type { PlxBatch } from "../plx/read.ts";
 import { readChunks, safeJoin } from "../../io/files.ts";
 import { type JsonlBatch, readJsonl } from "./read.ts";
 import { jsonlAssetDir, jsonlStem } from "./sink.ts";
+import { loadRunInfo } from "../plx/source.ts";
 
 /** Every `.jsonl` / `.jsonl.gz` file named by `inputs` (folders are listed, not recursed), sorted. */
 export async function jsonlFiles(inputs: string[]): Promise<{ files: string[]; problems: Diagnostic[] }> {
@@ -44,14 +45,6 @@ export async function jsonlFiles(inputs: string[]): Promise<{ files: string[]; p
     }
   }
   return { files, problems };
-}
-
-async function readJson(file: string): Promise<unknown | undefined> {
-  try {
-    return JSON.parse(await Deno.readTextFile(file));
-  } catch {
-    return undefined;
-  }
 }
 
 /** A cursor over the events of one file, one run at a time. */
@@ -149,7 +142,7 @@ export class JsonlSource implements EventSource {
           }
           seen.add(run);
           const assetDir = jsonlAssetDir(file, run);
-          const info = await runInfo(run, assetDir);
+          const info = loadRunInfo(run, assetDir);
           yield {
             info,
             async *batches(): AsyncGenerator<PlxBatch> {
@@ -182,22 +175,13 @@ export class JsonlSource implements EventSource {
       for (const id of await recordOnlyRuns(file, seen)) {
         seen.add(id);
         yield {
-          info: await runInfo(id, jsonlAssetDir(file, id)),
+          info: loadRunInfo(id, jsonlAssetDir(file, id)),
           async *batches(): AsyncGenerator<PlxBatch> {},
           readAsset: () => Promise.resolve(null),
         };
       }
     }
   }
-}
-
-async function runInfo(id: string, assetDir: string): Promise<RunInfo> {
-  const info: RunInfo = { id };
-  const meta = await readJson(path.join(assetDir, "run.plx.json"));
-  if (meta && typeof meta === "object" && !Array.isArray(meta)) info.meta = meta as Record<string, unknown>;
-  const lin = await readJson(path.join(assetDir, "lineages.plx.json"));
-  if (Array.isArray(lin)) info.lineages = lin;
-  return info;
 }
 
 /** Runs that have a `run.plx.json` beside `file` but no line in it (sorted). */

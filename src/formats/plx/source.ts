@@ -38,18 +38,26 @@ function readJson(file: string): unknown | undefined {
   }
 }
 
+/**
+ * The run info of run `id` from the offline files in `dir` (`run.plx.json`, `lineages.plx.json`), each
+ * taken when it is valid JSON of the right shape. Used wherever those files sit beside events.
+ */
+export function loadRunInfo(id: string, dir: string): RunInfo {
+  const info: RunInfo = { id };
+  const meta = readJson(path.join(dir, "run.plx.json"));
+  if (meta && typeof meta === "object" && !Array.isArray(meta)) info.meta = meta as Record<string, unknown>;
+  const lin = readJson(path.join(dir, "lineages.plx.json"));
+  if (Array.isArray(lin)) info.lineages = lin;
+  return info;
+}
+
 /** One run folder as a {@linkcode RunSource}. */
 export class PlxRunSource implements RunSource {
   constructor(readonly folder: RunFolder, readonly info: RunInfo, readonly options: PlxReadOptions = {}) {}
 
   /** Loads `run.plx.json` / `lineages.plx.json` (when valid JSON) into the run info. */
   static open(folder: RunFolder, options: PlxReadOptions = {}): Promise<PlxRunSource> {
-    const info: RunInfo = { id: folder.id };
-    const meta = readJson(path.join(folder.path, "run.plx.json"));
-    if (meta && typeof meta === "object" && !Array.isArray(meta)) info.meta = meta as Record<string, unknown>;
-    const lin = readJson(path.join(folder.path, "lineages.plx.json"));
-    if (Array.isArray(lin)) info.lineages = lin;
-    return Promise.resolve(new PlxRunSource(folder, info, options));
+    return Promise.resolve(new PlxRunSource(folder, loadRunInfo(folder.id, folder.path), options));
   }
 
   async *batches(): AsyncGenerator<PlxBatch> {

@@ -606,33 +606,9 @@ export class PlxReader {
           cell.length ? `metric value "${clip(cell, 40)}" is not a number` : "metric value is empty",
         ];
       }
-      this.#events.push({
-        run: m.run,
-        scope: m.scope,
-        kind: m.kind,
-        name: m.name,
-        step,
-        timestamp,
-        type,
-        value: v,
-      });
-      this.#eventLines.push(this.#lineNo);
-      return ["", null];
+      return this.#emit(step, timestamp, v);
     }
-    if (type === "text" || type === "html") {
-      this.#events.push({
-        run: m.run,
-        scope: m.scope,
-        kind: m.kind,
-        name: m.name,
-        step,
-        timestamp,
-        type,
-        value: cell,
-      });
-      this.#eventLines.push(this.#lineNo);
-      return ["", null];
-    }
+    if (type === "text" || type === "html") return this.#emit(step, timestamp, cell);
     if (!fromJson && !this.#ujson && cell.indexOf("\\/") !== -1) this.#ujson = true;
     let parsed: unknown;
     try {
@@ -647,6 +623,25 @@ export class PlxReader {
     return this.#structured(parsed, step, timestamp, cell.length);
   }
 
+  /** Records one event of this file's type at the current line. */
+  #emit(step: number | null, timestamp: PlxTime, value: unknown): [string, null] {
+    const m = this.#meta;
+    this.#events.push(
+      {
+        run: m.run,
+        scope: m.scope,
+        kind: m.kind,
+        name: m.name,
+        step,
+        timestamp,
+        type: this.#type,
+        value,
+      } as PlxEvent,
+    );
+    this.#eventLines.push(this.#lineNo);
+    return ["", null];
+  }
+
   #structured(value: object, step: number | null, timestamp: PlxTime, size = 0): [string, string | null] {
     const type = this.#type;
     const m = this.#meta;
@@ -657,11 +652,7 @@ export class PlxReader {
     }
     const r = VALUE_SCHEMAS[type].safeParse(value);
     if (!r.success) return ["schema", `${m.kind} value: ${zodMessage(r.error)}`];
-    this.#events.push(
-      { run: m.run, scope: m.scope, kind: m.kind, name: m.name, step, timestamp, type, value } as PlxEvent,
-    );
-    this.#eventLines.push(this.#lineNo);
-    return ["", null];
+    return this.#emit(step, timestamp, value);
   }
 
   #finish(): void {

@@ -15,6 +15,17 @@ export function assertOk(value: unknown, message?: string): asserts value {
   assert.ok(value, message);
 }
 
+function checkError(e: unknown, cls?: new (...a: never[]) => Error, includes?: string): Error {
+  if (cls) assert.ok(e instanceof cls, `expected ${cls.name}, got ${e}`);
+  if (includes) {
+    assert.ok(
+      String((e as Error).message).includes(includes),
+      `"${(e as Error).message}" lacks "${includes}"`,
+    );
+  }
+  return e as Error;
+}
+
 /** `fn` throws an error of class `cls` whose message includes `includes`. */
 export function assertThrows(
   fn: () => unknown,
@@ -24,14 +35,7 @@ export function assertThrows(
   try {
     fn();
   } catch (e) {
-    if (cls) assert.ok(e instanceof cls, `expected ${cls.name}, got ${e}`);
-    if (includes) {
-      assert.ok(
-        String((e as Error).message).includes(includes),
-        `"${(e as Error).message}" lacks "${includes}"`,
-      );
-    }
-    return e as Error;
+    return checkError(e, cls, includes);
   }
   throw new assert.AssertionError({ message: "expected a throw" });
 }
@@ -45,14 +49,7 @@ export async function assertRejects(
   try {
     await fn();
   } catch (e) {
-    if (cls) assert.ok(e instanceof cls, `expected ${cls.name}, got ${e}`);
-    if (includes) {
-      assert.ok(
-        String((e as Error).message).includes(includes),
-        `"${(e as Error).message}" lacks "${includes}"`,
-      );
-    }
-    return e as Error;
+    return checkError(e, cls, includes);
   }
   throw new assert.AssertionError({ message: "expected a rejection" });
 }

@@ -207,6 +207,11 @@ export class AtomicFileWriter {
   }
 }
 
+/** Whether the resolved path `real` is `root` or inside it (both already through `realPath`). */
+export function isInside(real: string, root: string): boolean {
+  return real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
 /**
  * Resolves `rel` inside `root` and refuses anything that would leave it (`..`, absolute paths, NUL bytes,
  * backslashes turned separators on Windows). Returns the joined path.

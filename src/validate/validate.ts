@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { type Diagnostic, DiagnosticSink } from "../diagnostics.ts";
 import { assetRefs, type PlxEvent } from "../model/event.ts";
 import { parseTimestamp } from "../model/time.ts";
-import { readChunks } from "../io/files.ts";
+import { isInside, readChunks } from "../io/files.ts";
 import { collectBounded } from "../io/bytes.ts";
 import { DECLARED_FIELDS } from "../schema/values.ts";
 import { LineagesSchema, RunRecordSchema } from "../schema/run.ts";
@@ -234,6 +234,7 @@ async function validateEvents(
   let lastStep: number | null = null;
   let lastStepLine = 0;
   const checkAssets = options.checkAssets ?? true;
+  let realRoot: string | undefined; // resolved once per file, on the first asset
   const checkStep = (step: number, line: number) => {
     if (lastStep !== null) {
       if (step < lastStep) {
@@ -283,7 +284,8 @@ async function validateEvents(
           for (const ref of assetRefs(e)) {
             let problem = assetCache.get(ref);
             if (problem === undefined) {
-              problem = await checkAsset(root, ref);
+              realRoot ??= await Deno.realPath(root);
+              problem = await checkAsset(root, ref, realRoot);
               assetCache.set(ref, problem);
             }
             if (problem) sink.add({ severity: "error", code: "asset", file, line, message: problem });
@@ -440,7 +442,7 @@ function checkSpan(
 }
 
 /** Checks one asset reference; returns a problem sentence or null. */
-export async function checkAsset(root: string, ref: string): Promise<string | null> {
+export async function checkAsset(root: string, ref: string, realRoot?: string): Promise<string | null> {
   if (ref.includes("\0")) return `asset path ${JSON.stringify(ref)} contains a NUL byte`;
   if (path.isAbsolute(ref) || /^[A-Za-z]:[\\/]/.test(ref)) {
     return `asset path "${ref}" is absolute; asset paths must be relative to the run folder`;
@@ -455,8 +457,7 @@ export async function checkAsset(root: string, ref: string): Promise<string | nu
     if (e instanceof Deno.errors.NotFound) return `asset "${ref}" is missing`;
     return `asset "${ref}" cannot be read: ${e instanceof Error ? e.message : String(e)}`;
   }
-  const realRoot = await Deno.realPath(root);
-  if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
+  if (!isInside(real, realRoot ?? await Deno.realPath(root))) {
     return `asset "${ref}" is a link that leads outside the run folder (to ${real})`;
   }
   return null;

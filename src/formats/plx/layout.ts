@@ -6,6 +6,7 @@
  * @module
  */
 import * as path from "node:path";
+import { isInside } from "../../io/files.ts";
 import type { Diagnostic } from "../../diagnostics.ts";
 
 /** A run folder: one holding `events/`, `resources/`, `plxlogs/` or `run.plx.json`. */
@@ -272,7 +273,7 @@ export async function* listRun(run: RunFolder): AsyncGenerator<RunEntry | Diagno
           isDir = st.isDirectory;
           isFile = st.isFile;
           const real = Deno.realPathSync(abs);
-          if (real !== root && !real.startsWith(root + path.sep)) {
+          if (!isInside(real, root)) {
             yield {
               severity: "warning",
               code: "link-outside",

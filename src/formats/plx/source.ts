@@ -9,7 +9,7 @@
 import * as path from "node:path";
 import type { Diagnostic } from "../../diagnostics.ts";
 import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts";
-import { readChunks, safeJoin } from "../../io/files.ts";
+import { isInside, readChunks, safeJoin } from "../../io/files.ts";
 import { discover, listRun, type RunEntry, type RunFolder } from "./layout.ts";
 import { type PlxBatch, PlxReader, type PlxReadOptions } from "./read.ts";
 
@@ -106,7 +106,7 @@ export class PlxRunSource implements RunSource {
     try {
       const real = await Deno.realPath(p);
       const root = await Deno.realPath(this.folder.path);
-      if (real !== root && !real.startsWith(root + path.sep)) return null;
+      if (!isInside(real, root)) return null;
       return await Deno.readFile(real);
     } catch {
       return null;

@@ -9,6 +9,7 @@ import { convert, type ConvertReport } from "../convert/pipeline.ts";
 import { detectFormat, formatByName, FORMATS } from "../formats/registry.ts";
 import { choice, type Command, str } from "./args.ts";
 import { shardFilter } from "../convert/shard.ts";
+import { isInside } from "../io/files.ts";
 
 function parseSettings(list: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -18,11 +19,6 @@ function parseSettings(list: string[] | undefined): Record<string, string> {
     out[s.slice(0, eq)] = s.slice(eq + 1);
   }
   return out;
-}
-
-function inside(child: string, parent: string): boolean {
-  const rel = path.relative(path.resolve(parent), path.resolve(child));
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
 }
 
 /** Prints a convert report as text lines. */
@@ -97,7 +93,7 @@ export const convertCommand: Command = {
       );
     }
     for (const i of positionals) {
-      if (inside(out, i)) {
+      if (isInside(path.resolve(out), path.resolve(i))) {
         throw new UsageError(`--out ${out} is inside the input ${i}; inputs are never written to`);
       }
     }

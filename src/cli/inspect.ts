@@ -6,7 +6,7 @@
 import { formatDiagnostic, UsageError } from "../diagnostics.ts";
 import { detectFormat, formatByName } from "../formats/registry.ts";
 import { inspectionText, inspectRun, type RunInspection } from "../inspect/inspect.ts";
-import type { Command } from "./args.ts";
+import { type Command, str } from "./args.ts";
 
 /** The `inspect` command. */
 export const inspectCommand: Command = {
@@ -27,7 +27,7 @@ export const inspectCommand: Command = {
     if (!positionals.length) throw new UsageError("give at least one run folder or tree");
     const all: RunInspection[] = [];
     let problems = 0;
-    const fromName = typeof values.from === "string" ? values.from : undefined;
+    const fromName = str(values, "from");
     const format = fromName ? formatByName(fromName) : await detectFormat(positionals);
     if (!format?.source) throw new UsageError(`unknown input format "${fromName}"`);
     for await (const run of format.source(positionals, { settings: {} }).runs()) {
@@ -49,7 +49,6 @@ export const inspectCommand: Command = {
         ) + "\n",
       );
     }
-    if (!all.length && values.json !== true && problems) return 1;
     return problems ? 1 : 0;
   },
 };

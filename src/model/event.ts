@@ -169,6 +169,15 @@ export interface MetricColumns {
   readonly value: Float64Array;
   /** 1-based line number of each row in its file. */
   readonly line: Float64Array;
+  /**
+   * Where each row's value was written in the source, when the reader read it from text: the value's
+   * characters are `valueText.slice(valueSpan[2 * i], valueSpan[2 * i + 1])`, or `valueSpan[2 * i]` is
+   * `-1` when the row has none. Text writers may copy these characters instead of printing the number
+   * again (see `JsonlEncoder.pushMetrics`); `value[i]` is always what they parse to.
+   */
+  readonly valueText?: string;
+  /** Start and end of each row's value in {@linkcode MetricColumns.valueText} (two entries per row). */
+  readonly valueSpan?: Int32Array;
 }
 
 /**

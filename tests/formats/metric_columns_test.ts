@@ -7,7 +7,7 @@ import * as arrow from "apache-arrow";
 import { assertEquals } from "../_assert.ts";
 import { type MetricColumns, metricEvents } from "../../src/model/event.ts";
 import { PlxReader } from "../../src/formats/plx/read.ts";
-import { JsonlEncoder } from "../../src/formats/jsonl/write.ts";
+import { copyDecimal, JsonlEncoder } from "../../src/formats/jsonl/write.ts";
 import { ColumnBuffer } from "../../src/formats/parquet/write.ts";
 import { pyFloatRepr } from "../../src/model/pyfloat.ts";
 import { formatPyTimestamp } from "../../src/model/time.ts";
@@ -141,4 +141,118 @@ Deno.test("plx reader: metric columns are the events, lazily made objects includ
     assertEquals(r.info, reference.info);
     assertEquals(columnar > 0, true);
   }
+});
+
+/** `copyDecimal` over a whole string: the copied text, or null when refused. */
+function copied(text: string): string | null {
+  const buf = new Uint8Array(64);
+  const end = copyDecimal(buf, 0, text, 0, text.length);
+  return end < 0 ? null : new TextDecoder().decode(buf.subarray(0, end));
+}
+
+Deno.test("copyDecimal takes exactly the plain decimals JavaScript prints the same way", () => {
+  for (
+    const t of ["0.5", "-0.5", "123.25", "5", "-5", "100", "0.000001", "0.0001234", "1234567890123456.5"]
+  ) {
+    assertEquals(copied(t), t, t);
+    assertEquals(String(Number(t)), t, t);
+  }
+  for (
+    const t of [
+      "",
+      "-",
+      "0",
+      "-0",
+      "0.0",
+      "-0.0",
+      "1.0",
+      "0.50",
+      "5.",
+      ".5",
+      "+1",
+      "05",
+      "00.5",
+      "1e-05",
+      "1E5",
+      "0.0000001",
+      "nan",
+      "inf",
+      "1_0",
+      " 1",
+      "1 ",
+      "1234567890123456", // 16-digit integer: may not be exact
+      "0.123456789012345678", // 18 significant digits: never shortest
+      "9".repeat(30),
+    ]
+  ) assertEquals(copied(t), null, t);
+});
+
+Deno.test("property: copyDecimal of Python's repr is String(value) or refused", () => {
+  fc.assert(
+    fc.property(
+      fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.double({ min: -1e4, max: 1e4 })),
+      (x) => {
+        const got = copied(pyFloatRepr(x));
+        if (got !== null) assertEquals(got, String(x));
+        // Every plain decimal JavaScript prints is taken (so the fast path is the common path).
+        const js = String(x);
+        if (x !== 0 && /^-?\d+(\.\d+)?$/.test(js) && js.replace(/^-?0\.0*|[-.]/g, "").length <= 15) {
+          assertEquals(copied(js), js);
+        }
+      },
+    ),
+    { numRuns: 3000 },
+  );
+});
+
+Deno.test("property: any text copyDecimal takes reads back to the same double", () => {
+  fc.assert(
+    fc.property(fc.stringMatching(/^-?[0-9]{0,18}(\.[0-9]{0,18})?$/), (t) => {
+      const got = copied(t);
+      if (got === null) return;
+      assertEquals(got, t);
+      const x = Number(t);
+      assertEquals(Number.isFinite(x) && x !== 0, true, t);
+      assertEquals(JSON.parse(got), x);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+Deno.test("plx -> JSONL: values are copied from the file only when that is the text String() prints", async () => {
+  const values = [
+    "0.5",
+    "1.0",
+    "0.50",
+    "5",
+    "1e-05",
+    "-0.0",
+    "nan",
+    "0.0001",
+    "123.456",
+    "0.30000000000000004",
+  ];
+  for (let i = 0; i < 500; i++) values.push(pyFloatRepr(Math.sin(i) * 10 ** ((i % 40) - 20)));
+  const rows = ["step|timestamp|metric"];
+  values.forEach((v, i) => rows.push(`${i}|2025-03-01 09:15:02.481516+00:00|${v}`));
+  const reader = new PlxReader({
+    run: "r",
+    scope: "events",
+    kind: "metric",
+    name: "loss",
+    file: "events/metric/loss.plx",
+  });
+  const a = new JsonlEncoder();
+  const b = new JsonlEncoder();
+  let columnar = 0;
+  const out: string[] = [];
+  // (a trailing newline: the file's last line is carried to a final batch of events, not columns)
+  for await (const batch of reader.read([new TextEncoder().encode(rows.join("\n") + "\n")])) {
+    if (!batch.metrics) continue;
+    columnar += batch.metrics.length;
+    assertEquals(batch.metrics.valueSpan !== undefined, true);
+    out.push(...chunks(a, a.pushMetrics(batch.metrics)));
+    assertEquals(out, chunks(b, b.push(metricEvents(batch.metrics))));
+  }
+  assertEquals(columnar, values.length);
 });

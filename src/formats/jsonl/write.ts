@@ -49,6 +49,57 @@ function digits(buf: Uint8Array, at: number, v: number): number {
   return at + len;
 }
 
+/**
+ * Copies a metric value's source text `text[s, e)` into `buf` at `n` when it is a plain JSON decimal that
+ * `String(value)` prints the same way, given shortest digits (which Python's `repr`, and so every
+ * Polyaxon writer, produces): an optional `-`; a single `0` or digits without a leading zero; then
+ * either nothing (an integer of at most 15 digits) or `.` and digits not ending in `0`, with at most 5
+ * zeros right after `0.` (JavaScript's switch to exponents) and at most 17 significant digits. Returns the
+ * end of the copy, or -1 when the text is anything else (bytes after `n` are then garbage to overwrite).
+ */
+export function copyDecimal(buf: Uint8Array, n: number, text: string, s: number, e: number): number {
+  if (e - s > 25 || s >= e) return -1;
+  let i = s;
+  let c = text.charCodeAt(i);
+  if (c === 45) {
+    buf[n++] = 45;
+    if (++i === e) return -1;
+    c = text.charCodeAt(i);
+  }
+  let sig = 0;
+  if (c === 48) {
+    // "0." and at most 5 zeros, then the significant digits.
+    if (++i === e || text.charCodeAt(i) !== 46) return -1;
+    buf[n++] = 48;
+    buf[n++] = 46;
+    i++;
+    const zerosEnd = i + 5;
+    while (i < e && text.charCodeAt(i) === 48) {
+      if (i === zerosEnd) return -1;
+      buf[n++] = 48;
+      i++;
+    }
+  } else if (c >= 49 && c <= 57) {
+    for (; i < e; i++, sig++) {
+      c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      buf[n++] = c;
+    }
+    if (i === e) return sig <= 15 ? n : -1;
+    if (c !== 46 || ++i === e) return -1;
+    buf[n++] = 46;
+  } else {
+    return -1;
+  }
+  if (i === e) return -1;
+  for (; i < e; i++, sig++) {
+    c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    buf[n++] = c;
+  }
+  return c !== 48 && sig <= 17 ? n : -1;
+}
+
 /** Options of {@linkcode JsonlEncoder}. */
 export interface JsonlEncoderOptions {
   /** Emit gzip: every chunk is one complete gzip member (members concatenate into one valid file). */
@@ -136,7 +187,7 @@ export class JsonlEncoder {
       return;
     }
     const t = e.timestamp;
-    this.#metricRow(e.step ?? NaN, t.micros, t.offset ?? NaN, e.value);
+    this.#metricRow(e.step ?? NaN, t.micros, t.offset ?? NaN, e.value, "", -1, -1);
     if (this.#len >= this.#chunkBytes) out.push(this.#take());
   }
 
@@ -155,6 +206,8 @@ export class JsonlEncoder {
       name: c.name,
     } as PlxEvent);
     const { step, micros, offset, value } = c;
+    const text = c.valueText ?? "";
+    const span = c.valueSpan ?? null;
     for (let i = 0; i < c.length; i++) {
       if (!this.#usePrefix(prefixText, out)) {
         for (let j = i; j < c.length; j++) {
@@ -181,7 +234,8 @@ export class JsonlEncoder {
       const stop = Math.min(c.length, i + Math.max(1, fit));
       const limit = this.#chunkBytes;
       for (; i < stop; i++) {
-        this.#metricRow(step[i], micros[i], offset[i], value[i]);
+        if (span === null) this.#metricRow(step[i], micros[i], offset[i], value[i], "", -1, -1);
+        else this.#metricRow(step[i], micros[i], offset[i], value[i], text, span[2 * i], span[2 * i + 1]);
         if (this.#len >= limit) {
           i++;
           break;
@@ -206,9 +260,18 @@ export class JsonlEncoder {
   /**
    * Writes one metric line (after {@linkcode JsonlEncoder.#usePrefix} made room): the UTF-8 prefix (run,
    * scope, kind, name) encoded once per file, numbers and timestamps as ASCII. Exactly the bytes of
-   * `encodeJsonlEvent(e) + "\n"`. `step` and `offset` are `NaN` for null.
+   * `encodeJsonlEvent(e) + "\n"`. `step` and `offset` are `NaN` for null. With a source text span
+   * (`s >= 0`), the value's characters are copied when {@linkcode copyDecimal} accepts them.
    */
-  #metricRow(step: number, micros: number, offset: number, value: number): void {
+  #metricRow(
+    step: number,
+    micros: number,
+    offset: number,
+    value: number,
+    text: string,
+    s: number,
+    e: number,
+  ): void {
     const buf = this.#buf;
     let n = this.#len;
     const prefix = this.#prefix;
@@ -252,8 +315,11 @@ export class JsonlEncoder {
     const tail = this.#tsTail;
     buf.set(tail, n);
     n += tail.length;
-    // (finite and not zero: plain shortest digits; the rest through metricJson)
-    n = ascii(buf, n, value !== 0 && value - value === 0 ? String(value) : metricJson(value));
+    // The source's digits when they are already the JSON text; else finite and not zero: plain shortest
+    // digits; the rest through metricJson.
+    const copied = s < 0 ? -1 : copyDecimal(buf, n, text, s, e);
+    if (copied >= 0) n = copied;
+    else n = ascii(buf, n, value !== 0 && value - value === 0 ? String(value) : metricJson(value));
     buf[n++] = 0x7d; // }
     buf[n++] = 0x0a; // \n
     this.#len = n;

@@ -93,7 +93,10 @@ class ColumnsBuilder {
   offset: Float64Array;
   value: Float64Array;
   line: Float64Array;
-  constructor(capacity: number) {
+  /** Start and end of each row's value text in `text` (start -1: none, a row from the slow path). */
+  span: Int32Array;
+  constructor(capacity: number, readonly text: string) {
+    this.span = new Int32Array(2 * capacity);
     this.step = new Float64Array(capacity);
     this.micros = new Float64Array(capacity);
     this.offset = new Float64Array(capacity);
@@ -112,6 +115,9 @@ class ColumnsBuilder {
     this.offset = g(this.offset);
     this.value = g(this.value);
     this.line = g(this.line);
+    const span = new Int32Array(2 * n);
+    span.set(this.span);
+    this.span = span;
   }
   /** Appends metric events (rows the slow path produced). */
   absorb(events: PlxEvent[], lines: number[]): void {
@@ -124,6 +130,7 @@ class ColumnsBuilder {
       this.offset[i] = e.timestamp.offset ?? NaN;
       this.value[i] = e.value as number;
       this.line[i] = lines[k];
+      this.span[2 * i] = -1;
     }
     events.length = 0;
     lines.length = 0;
@@ -141,6 +148,8 @@ class ColumnsBuilder {
       offset: this.offset.subarray(0, n),
       value: this.value.subarray(0, n),
       line: this.line.subarray(0, n),
+      valueText: this.text,
+      valueSpan: this.span.subarray(0, 2 * n),
     };
   }
 }
@@ -279,7 +288,7 @@ export class PlxReader {
         text.length === bytes.length
       ) {
         // Rows go into columns (a row is at least 20 bytes: capacity rarely needs to grow).
-        const cb = new ColumnsBuilder((bytes.length >> 5) + events.length + 16);
+        const cb = new ColumnsBuilder((bytes.length >> 5) + events.length + 16, text);
         cb.absorb(events, eventLines);
         batch.raw.lineCount = peeled + this.#metricRows(bytes, text, first, cb);
         this.info.events += cb.length;
@@ -380,6 +389,8 @@ export class PlxReader {
         cb.offset[r] = ts.offset;
         cb.value[r] = value;
         cb.line[r] = lineNo;
+        cb.span[2 * r] = p2 + 1;
+        cb.span[2 * r + 1] = nl;
         pos = nl + 1;
         lineNo++;
         continue;

@@ -255,9 +255,13 @@ export function fromDate(d: Date | number): PlxTime {
 /** Offsets of the digits in `YYYY-MM-DD HH:MM`. */
 const DIGIT_AT = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15];
 
-/** Days-since-epoch cache for {@linkcode parseTimestampBytes}: rows of a file share their date. */
-let cacheYmd = -1;
-let cacheDays = 0;
+/**
+ * Minute cache for {@linkcode parseTimestampBytesInto}: the last valid `YYYY-MM-DD HH:MM` bytes and their
+ * value (rows of a file share them run after run), so most rows parse only seconds, fraction and offset.
+ */
+const cacheMinute = new Uint8Array(16);
+let cacheMinuteOk = false;
+let cacheMinuteBase = 0;
 
 /**
  * {@linkcode parseTimestamp} over ASCII bytes `bytes[start, end)`: the hot path of CSV readers, with no
@@ -284,28 +288,30 @@ export function parseTimestampBytesInto(
   const n = end - start;
   if (n < 16) return false;
   const s = start;
-  const y = (b[s] - 48) * 1000 + (b[s + 1] - 48) * 100 + (b[s + 2] - 48) * 10 + (b[s + 3] - 48);
-  const mo = (b[s + 5] - 48) * 10 + (b[s + 6] - 48);
-  const d = (b[s + 8] - 48) * 10 + (b[s + 9] - 48);
-  const hh = (b[s + 11] - 48) * 10 + (b[s + 12] - 48);
-  const mi = (b[s + 14] - 48) * 10 + (b[s + 15] - 48);
-  for (let j = 0; j < 12; j++) {
-    const c = b[s + DIGIT_AT[j]];
-    if (c < 48 || c > 57) return false;
-  }
-  const sep = b[s + 10];
-  if (b[s + 4] !== 45 || b[s + 7] !== 45 || (sep !== 32 && sep !== 84 && sep !== 116) || b[s + 13] !== 58) {
-    return false;
-  }
-  if (y < 1 || mo < 1 || mo > 12 || d < 1 || hh > 23 || mi > 59) return false;
-  const ymd = (y * 16 + mo) * 32 + d;
-  let days: number;
-  if (ymd === cacheYmd) days = cacheDays;
+  let same = cacheMinuteOk;
+  for (let j = 0; same && j < 16; j++) same = b[s + j] === cacheMinute[j];
+  let base: number;
+  if (same) base = cacheMinuteBase;
   else {
+    const y = (b[s] - 48) * 1000 + (b[s + 1] - 48) * 100 + (b[s + 2] - 48) * 10 + (b[s + 3] - 48);
+    const mo = (b[s + 5] - 48) * 10 + (b[s + 6] - 48);
+    const d = (b[s + 8] - 48) * 10 + (b[s + 9] - 48);
+    const hh = (b[s + 11] - 48) * 10 + (b[s + 12] - 48);
+    const mi = (b[s + 14] - 48) * 10 + (b[s + 15] - 48);
+    for (let j = 0; j < 12; j++) {
+      const c = b[s + DIGIT_AT[j]];
+      if (c < 48 || c > 57) return false;
+    }
+    const sep = b[s + 10];
+    if (b[s + 4] !== 45 || b[s + 7] !== 45 || (sep !== 32 && sep !== 84 && sep !== 116) || b[s + 13] !== 58) {
+      return false;
+    }
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || hh > 23 || mi > 59) return false;
     if (d > DAYS_IN_MONTH[mo - 1] && !(mo === 2 && d === 29 && isLeap(y))) return false;
-    days = daysFromCivil(y, mo, d);
-    cacheYmd = ymd;
-    cacheDays = days;
+    base = daysFromCivil(y, mo, d) * MICROS_PER_DAY + (hh * 60 + mi) * 60_000_000;
+    for (let j = 0; j < 16; j++) cacheMinute[j] = b[s + j];
+    cacheMinuteOk = true;
+    cacheMinuteBase = base;
   }
   let i = s + 16;
   let ss = 0;
@@ -331,7 +337,7 @@ export function parseTimestampBytesInto(
       for (; k < 6; k++) us *= 10;
     }
   }
-  const local = days * MICROS_PER_DAY + ((hh * 60 + mi) * 60 + ss) * 1_000_000 + us;
+  const local = base + ss * 1_000_000 + us;
   if (i === end) {
     out.micros = local;
     out.offset = NaN;
@@ -346,7 +352,10 @@ export function parseTimestampBytesInto(
     out.offset = 0;
     return true;
   }
-  // Anything else: decode the tail (ASCII) and reuse the string parser's offset handling.
+  // Anything else must be an offset: decode the tail (ASCII) and reuse the string parser's offset handling
+  // (only a sign or Z may start it, or the probe below would read ",5" as a fraction of its seconds).
+  const c = b[i];
+  if (c !== 43 && c !== 45 && c !== 90 && c !== 122) return false;
   let tail = "";
   for (let k = i; k < end; k++) tail += String.fromCharCode(b[k]);
   const probe = parseTimestamp("2000-01-01 00:00:00" + tail);

@@ -1,9 +1,11 @@
 import { assertEquals } from "../_assert.ts";
+import fc from "../_fc.ts";
 import {
   formatIsoTimestamp,
   formatPydanticTimestamp,
   formatPyTimestamp,
   parseTimestamp,
+  parseTimestampBytes,
 } from "../../src/model/time.ts";
 
 Deno.test("parseTimestamp reads Python str(datetime) and ISO forms", async (t) => {
@@ -80,5 +82,48 @@ Deno.test("formatting then parsing keeps every microsecond and offset", async ()
       },
     ),
     { numRuns: 3000 },
+  );
+});
+
+Deno.test("property: the byte parser (minute cache included) equals parseTimestamp, row after row", () => {
+  // Rows share minute prefixes (the cache hits), then differ in one byte anywhere (it must miss).
+  const prefixes = [
+    "2025-03-01 09:15",
+    "2025-03-01T09:15",
+    "2024-02-29 23:59",
+    "2023-02-29 10:00",
+    "0001-01-01 00:00",
+  ];
+  const tails = [
+    ":02.481516+00:00",
+    ":02+00:00",
+    "",
+    ":59.5",
+    ":02.481516+05:30",
+    ":02-07:00",
+    ":60",
+    ":02.",
+    ":02Z",
+  ];
+  const row = fc.tuple(
+    fc.constantFrom(...prefixes),
+    fc.constantFrom(...tails),
+    fc.option(fc.tuple(fc.nat(40), fc.integer({ min: 0, max: 127 })), { freq: 4 }),
+  ).map(([p, t, edit]) => {
+    let s = p + t;
+    if (edit) {
+      const at = edit[0] % s.length;
+      s = s.slice(0, at) + String.fromCharCode(edit[1]) + s.slice(at + 1);
+    }
+    return s;
+  });
+  fc.assert(
+    fc.property(fc.array(row, { maxLength: 30 }), (rows) => {
+      for (const s of rows) {
+        const b = new TextEncoder().encode("|" + s + "|");
+        assertEquals(parseTimestampBytes(b, 1, b.length - 1), parseTimestamp(s), s);
+      }
+    }),
+    { numRuns: 2000 },
   );
 });

@@ -339,15 +339,26 @@ export class PlxReader {
     let pos = 0;
     let lineNo = first;
     while (pos <= end) {
-      // The line end (native search), then the separators: the step is digits up to the first "|", the
-      // writer's timestamp is 32 bytes long. A "|" anywhere else makes the value or timestamp fail to
-      // parse, which sends the row to the slow path that reports it precisely.
-      let nl = b.indexOf(10, pos);
-      if (nl === -1) nl = end;
+      // The separators, then the line end: the step is digits up to the first "|" and the writer's
+      // timestamp is 32 bytes long, so the value starts 33 bytes after it and a short scan finds the line
+      // end (cheaper than a native search per line). A newline inside that span fails the timestamp parse
+      // (every byte of it is checked), and the row goes to the general path with the line end searched
+      // properly; so does any other shape. A "|" anywhere else makes the value or timestamp fail to parse.
       let p1 = pos;
-      while (p1 < nl && b[p1] !== 124) p1++;
+      while (p1 < end) {
+        const c = b[p1];
+        if (c === 124 || c === 10) break;
+        p1++;
+      }
       let p2 = p1 + 33;
-      if (p2 >= nl || b[p2] !== 124) {
+      let nl: number;
+      if (p2 < end && b[p1] === 124 && b[p2] === 124) {
+        nl = p2 + 1;
+        while (nl < end && b[nl] !== 10) nl++;
+      } else {
+        nl = b.indexOf(10, pos);
+        if (nl === -1) nl = end;
+        p1 = Math.min(p1, nl);
         p2 = p1 + 1;
         while (p2 < nl && b[p2] !== 124) p2++;
       }
@@ -395,6 +406,9 @@ export class PlxReader {
         lineNo++;
         continue;
       }
+      // (the line end found after the value may be past a newline inside the timestamp span)
+      nl = b.indexOf(10, pos);
+      if (nl === -1) nl = end;
       if (nl > pos) {
         this.#line(text.slice(pos, nl), lineNo, false);
         if (events.length) cb.absorb(events, eventLines);

@@ -49,6 +49,26 @@ Deno.test("CSV metrics in writer and fixture header orders", async () => {
   assertEquals(vals(c.events), [-Infinity, Infinity]);
 });
 
+Deno.test("metric fast path: a newline inside the 32 bytes after the step is found, not read across", async () => {
+  // Line 2 is short; byte 33 after its "|" is the "|" of line 3, so the fast path's layout check passes
+  // and only the timestamp parse (which sees the newline) can send the row to the general path.
+  const rows = [
+    "step|timestamp|metric",
+    "7|2025-03-01 09:15:02+00:00|1",
+    "1234|2025-03-01 09:15:02.000001+00:00|0.5",
+    "8|2025-03-01 09:15:02+00:00",
+    "9|2025-03-01 09:15:03.000001+00:00|0.25",
+    "",
+  ];
+  const text = rows.join("\n");
+  assertEquals(text.charCodeAt(text.indexOf("\n") + 2 + 33), 124);
+  const r = await read("metric", text);
+  assertEquals(steps(r.events), [7, 1234, 9]);
+  assertEquals(vals(r.events), [1, 0.5, 0.25]);
+  assertEquals(r.lines, [2, 3, 5]);
+  assertEquals(r.diagnostics.map((d) => [d.line, d.severity]), [[4, "error"]]);
+});
+
 Deno.test("JSONL kinds: leading blank line, missing step key, JSON string values", async () => {
   const t = await read(
     "text",

@@ -9,13 +9,14 @@ import { type CliIO, type Command, commandHelp, parseCommand } from "./args.ts";
 import { convertCommand } from "./convert.ts";
 import { inspectCommand } from "./inspect.ts";
 import { schemaCommand } from "./schema.ts";
+import { VERSION } from "../version.ts";
 import { validateCommand } from "./validate.ts";
 
 /** Every subcommand. */
 export const COMMANDS: Command[] = [validateCommand, inspectCommand, convertCommand, schemaCommand];
 
 /** The version printed by `--version`. */
-export const VERSION = "0.1.0";
+export { VERSION };
 
 function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -8,7 +8,11 @@
 import * as path from "node:path";
 import * as pw from "parquet-wasm";
 import type { ValueType } from "../../schema/values.ts";
-import { type ParquetCompression, writerProperties } from "./write.ts";
+import { type ColumnBuffer, type ParquetCompression, VERSION_KEY, writerProperties } from "./write.ts";
+import { footer, MAGIC, NativeCodec, type PlacedRowGroup } from "./native.ts";
+import { arrowSchema, arrowSchemaMeta, leafFields } from "./schema.ts";
+import { COLUMNAR_VERSION } from "../jsonl/codec.ts";
+import { VERSION } from "../../version.ts";
 
 /** What a part encoder needs to know (plain data, so it can cross to a worker). */
 export interface PartSpec {
@@ -164,4 +168,98 @@ export class EncoderWorker {
     for (const p of this.#pending.values()) p.reject(new Error("parquet encoder worker stopped"));
     this.#pending.clear();
   }
+}
+
+/**
+ * A part file as the sink sees it: it takes row groups straight from a {@linkcode ColumnBuffer}, and its
+ * encoder decides how they are encoded (Arrow IPC into parquet-wasm, or the native encoder).
+ */
+export interface PartSink {
+  /** Bytes written to the file so far. */
+  readonly bytes: number;
+  /** Encodes the buffer's first `rows` rows as one row group (the rest move to the buffer's front). */
+  take(buffer: ColumnBuffer, rows: number): Promise<void>;
+  /** Writes the footer, closes and syncs the file. */
+  close(): Promise<void>;
+  /** Stops and deletes the temporary file. */
+  abort(): Promise<void>;
+}
+
+/** A parquet-wasm part encoder (inline or in the worker) as a {@linkcode PartSink}. */
+export function wasmPart(encoder: PartEncoder): PartSink {
+  return {
+    get bytes() {
+      return encoder.bytes;
+    },
+    take: (buffer, rows) => encoder.push(buffer.takeIpc(rows)),
+    close: () => encoder.close(),
+    abort: () => encoder.abort(),
+  };
+}
+
+/** `created_by` of natively encoded files (`<app> version <semver>`, the form readers parse). */
+export const CREATED_BY = `plxkit version ${VERSION} (native Parquet encoder)`;
+
+/** Codecs the native encoder writes; others (snappy) go through parquet-wasm. */
+export function nativeCodec(c: ParquetCompression): 0 | 6 | null {
+  return c === "zstd" ? NativeCodec.zstd : c === "none" ? NativeCodec.none : null;
+}
+
+/**
+ * Opens a part encoded by the native encoder (`native.ts`) on this thread: metric rows with zstd or no
+ * compression. Row groups are written as they come; the footer on close.
+ */
+export async function openNativePart(spec: PartSpec): Promise<PartSink> {
+  const codec = nativeCodec(spec.compression);
+  if (codec === null || spec.type !== "metric") {
+    throw new Error(
+      `the native Parquet encoder takes metric rows with zstd or none, not ${spec.type}/${spec.compression}`,
+    );
+  }
+  await Deno.mkdir(path.dirname(spec.tmp), { recursive: true });
+  const file = await Deno.open(spec.tmp, { write: true, createNew: true });
+  const opts = { codec, pageRows: 1 << 17 };
+  const groups: PlacedRowGroup[] = [];
+  let offset = 0;
+  let open = true;
+  const write = async (b: Uint8Array) => {
+    let o = 0;
+    while (o < b.length) o += await file.write(b.subarray(o));
+    offset += b.length;
+  };
+  await write(MAGIC);
+  return {
+    get bytes() {
+      return offset;
+    },
+    async take(buffer, rows) {
+      const g = buffer.takeNative(rows, opts);
+      const all = new Uint8Array(g.byteLength);
+      let at = 0;
+      for (const c of g.columns) {
+        for (const p of c.pages) {
+          all.set(p, at);
+          at += p.length;
+        }
+      }
+      groups.push({ group: g, offset });
+      await write(all);
+    },
+    async close() {
+      const kv = {
+        "ARROW:schema": arrowSchemaMeta(spec.type),
+        [VERSION_KEY]: COLUMNAR_VERSION,
+        ...spec.meta,
+      };
+      await write(footer(leafFields(arrowSchema(spec.type)), groups, kv, CREATED_BY));
+      await file.sync();
+      file.close();
+      open = false;
+    },
+    async abort() {
+      if (open) file.close();
+      open = false;
+      await Deno.remove(spec.tmp).catch(() => {});
+    },
+  };
 }

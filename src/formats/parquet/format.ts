@@ -36,7 +36,9 @@ export function parquetSettings(settings: Record<string, string>, shard?: string
     else if (k === "part_mb") o.partBytes = positiveInt(k, v) * 1024 * 1024;
     else if (k === "part_bytes") o.partBytes = positiveInt(k, v);
     else if (k === "encoder") {
-      if (v !== "worker" && v !== "inline") throw new UsageError(`parquet: encoder must be worker or inline`);
+      if (v !== "worker" && v !== "inline" && v !== "wasm") {
+        throw new UsageError(`parquet: encoder must be worker, inline or wasm`);
+      }
       o.encoder = v;
     } else if (k === "compression") {
       if (!(v in COMPRESSIONS)) {
@@ -70,6 +72,8 @@ export const parquetFormat: FormatSpec = {
     part_mb: "part file size in MiB before a new part starts (default 128)",
     part_bytes: "the same in bytes",
     compression: "zstd (default), snappy or none",
-    encoder: "worker (default: encode on a second thread) | inline (one thread)",
+    encoder:
+      "metric rows (zstd/none) are encoded natively on the main thread; other kinds with parquet-wasm: " +
+      "worker (default: on a second thread) | inline (one thread) | wasm (parquet-wasm inline for every kind)",
   },
 };

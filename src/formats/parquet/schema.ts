@@ -6,6 +6,7 @@
  */
 import * as arrow from "apache-arrow";
 import type { ValueType } from "../../schema/values.ts";
+import { type LeafField, PhysicalType } from "./native.ts";
 
 /** Type of a typed value column. */
 export type ColumnType = "int" | "double" | "string" | "doubles" | "strings";
@@ -118,4 +119,52 @@ export function kindOfPartition(dir: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The Parquet leaves of a flat arrow schema, as the native encoder writes them (the same physical and
+ * logical types parquet-wasm writes for these arrow types).
+ *
+ * @throws {Error} For a type the native encoder does not write (lists; only metric partitions use it).
+ */
+export function leafFields(schema: arrow.Schema): LeafField[] {
+  return schema.fields.map((f) => {
+    const t = f.type;
+    const optional = f.nullable;
+    if (arrow.DataType.isDictionary(t) || arrow.DataType.isUtf8(t)) {
+      return { name: f.name, type: PhysicalType.BYTE_ARRAY, optional, logical: "string" as const };
+    }
+    if (arrow.DataType.isTimestamp(t)) {
+      return { name: f.name, type: PhysicalType.INT64, optional, logical: "timestamp-us-utc" as const };
+    }
+    if (arrow.DataType.isInt(t) && t.bitWidth === 64) {
+      return { name: f.name, type: PhysicalType.INT64, optional };
+    }
+    if (arrow.DataType.isInt(t) && t.bitWidth === 32) {
+      return { name: f.name, type: PhysicalType.INT32, optional };
+    }
+    if (arrow.DataType.isFloat(t) && t.precision === arrow.Precision.DOUBLE) {
+      return { name: f.name, type: PhysicalType.DOUBLE, optional };
+    }
+    throw new Error(`no native Parquet leaf for column ${f.name} (${t})`);
+  });
+}
+
+const schemaMeta = new Map<ValueType, string>();
+
+/**
+ * The `ARROW:schema` key-value metadata of a partition: the Arrow IPC schema message, base64 (what
+ * parquet-wasm, pyarrow and arrow-rs write and read back: dictionary columns stay dictionaries, the
+ * timestamp keeps its `UTC` zone).
+ */
+export function arrowSchemaMeta(type: ValueType): string {
+  let s = schemaMeta.get(type);
+  if (s === undefined) {
+    // An IPC stream starts with the schema message: 0xFFFFFFFF, its length, the flatbuffer.
+    const ipc = arrow.tableToIPC(new arrow.Table(arrowSchema(type)), "stream");
+    const len = new DataView(ipc.buffer, ipc.byteOffset).getInt32(4, true);
+    s = btoa(String.fromCharCode(...ipc.subarray(0, 8 + len)));
+    schemaMeta.set(type, s);
+  }
+  return s;
 }

@@ -36,7 +36,15 @@ import { COLUMNAR_VERSION } from "../jsonl/codec.ts";
 import { SCHEMA_VERSION, type ValueType } from "../../schema/values.ts";
 import { partitionDir } from "./schema.ts";
 import { ColumnBuffer, type ParquetCompression } from "./write.ts";
-import { EncoderWorker, openInlinePart, type PartEncoder, type PartSpec } from "./_part.ts";
+import {
+  EncoderWorker,
+  nativeCodec,
+  openInlinePart,
+  openNativePart,
+  type PartSink,
+  type PartSpec,
+  wasmPart,
+} from "./_part.ts";
 
 /** Options of {@linkcode ParquetSink}. */
 export interface ParquetSinkOptions {
@@ -49,10 +57,12 @@ export interface ParquetSinkOptions {
   /** The shard `k/n` this writer converts; names its files. @default "1/1" */
   shard?: string;
   /**
-   * Where Parquet encoding runs: `"worker"` (a worker thread, so it overlaps with reading) or `"inline"`.
+   * Where parquet-wasm encoding runs: `"worker"` (a worker thread, so it overlaps with reading) or
+   * `"inline"`. Metric partitions with zstd or no compression are encoded natively on this thread either
+   * way (`native.ts`), unless this is `"wasm"` (parquet-wasm inline for every partition).
    * @default "worker"
    */
-  encoder?: "worker" | "inline";
+  encoder?: "worker" | "inline" | "wasm";
 }
 
 /** A part file as a commit record lists it. */
@@ -175,15 +185,15 @@ async function exists(p: string): Promise<boolean> {
 /** One part file being written, with its record. */
 class PartWriter {
   rows = 0;
-  constructor(readonly record: PartRecord, readonly encoder: PartEncoder) {}
+  constructor(readonly record: PartRecord, readonly encoder: PartSink) {}
 
   get bytes(): number {
     return this.encoder.bytes;
   }
 
-  /** Adds a row group (an Arrow IPC stream of one batch); waits when the encoder is behind. */
-  async push(ipc: Uint8Array, rows: number): Promise<void> {
-    await this.encoder.push(ipc);
+  /** Adds the buffer's first `rows` rows as a row group; waits when the encoder is behind. */
+  async push(buffer: ColumnBuffer, rows: number): Promise<void> {
+    await this.encoder.take(buffer, rows);
     this.rows += rows;
     this.record.rows += rows;
   }
@@ -228,7 +238,7 @@ export class ParquetSink implements EventSink {
   /** Target part size in bytes. */
   readonly partBytes: number;
   readonly #compression: ParquetCompression;
-  readonly #encoderMode: "worker" | "inline";
+  readonly #encoderMode: "worker" | "inline" | "wasm";
   #worker: EncoderWorker | null = null;
   readonly #done = new Set<string>();
   readonly #kinds = new Map<string, KindState>();
@@ -374,18 +384,20 @@ export class ParquetSink implements EventSink {
         meta: { "plxkit.schema_version": SCHEMA_VERSION, "plxkit.kind": k.kind, "plxkit.value_type": k.type },
         type: k.type,
       };
-      let encoder: PartEncoder;
-      if (this.#encoderMode === "worker") {
+      let encoder: PartSink;
+      if (k.type === "metric" && nativeCodec(this.#compression) !== null && this.#encoderMode !== "wasm") {
+        encoder = await openNativePart(spec);
+      } else if (this.#encoderMode === "worker") {
         this.#worker ??= EncoderWorker.start();
         await Deno.mkdir(path.dirname(spec.tmp), { recursive: true });
-        encoder = await this.#worker.open(spec);
+        encoder = wasmPart(await this.#worker.open(spec));
       } else {
-        encoder = await openInlinePart(spec);
+        encoder = wasmPart(await openInlinePart(spec));
       }
       k.part = new PartWriter({ file, kind: k.kind, type: k.type, rows: 0 }, encoder);
       if (this.#currentOwnsParts) this.#currentParts.push(k.part);
     }
-    await k.part.push(k.buffer.takeIpc(rows), rows);
+    await k.part.push(k.buffer, rows);
     if (k.part.bytes >= this.partBytes) await this.#closePart(k);
   }
 

@@ -10,6 +10,15 @@ import type { MetricColumns, PlxEvent } from "../../model/event.ts";
 import type { ValueType } from "../../schema/values.ts";
 import { COLUMNAR_VERSION, exactJson } from "../jsonl/codec.ts";
 import { arrowSchema, arrowType, VALUE_COLUMNS, type ValueColumn } from "./schema.ts";
+import {
+  dictColumn,
+  doubleColumn,
+  type EncodedRowGroup,
+  intColumn,
+  type NativeOptions,
+  PhysicalType,
+  rowGroup,
+} from "./native.ts";
 
 /** Parquet compression codecs offered by `--set compression=...`. */
 export type ParquetCompression = "zstd" | "snappy" | "none";
@@ -217,6 +226,36 @@ export class ColumnBuffer {
     const ipc = arrow.tableToIPC(new arrow.Table([new arrow.RecordBatch(this.#schema, data)]), "stream");
     this.#shift(n);
     return ipc;
+  }
+
+  /**
+   * The first `rows` rows (default all) encoded by the native encoder (`native.ts`; metric buffers only);
+   * the rest move to the front.
+   */
+  takeNative(rows: number, o: NativeOptions): EncodedRowGroup {
+    if (!this.#num) throw new Error(`native Parquet encoding is for metric rows, not ${this.type}`);
+    const n = Math.min(rows, this.length);
+    const step = this.#step;
+    const ts = this.#ts;
+    const off = this.#off;
+    const columns = [
+      dictColumn("run", this.#run.values, this.#runIdx, n, o),
+      dictColumn("scope", this.#scope.values, this.#scopeIdx, n, o),
+      dictColumn("name", this.#name.values, this.#nameIdx, n, o),
+      intColumn(
+        "step",
+        PhysicalType.INT64,
+        (r) => (step[2 * r + 1] | 0) * TWO32 + step[2 * r],
+        n,
+        this.#stepValid,
+        o,
+      ),
+      intColumn("timestamp", PhysicalType.INT64, (r) => (ts[2 * r + 1] | 0) * TWO32 + ts[2 * r], n, null, o),
+      intColumn("utc_offset", PhysicalType.INT32, (r) => off[r], n, this.#offValid, o),
+      doubleColumn("value", this.#num.subarray(0, n), o),
+    ];
+    this.#shift(n);
+    return rowGroup(n, columns, o);
   }
 
   #shift(n: number): void {

@@ -171,12 +171,12 @@ export interface MetricColumns {
   readonly line: Float64Array;
   /**
    * Where each row's value was written in the source, when the reader read it from text: the value's
-   * characters are `valueText.slice(valueSpan[2 * i], valueSpan[2 * i + 1])`, or `valueSpan[2 * i]` is
-   * `-1` when the row has none. Text writers may copy these characters instead of printing the number
-   * again (see `JsonlEncoder.pushMetrics`); `value[i]` is always what they parse to.
+   * ASCII bytes are `valueBytes.subarray(valueSpan[2 * i], valueSpan[2 * i + 1])`, or `valueSpan[2 * i]`
+   * is `-1` when the row has none. Text writers may copy these bytes instead of printing the number again
+   * (see `JsonlEncoder.pushMetrics`); `value[i]` is always what they parse to.
    */
-  readonly valueText?: string;
-  /** Start and end of each row's value in {@linkcode MetricColumns.valueText} (two entries per row). */
+  readonly valueBytes?: Uint8Array;
+  /** Start and end of each row's value in {@linkcode MetricColumns.valueBytes} (two entries per row). */
   readonly valueSpan?: Int32Array;
 }
 

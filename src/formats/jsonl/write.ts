@@ -17,6 +17,8 @@ function ascii(buf: Uint8Array, at: number, s: string): number {
   return at + s.length;
 }
 
+const EMPTY = new Uint8Array();
+
 /** "00".."99" as ASCII byte pairs. */
 const PAIRS = new Uint8Array(200);
 for (let i = 0; i < 100; i++) {
@@ -50,38 +52,38 @@ function digits(buf: Uint8Array, at: number, v: number): number {
 }
 
 /**
- * Copies a metric value's source text `text[s, e)` into `buf` at `n` when it is a plain JSON decimal that
+ * Copies a metric value's source text (ASCII bytes `text[s, e)`) into `buf` at `n` when it is a plain JSON decimal that
  * `String(value)` prints the same way, given shortest digits (which Python's `repr`, and so every
  * Polyaxon writer, produces): an optional `-`; a single `0` or digits without a leading zero; then
  * either nothing (an integer of at most 15 digits) or `.` and digits not ending in `0`, with at most 5
  * zeros right after `0.` (JavaScript's switch to exponents) and at most 17 significant digits. Returns the
  * end of the copy, or -1 when the text is anything else (bytes after `n` are then garbage to overwrite).
  */
-export function copyDecimal(buf: Uint8Array, n: number, text: string, s: number, e: number): number {
+export function copyDecimal(buf: Uint8Array, n: number, text: Uint8Array, s: number, e: number): number {
   if (e - s > 25 || s >= e) return -1;
   let i = s;
-  let c = text.charCodeAt(i);
+  let c = text[i];
   if (c === 45) {
     buf[n++] = 45;
     if (++i === e) return -1;
-    c = text.charCodeAt(i);
+    c = text[i];
   }
   let sig = 0;
   if (c === 48) {
     // "0." and at most 5 zeros, then the significant digits.
-    if (++i === e || text.charCodeAt(i) !== 46) return -1;
+    if (++i === e || text[i] !== 46) return -1;
     buf[n++] = 48;
     buf[n++] = 46;
     i++;
     const zerosEnd = i + 5;
-    while (i < e && text.charCodeAt(i) === 48) {
+    while (i < e && text[i] === 48) {
       if (i === zerosEnd) return -1;
       buf[n++] = 48;
       i++;
     }
   } else if (c >= 49 && c <= 57) {
     for (; i < e; i++, sig++) {
-      c = text.charCodeAt(i);
+      c = text[i];
       if (c < 48 || c > 57) break;
       buf[n++] = c;
     }
@@ -93,7 +95,7 @@ export function copyDecimal(buf: Uint8Array, n: number, text: string, s: number,
   }
   if (i === e) return -1;
   for (; i < e; i++, sig++) {
-    c = text.charCodeAt(i);
+    c = text[i];
     if (c < 48 || c > 57) return -1;
     buf[n++] = c;
   }
@@ -187,7 +189,7 @@ export class JsonlEncoder {
       return;
     }
     const t = e.timestamp;
-    this.#metricRow(e.step ?? NaN, t.micros, t.offset ?? NaN, e.value, "", -1, -1);
+    this.#metricRow(e.step ?? NaN, t.micros, t.offset ?? NaN, e.value, EMPTY, -1, -1);
     if (this.#len >= this.#chunkBytes) out.push(this.#take());
   }
 
@@ -206,7 +208,7 @@ export class JsonlEncoder {
       name: c.name,
     } as PlxEvent);
     const { step, micros, offset, value } = c;
-    const text = c.valueText ?? "";
+    const text = c.valueBytes ?? EMPTY;
     const span = c.valueSpan ?? null;
     for (let i = 0; i < c.length; i++) {
       if (!this.#usePrefix(prefixText, out)) {
@@ -234,7 +236,7 @@ export class JsonlEncoder {
       const stop = Math.min(c.length, i + Math.max(1, fit));
       const limit = this.#chunkBytes;
       for (; i < stop; i++) {
-        if (span === null) this.#metricRow(step[i], micros[i], offset[i], value[i], "", -1, -1);
+        if (span === null) this.#metricRow(step[i], micros[i], offset[i], value[i], EMPTY, -1, -1);
         else this.#metricRow(step[i], micros[i], offset[i], value[i], text, span[2 * i], span[2 * i + 1]);
         if (this.#len >= limit) {
           i++;
@@ -268,7 +270,7 @@ export class JsonlEncoder {
     micros: number,
     offset: number,
     value: number,
-    text: string,
+    text: Uint8Array,
     s: number,
     e: number,
   ): void {

@@ -93,9 +93,9 @@ class ColumnsBuilder {
   offset: Float64Array;
   value: Float64Array;
   line: Float64Array;
-  /** Start and end of each row's value text in `text` (start -1: none, a row from the slow path). */
+  /** Start and end of each row's value in `bytes` (start -1: none, a row from the slow path). */
   span: Int32Array;
-  constructor(capacity: number, readonly text: string) {
+  constructor(capacity: number, readonly bytes: Uint8Array) {
     this.span = new Int32Array(2 * capacity);
     this.step = new Float64Array(capacity);
     this.micros = new Float64Array(capacity);
@@ -148,7 +148,7 @@ class ColumnsBuilder {
       offset: this.offset.subarray(0, n),
       value: this.value.subarray(0, n),
       line: this.line.subarray(0, n),
-      valueText: this.text,
+      valueBytes: this.bytes,
       valueSpan: this.span.subarray(0, 2 * n),
     };
   }
@@ -287,8 +287,9 @@ export class PlxReader {
         this.#type === "metric" && c !== null && c.step === 0 && c.timestamp === 1 && c.value === 2 &&
         text.length === bytes.length
       ) {
-        // Rows go into columns (a row is at least 20 bytes: capacity rarely needs to grow).
-        const cb = new ColumnsBuilder((bytes.length >> 5) + events.length + 16, text);
+        // Rows go into columns (a row is at least 20 bytes: capacity rarely needs to grow). The columns
+        // own a copy of the bytes (the read buffer is reused for the next chunk), for the value spans.
+        const cb = new ColumnsBuilder((bytes.length >> 5) + events.length + 16, bytes.slice());
         cb.absorb(events, eventLines);
         batch.raw.lineCount = peeled + this.#metricRows(bytes, text, first, cb);
         this.info.events += cb.length;

@@ -13,6 +13,7 @@ import { footer, MAGIC, NativeCodec, type PlacedRowGroup } from "./native.ts";
 import { arrowSchema, arrowSchemaMeta, leafFields } from "./schema.ts";
 import { COLUMNAR_VERSION } from "../jsonl/codec.ts";
 import { VERSION } from "../../version.ts";
+import { concatBytes } from "../../io/bytes.ts";
 
 /** What a part encoder needs to know (plain data, so it can cross to a worker). */
 export interface PartSpec {
@@ -234,16 +235,8 @@ export async function openNativePart(spec: PartSpec): Promise<PartSink> {
     },
     async take(buffer, rows) {
       const g = buffer.takeNative(rows, opts);
-      const all = new Uint8Array(g.byteLength);
-      let at = 0;
-      for (const c of g.columns) {
-        for (const p of c.pages) {
-          all.set(p, at);
-          at += p.length;
-        }
-      }
       groups.push({ group: g, offset });
-      await write(all);
+      await write(concatBytes(g.columns.flatMap((c) => c.pages), g.byteLength));
     },
     async close() {
       const kv = {

@@ -11,6 +11,7 @@ import fc from "../../_fc.ts";
 import { assertEquals } from "../../_assert.ts";
 import type { PlxEvent } from "../../../src/model/event.ts";
 import { ColumnBuffer } from "../../../src/formats/parquet/write.ts";
+import { concatBytes } from "../../../src/io/bytes.ts";
 import { openInlinePart, openNativePart, wasmPart } from "../../../src/formats/parquet/_part.ts";
 import { footer, MAGIC } from "../../../src/formats/parquet/native.ts";
 import { arrowSchema, arrowSchemaMeta, leafFields } from "../../../src/formats/parquet/schema.ts";
@@ -74,13 +75,7 @@ function nativeBytes(events: PlxEvent[], groupRows: number, pageRows: number): U
   parts.push(
     footer(leafFields(arrowSchema("metric")), groups, { "ARROW:schema": arrowSchemaMeta("metric") }, "t"),
   );
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 function wasmBytes(events: PlxEvent[]): Uint8Array {

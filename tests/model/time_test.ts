@@ -6,6 +6,7 @@ import {
   formatPyTimestamp,
   parseTimestamp,
   parseTimestampBytes,
+  TimestampWriter,
 } from "../../src/model/time.ts";
 
 Deno.test("parseTimestamp reads Python str(datetime) and ISO forms", async (t) => {
@@ -126,4 +127,42 @@ Deno.test("property: the byte parser (minute cache included) equals parseTimesta
     }),
     { numRuns: 2000 },
   );
+});
+
+Deno.test("property: TimestampWriter (per-second cache) writes formatIsoTimestamp / formatPyTimestamp, row after row", () => {
+  // (within ±2^52 µs of 1970: the formatters' arithmetic is exact there, as PlxTime.micros is)
+  const base = fc.constantFrom(1740820502000000, 0, -1, -(2 ** 52), 2 ** 52, 951782400000000);
+  const row = fc.tuple(
+    base,
+    fc.integer({ min: -3_000_000, max: 3_000_000 }),
+    fc.oneof(fc.constant(NaN), fc.constant(0), fc.constant(-1), fc.integer({ min: -86399, max: 86399 })),
+  );
+  fc.assert(
+    fc.property(fc.array(row, { maxLength: 40 }), fc.constantFrom("iso", "python"), (rows, style) => {
+      const w = new TimestampWriter(style as "iso" | "python", "<", ">");
+      const buf = new Uint8Array(256);
+      for (const [b, d, offset] of rows) {
+        const micros = b + d;
+        const t = { micros, offset: offset === offset ? offset : null };
+        const want = "<" + (style === "iso" ? formatIsoTimestamp(t) : formatPyTimestamp(t)) + ">";
+        const end = w.write(buf, 0, micros, offset);
+        assertEquals(new TextDecoder().decode(buf.subarray(0, end)), want);
+      }
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+Deno.test("TimestampWriter: years outside 1-9999 are written in full, as the formatters write them", () => {
+  for (const style of ["iso", "python"] as const) {
+    const w = new TimestampWriter(style);
+    const buf = new Uint8Array(128);
+    for (const micros of [1e18, -1e18, 1740820502000000, 1e18]) {
+      for (const offset of [0, NaN, 3600]) {
+        const t = { micros, offset: offset === offset ? offset : null };
+        const want = style === "iso" ? formatIsoTimestamp(t) : formatPyTimestamp(t);
+        assertEquals(new TextDecoder().decode(buf.subarray(0, w.write(buf, 0, micros, offset))), want);
+      }
+    }
+  }
 });

@@ -6,50 +6,11 @@
  */
 import { gzipSync } from "node:zlib";
 import type { EventOf, MetricColumns, PlxEvent } from "../../model/event.ts";
-import { encodeJsonlEvent, isoTimestamp, linePrefix, metricJson } from "./codec.ts";
-
-const TS_KEY = ',"timestamp":"';
-const METRIC_VALUE_KEY = '","type":"metric","value":';
-
-/** Writes an ASCII string's bytes at `at`; returns the end. */
-function ascii(buf: Uint8Array, at: number, s: string): number {
-  for (let i = 0; i < s.length; i++) buf[at + i] = s.charCodeAt(i);
-  return at + s.length;
-}
+import { encodeJsonlEvent, linePrefix, metricJson } from "./codec.ts";
+import { TimestampWriter } from "../../model/time.ts";
+import { ascii, digits, sixDigits } from "../../io/ascii.ts";
 
 const EMPTY = new Uint8Array();
-
-/** "00".."99" as ASCII byte pairs. */
-const PAIRS = new Uint8Array(200);
-for (let i = 0; i < 100; i++) {
-  PAIRS[2 * i] = 48 + ((i / 10) | 0);
-  PAIRS[2 * i + 1] = 48 + (i % 10);
-}
-
-/** Writes the decimal digits of a non-negative safe integer at `at`; returns the end. */
-function digits(buf: Uint8Array, at: number, v: number): number {
-  if (v < 10) {
-    buf[at] = 48 + v;
-    return at + 1;
-  }
-  let len = 1;
-  for (let p = 10; p <= v; p *= 10) len++;
-  let i = at + len - 1;
-  for (; v >= 2147483648; i--) {
-    const q = Math.floor(v / 10);
-    buf[i] = 48 + v - q * 10;
-    v = q;
-  }
-  for (; i > at; i -= 2) {
-    const q = (v / 100) | 0;
-    const r = 2 * (v - q * 100);
-    buf[i - 1] = PAIRS[r];
-    buf[i] = PAIRS[r + 1];
-    v = q;
-  }
-  if (i === at) buf[i] = 48 + v;
-  return at + len;
-}
 
 /**
  * Copies a metric value's source text (ASCII bytes `text[s, e)`) into `buf` at `n` when it is a plain JSON decimal that
@@ -136,11 +97,8 @@ export class JsonlEncoder {
   #parts: string[] = [];
   #prefixText = "";
   #prefix = new Uint8Array();
-  #tsSecond = NaN;
-  /** Offset of the cached second (`NaN`: naive). */
-  #tsOffset = -1;
-  #tsHead = new Uint8Array();
-  #tsTail = new Uint8Array();
+  /** The timestamp field with the keys around it: `,"timestamp":"…","type":"metric","value":`. */
+  readonly #ts = new TimestampWriter("iso", ',"timestamp":"', '","type":"metric","value":');
   #chars = 0;
   readonly #enc = new TextEncoder();
   readonly #gzip: boolean;
@@ -282,41 +240,7 @@ export class JsonlEncoder {
     if (step !== step) n = ascii(buf, n, "null");
     else if (step >= 0 && step < 1e15) n = digits(buf, n, step);
     else n = ascii(buf, n, String(step));
-    // Timestamp: bytes up to the seconds and the offset cached per second; the microseconds as digits.
-    // (floor division instead of two floating-point remainders, which are slow; exact after the fix-up)
-    let second = Math.floor(micros / 1_000_000);
-    let us = micros - second * 1_000_000;
-    if (us < 0) {
-      second--;
-      us += 1_000_000;
-    } else if (us >= 1_000_000) {
-      second++;
-      us -= 1_000_000;
-    }
-    if (
-      second !== this.#tsSecond ||
-      !(offset === this.#tsOffset || (offset !== offset && this.#tsOffset !== this.#tsOffset))
-    ) {
-      const full = isoTimestamp({ micros, offset: offset === offset ? offset : null });
-      this.#tsSecond = second;
-      this.#tsOffset = offset;
-      this.#tsHead = this.#enc.encode(TS_KEY + full.slice(0, 20));
-      this.#tsTail = this.#enc.encode(full.slice(26) + METRIC_VALUE_KEY);
-    }
-    const head = this.#tsHead;
-    buf.set(head, n);
-    n += head.length;
-    for (let d = 4; d >= 0; d -= 2) {
-      const q = (us / 100) | 0;
-      const r = 2 * (us - q * 100);
-      buf[n + d] = PAIRS[r];
-      buf[n + d + 1] = PAIRS[r + 1];
-      us = q;
-    }
-    n += 6;
-    const tail = this.#tsTail;
-    buf.set(tail, n);
-    n += tail.length;
+    n = this.#ts.write(buf, n, micros, offset);
     // The source's digits when they are already the JSON text; else finite and not zero: plain shortest
     // digits; the rest through metricJson.
     const copied = s < 0 ? -1 : copyDecimal(buf, n, text, s, e);

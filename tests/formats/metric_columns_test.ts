@@ -7,6 +7,7 @@ import * as arrow from "apache-arrow";
 import { assertEquals } from "../_assert.ts";
 import { type MetricColumns, metricEvents } from "../../src/model/event.ts";
 import { PlxReader } from "../../src/formats/plx/read.ts";
+import { PlxRunWriter } from "../../src/formats/plx/write.ts";
 import { copyDecimal, JsonlEncoder } from "../../src/formats/jsonl/write.ts";
 import { ColumnBuffer } from "../../src/formats/parquet/write.ts";
 import { pyFloatRepr } from "../../src/model/pyfloat.ts";
@@ -255,4 +256,35 @@ Deno.test("plx -> JSONL: values are copied from the file only when that is the t
     assertEquals(out, chunks(b, b.push(metricEvents(batch.metrics))));
   }
   assertEquals(columnar, values.length);
+});
+
+Deno.test("plx: PlxRunWriter.writeMetrics writes the bytes of write(metricEvents(...))", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    let k = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(rowArb, { maxLength: 60 }), { minLength: 1, maxLength: 4 }),
+        fc.constantFrom(64, 1 << 20),
+        async (batches, flush) => {
+          const a = `${dir}/a${k}`;
+          const b = `${dir}/b${k++}`;
+          const wa = new PlxRunWriter(a, flush);
+          const wb = new PlxRunWriter(b, flush);
+          for (const rows of batches) {
+            const c = columns(rows);
+            await wa.writeMetrics(c);
+            await wb.write(metricEvents(c));
+          }
+          await wa.commit();
+          await wb.commit();
+          const read = (d: string) => Deno.readTextFile(`${d}/events/metric/loss.plx`).catch(() => null);
+          assertEquals(await read(a), await read(b));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

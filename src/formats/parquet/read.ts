@@ -6,7 +6,7 @@
  */
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
-import type { EventScope, PlxEvent } from "../../model/event.ts";
+import type { EventScope, MetricColumns, PlxEvent } from "../../model/event.ts";
 import { VALUE_SCHEMAS, type ValueType } from "../../schema/values.ts";
 import { zodMessage } from "../../schema/issues.ts";
 import { depthExceeds, MAX_DEPTH } from "../plx/read.ts";
@@ -40,20 +40,6 @@ function strings(v: arrow.Vector | null, n: number): string[] {
   return out;
 }
 
-/** Nullable int64 column as numbers (null where invalid). */
-function int64s(v: arrow.Vector | null, n: number): (number | null)[] {
-  const out = new Array<number | null>(n).fill(null);
-  if (!v) return out;
-  const d = v.data[0];
-  const vals = d.values as BigInt64Array;
-  const i32 = new Int32Array(vals.buffer, vals.byteOffset, n * 2);
-  for (let i = 0; i < n; i++) {
-    if (d.nullBitmap && d.nullCount && !d.getValid(i)) continue;
-    out[i] = i32[2 * i + 1] * 4294967296 + (i32[2 * i] >>> 0);
-  }
-  return out;
-}
-
 /**
  * Turns one record batch of a partition into events. `kind` comes from the partition (or the file's
  * metadata); value objects come from the exact `value_json` column.
@@ -65,17 +51,16 @@ export function batchEvents(batch: arrow.RecordBatch, kind: string, type: ValueT
   const run = strings(batch.getChild("run"), n);
   const scope = strings(batch.getChild("scope"), n);
   const name = strings(batch.getChild("name"), n);
-  const step = int64s(batch.getChild("step"), n);
-  const ts = int64s(batch.getChild("timestamp"), n);
-  const offV = batch.getChild("utc_offset");
-  const offD = offV?.data[0];
-  const offs = offD?.values as Int32Array | undefined;
+  const step = numbers(batch.getChild("step"), n);
+  const ts = numbers(batch.getChild("timestamp"), n);
+  const offs = numbers(batch.getChild("utc_offset"), n);
   const valueV = batch.getChild("value");
   const jsonV = batch.getChild("value_json");
   const nums = type === "metric" ? (valueV!.data[0].values as Float64Array) : null;
   const out = new Array<PlxEvent>(n);
   for (let i = 0; i < n; i++) {
-    const offset = offD && (!offD.nullCount || offD.getValid(i)) ? offs![i] : null;
+    const o = offs[i];
+    const s = step[i];
     let value: unknown;
     if (nums) value = nums[i];
     else if (type === "text" || type === "html") value = valueV!.get(i);
@@ -93,11 +78,74 @@ export function batchEvents(batch: arrow.RecordBatch, kind: string, type: ValueT
       scope: scope[i] as EventScope,
       kind,
       name: name[i],
-      step: step[i],
-      timestamp: { micros: ts[i]!, offset },
+      step: s === s ? s : null,
+      timestamp: { micros: ts[i], offset: o === o ? o : null },
       type,
       value,
     } as PlxEvent;
+  }
+  return out;
+}
+
+/** A nullable integer column (int64 or int32) as doubles, `NaN` where null. */
+function numbers(v: arrow.Vector | null, n: number): Float64Array {
+  const out = new Float64Array(n).fill(NaN);
+  if (!v) return out;
+  const d = v.data[0];
+  const valid = (i: number) => !d.nullBitmap || !d.nullCount || d.getValid(i);
+  if (d.values instanceof BigInt64Array) {
+    const i32 = new Int32Array(d.values.buffer, d.values.byteOffset, n * 2);
+    for (let i = 0; i < n; i++) if (valid(i)) out[i] = i32[2 * i + 1] * 4294967296 + (i32[2 * i] >>> 0);
+  } else {
+    const vals = d.values as Int32Array;
+    for (let i = 0; i < n; i++) if (valid(i)) out[i] = vals[i];
+  }
+  return out;
+}
+
+/**
+ * One record batch of a metric partition as {@linkcode MetricColumns}, one per stretch of rows sharing
+ * run, scope and name (the rows {@linkcode batchEvents} makes, without an object per row). `line` holds
+ * each row's 1-based position in its part file, counting from `firstRow`.
+ *
+ * @example
+ * ```ts
+ * import { batchMetricColumns } from "./read.ts";
+ * // for (const c of batchMetricColumns(batch, "metric", 0)) console.log(c.run, c.name, c.length);
+ * ```
+ */
+export function batchMetricColumns(
+  batch: arrow.RecordBatch,
+  kind: string,
+  firstRow: number,
+): MetricColumns[] {
+  const n = batch.numRows;
+  const run = strings(batch.getChild("run"), n);
+  const scope = strings(batch.getChild("scope"), n);
+  const name = strings(batch.getChild("name"), n);
+  const step = numbers(batch.getChild("step"), n);
+  const micros = numbers(batch.getChild("timestamp"), n);
+  const offset = numbers(batch.getChild("utc_offset"), n);
+  const value = batch.getChild("value")!.data[0].values as Float64Array;
+  const line = new Float64Array(n);
+  for (let i = 0; i < n; i++) line[i] = firstRow + i + 1;
+  const out: MetricColumns[] = [];
+  for (let i = 0; i < n;) {
+    let j = i + 1;
+    while (j < n && run[j] === run[i] && name[j] === name[i] && scope[j] === scope[i]) j++;
+    out.push({
+      run: run[i],
+      scope: scope[i] as EventScope,
+      kind,
+      name: name[i],
+      length: j - i,
+      step: step.subarray(i, j),
+      micros: micros.subarray(i, j),
+      offset: offset.subarray(i, j),
+      value: value.subarray(i, j),
+      line: line.subarray(i, j),
+    });
+    i = j;
   }
   return out;
 }

@@ -8,23 +8,32 @@
  */
 import * as path from "node:path";
 import { type Diagnostic, PlxDataError } from "../../diagnostics.ts";
-import { type PlxEvent, valueTypeOf } from "../../model/event.ts";
+import { valueTypeOf } from "../../model/event.ts";
 import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts";
-import type { PlxBatch } from "../plx/read.ts";
+import { MetricBatch, type PlxBatch } from "../plx/read.ts";
 import { safeJoin } from "../../io/files.ts";
-import { batchEvents, readWindow } from "./read.ts";
+import { batchEvents, batchMetricColumns, readWindow } from "./read.ts";
 import { ASSETS_DIR, checkDatasetVersion, type PartRecord, readCommits } from "./sink.ts";
 
 /** Rows decoded at a time from a part. */
 const WINDOW = 1 << 18;
 
-/** Reads the rows of one kind of one commit, in order, across its parts. */
+/** Rows of one run as one batch of the source. */
+interface Item {
+  run: string;
+  batch: PlxBatch;
+}
+
+/**
+ * Reads the rows of one kind of one commit, in order, across its parts, a window at a time: metric rows as
+ * columns ({@linkcode MetricBatch}, no object per row), other kinds as events, cut where the run changes.
+ */
 class KindCursor {
   #parts: PartRecord[];
   #part = 0;
   #bytes: Uint8Array | null = null;
   #offset = 0;
-  #events: PlxEvent[] = [];
+  #items: Item[] = [];
   #i = 0;
   /** Set once a part fails to decode: every later read of this kind fails the same way. */
   error: PlxDataError | null = null;
@@ -35,7 +44,7 @@ class KindCursor {
 
   async #fill(): Promise<boolean> {
     if (this.error) throw this.error;
-    while (this.#i >= this.#events.length) {
+    while (this.#i >= this.#items.length) {
       const p = this.#parts[this.#part];
       if (!p) return false;
       if (this.#offset >= p.rows) {
@@ -47,14 +56,28 @@ class KindCursor {
       try {
         this.#bytes ??= await Deno.readFile(safeJoin(this.root, p.file));
         const table = readWindow(this.#bytes, this.#offset, WINDOW);
-        const events: PlxEvent[] = [];
+        const items: Item[] = [];
+        let rows = 0;
         for (const b of table.batches) {
-          for (const e of batchEvents(b, p.kind, p.type)) events.push(e);
+          if (p.type === "metric") {
+            for (const c of batchMetricColumns(b, p.kind, this.#offset + rows)) {
+              items.push({ run: c.run, batch: new MetricBatch(c, []) });
+            }
+          } else {
+            const ev = batchEvents(b, p.kind, p.type);
+            for (let i = 0; i < ev.length;) {
+              let j = i + 1;
+              while (j < ev.length && ev[j].run === ev[i].run) j++;
+              items.push({ run: ev[i].run, batch: { events: ev.slice(i, j), diagnostics: [] } });
+              i = j;
+            }
+          }
+          rows += b.numRows;
         }
-        if (!events.length) throw new SyntaxError(`expected ${p.rows} rows, found ${this.#offset}`);
-        this.#events = events;
+        if (!rows) throw new SyntaxError(`expected ${p.rows} rows, found ${this.#offset}`);
+        this.#items = items;
         this.#i = 0;
-        this.#offset += events.length;
+        this.#offset += rows;
       } catch (e) {
         this.error = new PlxDataError(
           `rows from ${this.#offset}: ${e instanceof Error ? e.message : String(e)}`,
@@ -66,15 +89,10 @@ class KindCursor {
     return true;
   }
 
-  /** Events of `run` from here up to the next run change (at most one window). */
-  async take(run: string): Promise<PlxEvent[]> {
-    if (!(await this.#fill()) || this.#events[this.#i].run !== run) return [];
-    const start = this.#i;
-    let i = start;
-    const ev = this.#events;
-    while (i < ev.length && ev[i].run === run) i++;
-    this.#i = i;
-    return ev.slice(start, i);
+  /** The next batch when it is of `run` (at most one window's rows), else null. */
+  async take(run: string): Promise<PlxBatch | null> {
+    if (!(await this.#fill()) || this.#items[this.#i].run !== run) return null;
+    return this.#items[this.#i++].batch;
   }
 }
 
@@ -155,9 +173,7 @@ export class ParquetSource implements EventSource {
             info,
             async *batches(): AsyncGenerator<PlxBatch> {
               for (const cur of cursors) {
-                for (let ev = await cur.take(r.id); ev.length; ev = await cur.take(r.id)) {
-                  yield { events: ev, diagnostics: [] };
-                }
+                for (let b = await cur.take(r.id); b; b = await cur.take(r.id)) yield b;
               }
             },
             readAsset: async (rel: string) => {
@@ -171,7 +187,7 @@ export class ParquetSource implements EventSource {
           // Skip what the consumer did not read (a run the sink already has, or one that failed).
           for (const cur of cursors) {
             try {
-              while ((await cur.take(r.id)).length);
+              while (await cur.take(r.id));
             } catch { /* the run that met it was reported failed; the cursor stays broken */ }
           }
         }

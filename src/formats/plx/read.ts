@@ -72,8 +72,17 @@ export interface PlxBatch {
   metrics?: MetricColumns;
 }
 
-/** A batch of metric rows held as columns; the objects are made only when asked for. */
-class MetricBatch implements PlxBatch {
+/**
+ * A batch of metric rows held as columns; the event objects (and line numbers) are made only when asked
+ * for. Sources with a columnar fast path (plx, Parquet) yield these.
+ *
+ * @example
+ * ```ts
+ * import { MetricBatch } from "./read.ts";
+ * // const batch = new MetricBatch(columns, []); batch.metrics.value[0]; batch.events[0].value;
+ * ```
+ */
+export class MetricBatch implements PlxBatch {
   #events: PlxEvent[] | null = null;
   #lines: number[] | null = null;
   constructor(readonly metrics: MetricColumns, readonly diagnostics: Diagnostic[]) {}

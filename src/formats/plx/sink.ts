@@ -11,7 +11,7 @@
  * @module
  */
 import * as path from "node:path";
-import { assetRefs, type PlxEvent } from "../../model/event.ts";
+import { assetRefs, type MetricColumns, type PlxEvent } from "../../model/event.ts";
 import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/pipeline.ts";
 import { safeJoin, writeFileAtomic } from "../../io/files.ts";
 import { checkSegment, PlxRunWriter } from "./write.ts";
@@ -73,6 +73,10 @@ class PlxRunSink implements RunSink {
       }
     }
     await this.#writer.write(events);
+  }
+
+  writeMetrics(columns: MetricColumns): Promise<void> {
+    return this.#writer.writeMetrics(columns);
   }
 
   async commit(): Promise<void> {

@@ -7,9 +7,11 @@
 import { Readable } from "node:stream";
 import { constants, createGunzip } from "node:zlib";
 import type { Diagnostic } from "../../diagnostics.ts";
-import type { PlxEvent } from "../../model/event.ts";
+import type { EventScope, MetricColumns, PlxEvent } from "../../model/event.ts";
+import { MetricBatch } from "../plx/read.ts";
+import { parseTimestamp } from "../../model/time.ts";
 import { splitLines, type SplitLinesOptions } from "../../io/lines.ts";
-import { decodeJsonlEvent } from "./codec.ts";
+import { decodeJsonlEvent, linePrefix } from "./codec.ts";
 
 /** One step of reading: the events and diagnostics of a span of lines (each event with its line number). */
 export interface JsonlBatch {
@@ -19,6 +21,11 @@ export interface JsonlBatch {
   lines: number[];
   /** Problems of these lines (file and line named). */
   diagnostics: Diagnostic[];
+  /**
+   * The same events as columns, when they are metric lines of one run, scope, kind and name read by the
+   * fast path; `events` and `lines` are then made from these on first access.
+   */
+  metrics?: MetricColumns;
 }
 
 /** Options of {@linkcode readJsonl}. */
@@ -61,6 +68,240 @@ export async function* gunzipChunks(
   }
 }
 
+/** The part of a metric line between the step and the timestamp, and between the timestamp and the value. */
+const TS_KEY = ',"timestamp":"';
+const VALUE_KEY = '","type":"metric","value":';
+
+/** Whether `t[s, e)` is a JSON number (RFC 8259 grammar). */
+function isJsonNumber(t: string, s: number, e: number): boolean {
+  let i = s;
+  if (i < e && t.charCodeAt(i) === 45) i++;
+  if (i >= e) return false;
+  let c = t.charCodeAt(i);
+  if (c === 48) i++;
+  else if (c >= 49 && c <= 57) {
+    while (i < e && (c = t.charCodeAt(i)) >= 48 && c <= 57) i++;
+  } else return false;
+  if (i < e && t.charCodeAt(i) === 46) {
+    const d = ++i;
+    while (i < e && (c = t.charCodeAt(i)) >= 48 && c <= 57) i++;
+    if (i === d) return false;
+  }
+  if (i < e && (t.charCodeAt(i) | 32) === 101) {
+    i++;
+    if (i < e && ((c = t.charCodeAt(i)) === 43 || c === 45)) i++;
+    const d = i;
+    while (i < e && (c = t.charCodeAt(i)) >= 48 && c <= 57) i++;
+    if (i === d) return false;
+  }
+  return i === e;
+}
+
+/** Growable metric columns of consecutive fast-path lines of one run, scope, kind and name. */
+class MetricRows {
+  length = 0;
+  step = new Float64Array(1024);
+  micros = new Float64Array(1024);
+  offset = new Float64Array(1024);
+  value = new Float64Array(1024);
+  line = new Float64Array(1024);
+  constructor(
+    readonly run: string,
+    readonly scope: EventScope,
+    readonly kind: string,
+    readonly name: string,
+  ) {}
+
+  push(step: number, micros: number, offset: number, value: number, line: number): void {
+    if (this.length === this.step.length) {
+      const g = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.step = g(this.step);
+      this.micros = g(this.micros);
+      this.offset = g(this.offset);
+      this.value = g(this.value);
+      this.line = g(this.line);
+    }
+    const i = this.length++;
+    this.step[i] = step;
+    this.micros[i] = micros;
+    this.offset[i] = offset;
+    this.value[i] = value;
+    this.line[i] = line;
+  }
+
+  columns(): MetricColumns {
+    const n = this.length;
+    return {
+      run: this.run,
+      scope: this.scope,
+      kind: this.kind,
+      name: this.name,
+      length: n,
+      step: this.step.subarray(0, n),
+      micros: this.micros.subarray(0, n),
+      offset: this.offset.subarray(0, n),
+      value: this.value.subarray(0, n),
+      line: this.line.subarray(0, n),
+    };
+  }
+}
+
+/**
+ * Decodes the lines of one file: metric lines in plxkit's exact form after a first one of the same run,
+ * scope, kind and name (`{"run":…,"step":` shared) are parsed in place into columns (no `JSON.parse`, no
+ * object per line); every other line goes through `JSON.parse` and {@linkcode decodeJsonlEvent}, which
+ * also reports what is wrong. Both give the same events.
+ */
+class LineDecoder {
+  /** The shared start of the current metric lines, or "" (no fast path yet). */
+  #prefix = "";
+  #meta: { run: string; scope: EventScope; kind: string; name: string } | null = null;
+  #rows: MetricRows | null = null;
+  #events: PlxEvent[] = [];
+  #lines: number[] = [];
+  #out: JsonlBatch[] = [];
+  diagnostics: Diagnostic[] = [];
+
+  constructor(readonly file: string) {}
+
+  /** Decodes line `lineNo`, `text[s, e)` (no newline). */
+  line(text: string, s: number, e: number, lineNo: number, isLast: boolean): void {
+    if (e > s && text.charCodeAt(e - 1) === 13) e--;
+    if (e === s) return;
+    if (this.#prefix !== "" && this.#fast(text, s, e, lineNo)) return;
+    const line = text.slice(s, e);
+    if (line.trim() === "") return;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch (err) {
+      this.diagnostics.push(
+        isLast
+          ? {
+            severity: "warning",
+            code: "truncated-line",
+            file: this.file,
+            line: lineNo,
+            message: "the last line is not complete JSON (file cut short?); skipped",
+          }
+          : {
+            severity: "error",
+            code: "bad-json",
+            file: this.file,
+            line: lineNo,
+            message: `not JSON: ${err instanceof Error ? err.message : String(err)}`,
+          },
+      );
+      return;
+    }
+    const ev = decodeJsonlEvent(obj);
+    if (typeof ev === "string") {
+      this.diagnostics.push({
+        severity: "error",
+        code: "bad-event",
+        file: this.file,
+        line: lineNo,
+        message: ev,
+      });
+      return;
+    }
+    this.#endRows();
+    this.#events.push(ev);
+    this.#lines.push(lineNo);
+    // A metric line in the exact form: the lines after it with the same start take the fast path.
+    if (ev.type === "metric") {
+      const prefix = linePrefix(ev);
+      if (line.startsWith(prefix)) {
+        this.#prefix = prefix;
+        this.#meta = { run: ev.run, scope: ev.scope, kind: ev.kind, name: ev.name };
+      }
+    }
+  }
+
+  /** Parses a metric line starting with the current prefix; false (nothing recorded) if not exact. */
+  #fast(t: string, s: number, e: number, lineNo: number): boolean {
+    const prefix = this.#prefix;
+    if (!t.startsWith(prefix, s)) return false;
+    let p = s + prefix.length;
+    let c = t.charCodeAt(p);
+    let step: number;
+    if (c === 110) {
+      if (!t.startsWith("null", p)) return false;
+      step = NaN;
+      p += 4;
+    } else {
+      const neg = c === 45;
+      if (neg) p++;
+      const d = p;
+      let v = 0;
+      while (p < e && (c = t.charCodeAt(p)) >= 48 && c <= 57) {
+        v = v * 10 + c - 48;
+        p++;
+      }
+      // (at most 15 digits: a safe integer; no leading zero; no "-0", which JSON.parse keeps as -0)
+      if (p === d || p - d > 15 || (p - d > 1 && t.charCodeAt(d) === 48) || (neg && v === 0)) return false;
+      step = neg ? -v : v;
+    }
+    if (!t.startsWith(TS_KEY, p)) return false;
+    p += TS_KEY.length;
+    const q = t.indexOf('"', p);
+    if (q === -1 || q >= e || q - p > 48) return false;
+    // (an escape in the text makes the parse fail: such lines go the general way)
+    const ts = parseTimestamp(t.slice(p, q));
+    if (ts === null) return false;
+    if (!t.startsWith(VALUE_KEY, q)) return false;
+    p = q + VALUE_KEY.length;
+    if (t.charCodeAt(e - 1) !== 125) return false;
+    const end = e - 1;
+    let value: number;
+    if (t.charCodeAt(p) === 34) {
+      const v = t.slice(p, end);
+      if (v === '"NaN"') value = NaN;
+      else if (v === '"Infinity"') value = Infinity;
+      else if (v === '"-Infinity"') value = -Infinity;
+      else return false;
+    } else {
+      if (!isJsonNumber(t, p, end)) return false;
+      value = Number(t.slice(p, end));
+    }
+    if (this.#rows === null) {
+      this.#endEvents();
+      const m = this.#meta!;
+      this.#rows = new MetricRows(m.run, m.scope, m.kind, m.name);
+    }
+    this.#rows.push(step, ts.micros, ts.offset ?? NaN, value, lineNo);
+    return true;
+  }
+
+  #endRows(): void {
+    if (this.#rows === null) return;
+    this.#out.push(new MetricBatch(this.#rows.columns(), []));
+    this.#rows = null;
+  }
+
+  #endEvents(): void {
+    if (!this.#events.length) return;
+    this.#out.push({ events: this.#events, lines: this.#lines, diagnostics: [] });
+    this.#events = [];
+    this.#lines = [];
+  }
+
+  /** The batches decoded so far, in line order; the diagnostics ride on the last one. */
+  take(): JsonlBatch[] {
+    this.#endRows();
+    this.#endEvents();
+    const out = this.#out;
+    this.#out = [];
+    if (!out.length) out.push({ events: [], lines: [], diagnostics: [] });
+    out[out.length - 1].diagnostics.push(...this.diagnostics.splice(0));
+    return out;
+  }
+}
+
 /**
  * Reads JSONL events from bytes. Blank lines are skipped; a line that is not a valid event is an `error`
  * diagnostic naming the file and line, and reading goes on; a last line that does not parse (a file cut
@@ -89,51 +330,30 @@ export async function* readJsonl(
       (message, offset) => late.push({ severity: "warning", code: "truncated-gzip", file, offset, message }),
     )
     : chunks;
-  for await (const batch of splitLines(bytes, file, options)) {
-    const events: PlxEvent[] = [];
-    const lines: number[] = [];
-    const diagnostics: Diagnostic[] = [...batch.problems];
+  const dec = new LineDecoder(file);
+  for await (const batch of splitLines(bytes, file, { ...options, raw: true })) {
+    dec.diagnostics.push(...batch.problems);
     const n = batch.lines.length;
     for (let i = 0; i < n; i++) {
       const raw = batch.lines[i];
-      if (raw === null) continue;
-      const line = raw.length && raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-      if (line.length === 0 || line.trim() === "") continue;
-      const lineNo = batch.first + i;
-      const isLast = batch.final && i === n - 1;
-      let obj: unknown;
-      try {
-        obj = JSON.parse(line);
-      } catch (e) {
-        diagnostics.push(
-          isLast
-            ? {
-              severity: "warning",
-              code: "truncated-line",
-              file,
-              line: lineNo,
-              message: "the last line is not complete JSON (file cut short?); skipped",
-            }
-            : {
-              severity: "error",
-              code: "bad-json",
-              file,
-              line: lineNo,
-              message: `not JSON: ${e instanceof Error ? e.message : String(e)}`,
-            },
-        );
-        continue;
-      }
-      const ev = decodeJsonlEvent(obj);
-      if (typeof ev === "string") {
-        diagnostics.push({ severity: "error", code: "bad-event", file, line: lineNo, message: ev });
-        continue;
-      }
-      events.push(ev);
-      lines.push(lineNo);
+      if (raw !== null) dec.line(raw, 0, raw.length, batch.first + i, batch.final && i === n - 1);
     }
-    if (batch.final) diagnostics.push(...late.splice(0));
-    yield { events, lines, diagnostics };
+    if (batch.raw) {
+      // Lines of the region (none of them the file's last line, which always comes alone at the end).
+      const text = batch.raw.text;
+      let lineNo = batch.first + n;
+      let pos = 0;
+      while (pos <= text.length) {
+        let nl = text.indexOf("\n", pos);
+        if (nl === -1) nl = text.length;
+        dec.line(text, pos, nl, lineNo++, false);
+        pos = nl + 1;
+      }
+      batch.raw.lineCount = lineNo - batch.first - n;
+    }
+    const out = dec.take();
+    if (batch.final) out[out.length - 1].diagnostics.push(...late.splice(0));
+    yield* out;
   }
   if (late.length) yield { events: [], lines: [], diagnostics: late };
 }

@@ -9,9 +9,8 @@
  */
 import * as path from "node:path";
 import type { Diagnostic } from "../../diagnostics.ts";
-import type { PlxEvent } from "../../model/event.ts";
 import type { EventSource, RunSource } from "../../convert/pipeline.ts";
-import type { PlxBatch } from "../plx/read.ts";
+import { MetricBatch, type PlxBatch } from "../plx/read.ts";
 import { readChunks, safeJoin } from "../../io/files.ts";
 import { type JsonlBatch, readJsonl } from "./read.ts";
 import { jsonlAssetDir, jsonlStem } from "./sink.ts";
@@ -47,10 +46,20 @@ export async function jsonlFiles(inputs: string[]): Promise<{ files: string[]; p
   return { files, problems };
 }
 
-/** A cursor over the events of one file, one run at a time. */
+/** Rows of one run as one batch of the source, with the line of its first row. */
+interface Item {
+  run: string;
+  batch: PlxBatch;
+  firstLine: number;
+}
+
+/**
+ * A cursor over the batches of one file, one run at a time: metric lines read as columns stay columns
+ * ({@linkcode MetricBatch}), other events are cut where the run changes.
+ */
 class Cursor {
   #it: AsyncIterator<JsonlBatch>;
-  #batch: JsonlBatch | null = null;
+  #items: Item[] = [];
   #i = 0;
   #done = false;
   pendingDiags: Diagnostic[] = [];
@@ -59,30 +68,42 @@ class Cursor {
     this.#it = it;
   }
 
-  /** The run of the next event, or null at the end. */
+  /** The run of the next batch, or null at the end. */
   async peekRun(): Promise<string | null> {
-    while (!this.#done && (this.#batch === null || this.#i >= this.#batch.events.length)) {
+    while (!this.#done && this.#i >= this.#items.length) {
       const r = await this.#it.next();
       if (r.done) {
         this.#done = true;
         break;
       }
-      this.#batch = r.value;
+      const b = r.value;
+      this.pendingDiags.push(...b.diagnostics);
+      this.#items = [];
       this.#i = 0;
-      this.pendingDiags.push(...r.value.diagnostics);
+      if (b.metrics) {
+        const m = b.metrics;
+        if (m.length) this.#items.push({ run: m.run, batch: new MetricBatch(m, []), firstLine: m.line[0] });
+        continue;
+      }
+      const ev = b.events;
+      for (let i = 0; i < ev.length;) {
+        let j = i + 1;
+        while (j < ev.length && ev[j].run === ev[i].run) j++;
+        this.#items.push({
+          run: ev[i].run,
+          batch: { events: ev.slice(i, j), diagnostics: [] },
+          firstLine: b.lines[i],
+        });
+        i = j;
+      }
     }
-    return this.#done ? null : this.#batch!.events[this.#i].run;
+    return this.#done ? null : this.#items[this.#i].run;
   }
 
-  /** Takes the events of `run` up to the next run change (at most one batch at a time). */
-  async take(run: string): Promise<{ events: PlxEvent[]; firstLine: number } | null> {
+  /** The next batch when it is of `run`, else null. */
+  async take(run: string): Promise<Item | null> {
     if ((await this.peekRun()) !== run) return null;
-    const b = this.#batch!;
-    const start = this.#i;
-    let i = start;
-    while (i < b.events.length && b.events[i].run === run) i++;
-    this.#i = i;
-    return { events: b.events.slice(start, i), firstLine: b.lines[start] };
+    return this.#items[this.#i++];
   }
 }
 
@@ -127,7 +148,7 @@ export class JsonlSource implements EventSource {
             let first = 0;
             for (let t = await cursor.take(run); t; t = await cursor.take(run)) {
               if (!first) first = t.firstLine;
-              skipped += t.events.length;
+              skipped += t.batch.metrics?.length ?? t.batch.events.length;
             }
             yield {
               severity: "error",
@@ -147,7 +168,8 @@ export class JsonlSource implements EventSource {
             info,
             async *batches(): AsyncGenerator<PlxBatch> {
               for (let t = await cursor.take(run); t; t = await cursor.take(run)) {
-                yield { events: t.events, diagnostics: cursor.pendingDiags.splice(0) };
+                t.batch.diagnostics.push(...cursor.pendingDiags.splice(0));
+                yield t.batch;
               }
               const d = cursor.pendingDiags.splice(0);
               if (d.length) yield { events: [], diagnostics: d };

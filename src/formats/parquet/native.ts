@@ -281,13 +281,18 @@ function bitWidth(v: number): number {
 const BLOCK = 128;
 const MINIBLOCKS = 4;
 const MINI = BLOCK / MINIBLOCKS;
-/** Values below this size take the double arithmetic path (deltas and zigzags stay exact). */
-const SAFE = 2 ** 50;
+/**
+ * Pages whose values stay below ±2^52 and whose consecutive differences stay below ±2^51 take the double
+ * arithmetic path: the first value's zigzag, every delta, the minimum's zigzag and every packed delta are
+ * then below 2^53, exact in doubles. (Timestamps in microseconds of this century are about 2^50.7.)
+ */
+const SAFE_VALUE = 2 ** 52;
+const SAFE_DELTA = 2 ** 51;
 
 /**
  * DELTA_BINARY_PACKED of the integers `values[0, count)` (exact doubles): blocks of 128 values in 4
- * miniblocks of 32. A value beyond ±2^50 (`big`) sends the page through BigInt arithmetic, where deltas and
- * their zigzags stay exact.
+ * miniblocks of 32. `big` (values or differences beyond what doubles hold exactly, see `SAFE_VALUE`) sends
+ * the page through BigInt arithmetic.
  */
 export function deltaBinaryPacked(out: Bytes, values: Float64Array, count: number, big: boolean): void {
   const get = (i: number) => values[i];
@@ -542,13 +547,20 @@ export function intColumn(
     if (valid) defLevels(body, valid, from, to);
     let count = 0;
     let big = false;
+    let prev = 0;
     for (let r = from; r < to; r++) {
       if (valid && ((valid[r >> 3] >> (r & 7)) & 1) === 0) continue;
       const v = get(r);
+      if (
+        v >= SAFE_VALUE || v <= -SAFE_VALUE ||
+        (count > 0 && (v - prev >= SAFE_DELTA || prev - v >= SAFE_DELTA))
+      ) {
+        big = true;
+      }
       vals[count++] = v;
+      prev = v;
       if (v < min) min = v;
       if (v > max) max = v;
-      if (v >= SAFE || v <= -SAFE) big = true;
     }
     nulls += to - from - count;
     deltaBinaryPacked(body, vals, count, big);

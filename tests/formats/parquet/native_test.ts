@@ -25,7 +25,20 @@ const rowArb = fc.record({
   step: fc.oneof(
     fc.constant(null),
     fc.integer({ min: 0, max: 5000 }),
-    fc.constantFrom(0, 1, BIG, -BIG, 2 ** 50, -(2 ** 50), 2 ** 32, 2 ** 32 - 1, -1),
+    fc.constantFrom(
+      0,
+      1,
+      BIG,
+      -BIG,
+      2 ** 50,
+      -(2 ** 50),
+      2 ** 32,
+      2 ** 32 - 1,
+      -1,
+      2 ** 52 - 1,
+      2 ** 51,
+      1 - 2 ** 51,
+    ),
   ),
   micros: fc.oneof(
     fc.integer({ min: 1740820502000000, max: 1740820602000000 }),

@@ -281,3 +281,111 @@ Deno.test("property: the encoder's bytes equal encodeJsonlEvent lines (metric fa
     { numRuns: 300 },
   );
 });
+
+/** What the reader must give: every line through JSON.parse and decodeJsonlEvent (the general path). */
+function referenceRead(text: string): { events: PlxEvent[]; lines: number[]; diags: unknown[] } {
+  const events: PlxEvent[] = [];
+  const lines: number[] = [];
+  const diags: unknown[] = [];
+  const all = text.split("\n");
+  all.forEach((raw, i) => {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (line.trim() === "") return;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch (e) {
+      diags.push(
+        i === all.length - 1
+          ? ["warning", "truncated-line", i + 1]
+          : ["error", "bad-json", i + 1, `not JSON: ${(e as Error).message}`],
+      );
+      return;
+    }
+    const ev = decodeJsonlEvent(obj);
+    if (typeof ev === "string") diags.push(["error", "bad-event", i + 1, ev]);
+    else {
+      events.push(ev);
+      lines.push(i + 1);
+    }
+  });
+  return { events, lines, diags };
+}
+
+Deno.test("property: the metric fast path reads exactly what JSON.parse + decodeJsonlEvent read", async () => {
+  const metricRow = fc.record({
+    run: fc.constantFrom("r1", "r2", "ρ"),
+    name: fc.constantFrom("loss", "naïve", 'q"x'),
+    step: fc.oneof(fc.constant(null), fc.nat(1e6), fc.constantFrom(0, -3, 2 ** 53 - 1)),
+    micros: fc.integer({ min: 1740820502000000, max: 1740820602000000 }),
+    offset: fc.constantFrom(null, 0, 3600, -25200),
+    value: fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 1, 1e21, 5e-324)),
+  });
+  // Edits that make a line differ from the encoder's exact form (each must read as JSON.parse reads it).
+  const edits: [RegExp, string][] = [
+    [/"value":[^}]*}$/, '"value":1E5}'],
+    [/"value":[^}]*}$/, '"value":01}'],
+    [/"value":[^}]*}$/, '"value":-0}'],
+    [/"value":[^}]*}$/, '"value":1.}'],
+    [/"value":[^}]*}$/, '"value":"nan"}'],
+    [/"value":[^}]*}$/, '"value":"\\u004eaN"}'],
+    [/"value":[^}]*}$/, '"value":1e999}'],
+    [/"step":\d+/, '"step":-0'],
+    [/"step":\d+/, '"step":007'],
+    [/"step":\d+/, '"step":1e3'],
+    [/"step":\d+/, '"step":1.5'],
+    [/"timestamp":"2/, '"timestamp":"\\u0032'],
+    [/"timestamp":"[^"]*"/, '"timestamp":"2025-03-01T09:15:02.481516+00:00 "'],
+    [/"timestamp":"[^"]*"/, '"timestamp":"2025-02-30T09:15:02+00:00"'],
+    [/}$/, ',"extra":1}'],
+    [/}$/, "} "],
+    [/}$/, "}\r"],
+    [/"type":"metric"/, '"type":"text"'],
+    [/^{/, "{ "],
+  ];
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.tuple(metricRow, fc.option(fc.nat(edits.length - 1), { freq: 5 })), { maxLength: 120 }),
+      fc.boolean(),
+      fc.integer({ min: 1, max: 400 }),
+      async (rows, cut, chunk) => {
+        const enc = new JsonlEncoder();
+        const lines: string[] = [];
+        for (const [r, edit] of rows) {
+          const e: PlxEvent = {
+            run: r.run,
+            scope: "events",
+            kind: "metric",
+            name: r.name,
+            step: r.step,
+            timestamp: { micros: r.micros, offset: r.offset },
+            type: "metric",
+            value: r.value,
+          };
+          let line = new TextDecoder().decode(enc.push([e])[0] ?? enc.flush()!).replace(/\n$/, "");
+          if (edit !== null) line = line.replace(edits[edit][0], edits[edit][1]);
+          lines.push(line);
+        }
+        let text = lines.join("\n") + "\n";
+        if (cut && text.length > 10) text = text.slice(0, text.length - 7);
+        const bytes = new TextEncoder().encode(text);
+        const chunks: Uint8Array[] = [];
+        for (let i = 0; i < bytes.length; i += chunk) chunks.push(bytes.slice(i, i + chunk));
+        const got = { events: [] as PlxEvent[], lines: [] as number[], diags: [] as unknown[] };
+        for await (const b of readJsonl(chunks, "t.jsonl")) {
+          got.events.push(...b.events);
+          got.lines.push(...b.lines);
+          for (const d of b.diagnostics) {
+            got.diags.push(
+              d.code === "truncated-line"
+                ? [d.severity, d.code, d.line]
+                : [d.severity, d.code, d.line, d.message],
+            );
+          }
+        }
+        assertEquals(got, referenceRead(text));
+      },
+    ),
+    { numRuns: 300 },
+  );
+});

@@ -1,5 +1,5 @@
 /**
- * Columnar benchmark: plx -> parquet and plx -> jsonl on a generated run of 5 million metric rows
+ * Columnar benchmark: plx -> parquet and plx -> jsonl (and back) on a generated run of 5 million metric rows
  * (`bench/data/columnar/run0/events/metric/loss.plx`, made on first use, gitignored). Prints MB/s of plx
  * input, rows/s and peak RSS, plus the plx read alone (the reader bounds the conversions), and when
  * Python's duckdb is installed, DuckDB's own `COPY (SELECT * FROM read_csv(...)) TO ... (FORMAT parquet)`
@@ -15,6 +15,9 @@ import type { PlxEvent } from "../src/model/event.ts";
 import { PlxSource } from "../src/formats/plx/source.ts";
 import { ParquetSink } from "../src/formats/parquet/sink.ts";
 import { JsonlSink } from "../src/formats/jsonl/sink.ts";
+import { JsonlSource } from "../src/formats/jsonl/source.ts";
+import { ParquetSource } from "../src/formats/parquet/source.ts";
+import { PlxSink } from "../src/formats/plx/sink.ts";
 
 const ROWS = Number(Deno.args[0] ?? 5_000_000);
 const dir = path.join(path.dirname(new URL(import.meta.url).pathname), "data", "columnar");
@@ -218,11 +221,44 @@ await measure("events -> jsonl", async () => {
   const r = await convert(synthetic(), new JsonlSink(path.join(out, "all2.jsonl")));
   return r.events;
 });
+// Back: the dataset and JSONL file made once here (not timed), read into each other and into plx.
+const rev = path.join(dir, "rev");
+if (ONE === undefined) {
+  await Deno.remove(rev, { recursive: true }).catch(() => {});
+  await convert(new PlxSource([runDir]), await ParquetSink.open(path.join(rev, "ds")));
+  await convert(new PlxSource([runDir]), new JsonlSink(path.join(rev, "all.jsonl")));
+}
+await measure("parquet -> jsonl", async () => {
+  const r = await convert(
+    new ParquetSource([path.join(rev, "ds")]),
+    new JsonlSink(path.join(out, "b.jsonl")),
+  );
+  return r.events;
+});
+await measure("parquet -> plx", async () => {
+  const r = await convert(new ParquetSource([path.join(rev, "ds")]), new PlxSink(path.join(out, "plx")));
+  return r.events;
+});
+await measure("jsonl -> parquet", async () => {
+  const sink = await ParquetSink.open(path.join(out, "ds-back"));
+  const r = await convert(new JsonlSource([path.join(rev, "all.jsonl")]), sink);
+  return r.events;
+});
+await measure("jsonl -> plx", async () => {
+  const r = await convert(
+    new JsonlSource([path.join(rev, "all.jsonl")]),
+    new PlxSink(path.join(out, "plx2")),
+  );
+  return r.events;
+});
+if (ONE === undefined) await Deno.remove(rev, { recursive: true }).catch(() => {});
 if (ONE !== undefined) {
   await runOne(ONE, out);
   Deno.exit(0);
 }
-console.log("(events -> x: no plx parsing; MB/s are per byte of the equivalent plx input)");
+console.log(
+  "(events -> x: no plx parsing; x -> y from Parquet or JSONL: MB/s per byte of the equivalent plx)",
+);
 console.log(
   "(parquet: metric rows encoded natively, one thread; parquet wasm: the same through parquet-wasm, one thread)",
 );

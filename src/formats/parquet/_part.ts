@@ -236,7 +236,10 @@ export async function openNativePart(spec: PartSpec): Promise<PartSink> {
     async take(buffer, rows) {
       const g = buffer.takeNative(rows, opts);
       groups.push({ group: g, offset });
-      await write(concatBytes(g.columns.flatMap((c) => c.pages), g.byteLength));
+      const bytes = concatBytes(g.columns.flatMap((c) => c.pages), g.byteLength);
+      // The footer needs only the metadata: do not keep the pages for the life of the part.
+      for (const c of g.columns) c.pages = [];
+      await write(bytes);
     },
     async close() {
       const kv = {

@@ -8,7 +8,7 @@ import { gzipSync } from "node:zlib";
 import type { EventOf, MetricColumns, PlxEvent } from "../../model/event.ts";
 import { encodeJsonlEvent, linePrefix, metricJson } from "./codec.ts";
 import { TimestampWriter } from "../../model/time.ts";
-import { ascii, digits, sixDigits } from "../../io/ascii.ts";
+import { ascii, digits } from "../../io/ascii.ts";
 
 const EMPTY = new Uint8Array();
 

@@ -181,6 +181,104 @@ export interface MetricColumns {
 }
 
 /**
+ * Growable {@linkcode MetricColumns}: a reader fills the typed arrays row by row ({@linkcode
+ * MetricColumnsBuilder.push}, or directly after {@linkcode MetricColumnsBuilder.grow} made room) and takes
+ * the columns with {@linkcode MetricColumnsBuilder.done}. Built with the source `bytes`, it also records where
+ * each row's value text is (`span`; -1 for rows pushed without one).
+ *
+ * @example
+ * ```ts
+ * import { MetricColumnsBuilder } from "./event.ts";
+ * const b = new MetricColumnsBuilder(16);
+ * b.push(1, 1740820502481516, 0, 0.5, 2);
+ * const c = b.done({ run: "r", scope: "events", kind: "metric", name: "loss" }); // c.length === 1
+ * ```
+ */
+export class MetricColumnsBuilder {
+  /** Rows so far. */
+  length = 0;
+  step: Float64Array;
+  micros: Float64Array;
+  offset: Float64Array;
+  value: Float64Array;
+  line: Float64Array;
+  /** Start and end of each row's value in `bytes` (two entries per row), when built with bytes. */
+  span: Int32Array | null;
+
+  /** Room for `capacity` rows; `bytes` are the source text the value spans point into. */
+  constructor(capacity: number, readonly bytes: Uint8Array | null = null) {
+    capacity = Math.max(16, capacity);
+    this.step = new Float64Array(capacity);
+    this.micros = new Float64Array(capacity);
+    this.offset = new Float64Array(capacity);
+    this.value = new Float64Array(capacity);
+    this.line = new Float64Array(capacity);
+    this.span = bytes ? new Int32Array(2 * capacity) : null;
+  }
+
+  /** Doubles the room. */
+  grow(): void {
+    const n = this.step.length * 2;
+    const g = (a: Float64Array) => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    this.step = g(this.step);
+    this.micros = g(this.micros);
+    this.offset = g(this.offset);
+    this.value = g(this.value);
+    this.line = g(this.line);
+    if (this.span) {
+      const span = new Int32Array(2 * n);
+      span.set(this.span);
+      this.span = span;
+    }
+  }
+
+  /** Appends a row (`step`, `offset` `NaN` for null) without value text. */
+  push(step: number, micros: number, offset: number, value: number, line: number): void {
+    if (this.length === this.step.length) this.grow();
+    const i = this.length++;
+    this.step[i] = step;
+    this.micros[i] = micros;
+    this.offset[i] = offset;
+    this.value[i] = value;
+    this.line[i] = line;
+    if (this.span) this.span[2 * i] = -1;
+  }
+
+  /** Appends metric events, `lines[k]` being the line of `events[k]`. */
+  pushEvents(events: readonly PlxEvent[], lines: readonly number[]): void {
+    for (let k = 0; k < events.length; k++) {
+      const e = events[k];
+      this.push(e.step ?? NaN, e.timestamp.micros, e.timestamp.offset ?? NaN, e.value as number, lines[k]);
+    }
+  }
+
+  /** The rows as columns of one run, scope, kind and name (views of the builder's arrays). */
+  done(m: { run: string; scope: EventScope; kind: string; name: string }): MetricColumns {
+    const n = this.length;
+    const c: MetricColumns = {
+      run: m.run,
+      scope: m.scope,
+      kind: m.kind,
+      name: m.name,
+      length: n,
+      step: this.step.subarray(0, n),
+      micros: this.micros.subarray(0, n),
+      offset: this.offset.subarray(0, n),
+      value: this.value.subarray(0, n),
+      line: this.line.subarray(0, n),
+    };
+    if (this.bytes && this.span) {
+      return { ...c, valueBytes: this.bytes, valueSpan: this.span.subarray(0, 2 * n) };
+    }
+    return c;
+  }
+}
+
+/**
  * The events of {@linkcode MetricColumns}, as objects (the canonical model).
  *
  * @example

@@ -7,7 +7,12 @@
 import { Readable } from "node:stream";
 import { constants, createGunzip } from "node:zlib";
 import type { Diagnostic } from "../../diagnostics.ts";
-import type { EventScope, MetricColumns, PlxEvent } from "../../model/event.ts";
+import {
+  type EventScope,
+  type MetricColumns,
+  MetricColumnsBuilder,
+  type PlxEvent,
+} from "../../model/event.ts";
 import { MetricBatch } from "../plx/read.ts";
 import { parseTimestamp, parseTimestampBytesInto } from "../../model/time.ts";
 import { splitLines, type SplitLinesOptions } from "../../io/lines.ts";
@@ -97,59 +102,6 @@ function isJsonNumber(t: string, s: number, e: number): boolean {
   return i === e;
 }
 
-/** Growable metric columns of consecutive fast-path lines of one run, scope, kind and name. */
-class MetricRows {
-  length = 0;
-  step = new Float64Array(1024);
-  micros = new Float64Array(1024);
-  offset = new Float64Array(1024);
-  value = new Float64Array(1024);
-  line = new Float64Array(1024);
-  constructor(
-    readonly run: string,
-    readonly scope: EventScope,
-    readonly kind: string,
-    readonly name: string,
-  ) {}
-
-  push(step: number, micros: number, offset: number, value: number, line: number): void {
-    if (this.length === this.step.length) {
-      const g = (a: Float64Array) => {
-        const b = new Float64Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.step = g(this.step);
-      this.micros = g(this.micros);
-      this.offset = g(this.offset);
-      this.value = g(this.value);
-      this.line = g(this.line);
-    }
-    const i = this.length++;
-    this.step[i] = step;
-    this.micros[i] = micros;
-    this.offset[i] = offset;
-    this.value[i] = value;
-    this.line[i] = line;
-  }
-
-  columns(): MetricColumns {
-    const n = this.length;
-    return {
-      run: this.run,
-      scope: this.scope,
-      kind: this.kind,
-      name: this.name,
-      length: n,
-      step: this.step.subarray(0, n),
-      micros: this.micros.subarray(0, n),
-      offset: this.offset.subarray(0, n),
-      value: this.value.subarray(0, n),
-      line: this.line.subarray(0, n),
-    };
-  }
-}
-
 /**
  * Decodes the lines of one file: metric lines in plxkit's exact form after a first one of the same run,
  * scope, kind and name (`{"run":…,"step":` shared) are parsed in place into columns (no `JSON.parse`, no
@@ -160,7 +112,7 @@ class LineDecoder {
   /** The shared start of the current metric lines, or "" (no fast path yet). */
   #prefix = "";
   #meta: { run: string; scope: EventScope; kind: string; name: string } | null = null;
-  #rows: MetricRows | null = null;
+  #rows: MetricColumnsBuilder | null = null;
   #events: PlxEvent[] = [];
   #lines: number[] = [];
   #out: JsonlBatch[] = [];
@@ -283,8 +235,7 @@ class LineDecoder {
     }
     if (this.#rows === null) {
       this.#endEvents();
-      const m = this.#meta!;
-      this.#rows = new MetricRows(m.run, m.scope, m.kind, m.name);
+      this.#rows = new MetricColumnsBuilder(1024);
     }
     this.#rows.push(step, ts.micros, ts.offset, value, lineNo);
     return true;
@@ -292,7 +243,7 @@ class LineDecoder {
 
   #endRows(): void {
     if (this.#rows === null) return;
-    this.#out.push(new MetricBatch(this.#rows.columns(), []));
+    this.#out.push(new MetricBatch(this.#rows.done(this.#meta!), []));
     this.#rows = null;
   }
 

@@ -40,6 +40,20 @@ function strings(v: arrow.Vector | null, n: number): string[] {
   return out;
 }
 
+/** The columns every partition has, of one record batch: strings per row, numbers with `NaN` for null. */
+function sharedColumns(batch: arrow.RecordBatch) {
+  const n = batch.numRows;
+  return {
+    n,
+    run: strings(batch.getChild("run"), n),
+    scope: strings(batch.getChild("scope"), n),
+    name: strings(batch.getChild("name"), n),
+    step: numbers(batch.getChild("step"), n),
+    micros: numbers(batch.getChild("timestamp"), n),
+    offset: numbers(batch.getChild("utc_offset"), n),
+  };
+}
+
 /**
  * Turns one record batch of a partition into events. `kind` comes from the partition (or the file's
  * metadata); value objects come from the exact `value_json` column.
@@ -47,13 +61,7 @@ function strings(v: arrow.Vector | null, n: number): string[] {
  * @throws {SyntaxError} When a `value_json` cell is not valid JSON or does not fit its value schema.
  */
 export function batchEvents(batch: arrow.RecordBatch, kind: string, type: ValueType): PlxEvent[] {
-  const n = batch.numRows;
-  const run = strings(batch.getChild("run"), n);
-  const scope = strings(batch.getChild("scope"), n);
-  const name = strings(batch.getChild("name"), n);
-  const step = numbers(batch.getChild("step"), n);
-  const ts = numbers(batch.getChild("timestamp"), n);
-  const offs = numbers(batch.getChild("utc_offset"), n);
+  const { n, run, scope, name, step, micros: ts, offset: offs } = sharedColumns(batch);
   const valueV = batch.getChild("value");
   const jsonV = batch.getChild("value_json");
   const nums = type === "metric" ? (valueV!.data[0].values as Float64Array) : null;

@@ -10,6 +10,7 @@ import {
   type EventScope,
   JSONL_KINDS,
   type MetricColumns,
+  MetricColumnsBuilder,
   metricEvents,
   type PlxEvent,
   STRING_TYPES,
@@ -94,73 +95,11 @@ export class MetricBatch implements PlxBatch {
   }
 }
 
-/** Growable {@linkcode MetricColumns} the reader fills. */
-class ColumnsBuilder {
-  length = 0;
-  step: Float64Array;
-  micros: Float64Array;
-  offset: Float64Array;
-  value: Float64Array;
-  line: Float64Array;
-  /** Start and end of each row's value in `bytes` (start -1: none, a row from the slow path). */
-  span: Int32Array;
-  constructor(capacity: number, readonly bytes: Uint8Array) {
-    this.span = new Int32Array(2 * capacity);
-    this.step = new Float64Array(capacity);
-    this.micros = new Float64Array(capacity);
-    this.offset = new Float64Array(capacity);
-    this.value = new Float64Array(capacity);
-    this.line = new Float64Array(capacity);
-  }
-  grow(): void {
-    const n = Math.max(16, this.step.length * 2);
-    const g = (a: Float64Array) => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    this.step = g(this.step);
-    this.micros = g(this.micros);
-    this.offset = g(this.offset);
-    this.value = g(this.value);
-    this.line = g(this.line);
-    const span = new Int32Array(2 * n);
-    span.set(this.span);
-    this.span = span;
-  }
-  /** Appends metric events (rows the slow path produced). */
-  absorb(events: PlxEvent[], lines: number[]): void {
-    for (let k = 0; k < events.length; k++) {
-      const e = events[k];
-      if (this.length === this.step.length) this.grow();
-      const i = this.length++;
-      this.step[i] = e.step ?? NaN;
-      this.micros[i] = e.timestamp.micros;
-      this.offset[i] = e.timestamp.offset ?? NaN;
-      this.value[i] = e.value as number;
-      this.line[i] = lines[k];
-      this.span[2 * i] = -1;
-    }
-    events.length = 0;
-    lines.length = 0;
-  }
-  done(m: PlxFileMeta): MetricColumns {
-    const n = this.length;
-    return {
-      run: m.run,
-      scope: m.scope,
-      kind: m.kind,
-      name: m.name,
-      length: n,
-      step: this.step.subarray(0, n),
-      micros: this.micros.subarray(0, n),
-      offset: this.offset.subarray(0, n),
-      value: this.value.subarray(0, n),
-      line: this.line.subarray(0, n),
-      valueBytes: this.bytes,
-      valueSpan: this.span.subarray(0, 2 * n),
-    };
-  }
+/** Moves rows the slow path produced (metric events of this file) into the columns. */
+function absorb(cb: MetricColumnsBuilder, events: PlxEvent[], lines: number[]): void {
+  cb.pushEvents(events, lines);
+  events.length = 0;
+  lines.length = 0;
 }
 
 /** Options of {@linkcode PlxReader}. */
@@ -298,8 +237,8 @@ export class PlxReader {
       ) {
         // Rows go into columns (a row is at least 20 bytes: capacity rarely needs to grow). The columns
         // own a copy of the bytes (the read buffer is reused for the next chunk), for the value spans.
-        const cb = new ColumnsBuilder((bytes.length >> 5) + events.length + 16, bytes.slice());
-        cb.absorb(events, eventLines);
+        const cb = new MetricColumnsBuilder((bytes.length >> 5) + events.length + 16, bytes.slice());
+        absorb(cb, events, eventLines);
         batch.raw.lineCount = peeled + this.#metricRows(bytes, text, first, cb);
         this.info.events += cb.length;
         this.#diags = [];
@@ -341,7 +280,7 @@ export class PlxReader {
    * except the value. Any row it does not fully understand goes through {@linkcode PlxReader.#line}, which
    * reports precisely what is wrong.
    */
-  #metricRows(b: Uint8Array, text: string, first: number, cb: ColumnsBuilder): number {
+  #metricRows(b: Uint8Array, text: string, first: number, cb: MetricColumnsBuilder): number {
     const end = b.length;
     const events = this.#events;
     const eventLines = this.#eventLines;
@@ -410,8 +349,8 @@ export class PlxReader {
         cb.offset[r] = ts.offset;
         cb.value[r] = value;
         cb.line[r] = lineNo;
-        cb.span[2 * r] = p2 + 1;
-        cb.span[2 * r + 1] = nl;
+        cb.span![2 * r] = p2 + 1;
+        cb.span![2 * r + 1] = nl;
         pos = nl + 1;
         lineNo++;
         continue;
@@ -421,7 +360,7 @@ export class PlxReader {
       if (nl === -1) nl = end;
       if (nl > pos) {
         this.#line(text.slice(pos, nl), lineNo, false);
-        if (events.length) cb.absorb(events, eventLines);
+        if (events.length) absorb(cb, events, eventLines);
       }
       pos = nl + 1;
       lineNo++;

@@ -1,12 +1,13 @@
 /**
- * The seed demo run (every kind the logger writes, with assets) goes through every other format and back
- * to the Polyaxon layout byte for byte.
+ * The seed demo run (every kind the logger writes, with assets, and its run and lineage records) goes
+ * through every other format and back to the Polyaxon layout byte for byte.
  */
 import { assertEquals } from "./_assert.ts";
 import { demo } from "../demo.ts";
 import { main } from "../src/cli/main.ts";
 import { FORMATS } from "../src/formats/registry.ts";
 import type { CliIO } from "../src/cli/args.ts";
+import { recordText } from "../src/convert/pipeline.ts";
 
 const quiet: CliIO = { out: () => {}, err: () => {}, errIsTty: false, color: false };
 
@@ -16,7 +17,10 @@ async function files(dir: string): Promise<Record<string, Uint8Array>> {
     for await (const e of Deno.readDir(d)) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory) await walk(`${d}/${e.name}`, r);
-      else if (r.startsWith("events/") || r.startsWith("assets/") || r.startsWith("resources/")) {
+      else if (
+        r.startsWith("events/") || r.startsWith("assets/") || r.startsWith("resources/") ||
+        r === "run.plx.json" || r === "lineages.plx.json"
+      ) {
         out[r] = await Deno.readFile(`${d}/${e.name}`);
       }
     }
@@ -48,4 +52,16 @@ Deno.test("demo run -> every format -> plx is byte-identical", async (t) => {
     });
   }
   await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("recordText: the source's record text while it says what the record says, else compact JSON", () => {
+  const text = '{"name": "r", "count": 4.0, "note": "caf\\u00e9"}';
+  assertEquals(recordText({ name: "r", count: 4, note: "café" }, text), text);
+  // A source that changed the record (TensorBoard adds its tag map): the text no longer applies.
+  assertEquals(
+    recordText({ name: "r", count: 4, note: "café", tensorboard: {} }, text),
+    '{"name":"r","count":4,"note":"café","tensorboard":{}}',
+  );
+  assertEquals(recordText([1], undefined), "[1]");
+  assertEquals(recordText([1], "not json"), "[1]");
 });

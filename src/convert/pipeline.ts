@@ -17,6 +17,32 @@ export interface RunInfo {
   meta?: Record<string, unknown>;
   /** The offline lineage records (`lineages.plx.json`), when the source has them. */
   lineages?: unknown[];
+  /**
+   * The texts of those two files as the source had them, so sinks can write them back byte for byte
+   * (`4.0` stays `4.0`, escapes stay escapes); see {@linkcode recordText}.
+   */
+  records?: { meta?: string; lineages?: string };
+}
+
+/**
+ * The text to write for a run record: the source's own text when it still says exactly what the parsed
+ * record says (a source may have added to the record), else the record as compact JSON.
+ *
+ * @example
+ * ```ts
+ * import { recordText } from "./pipeline.ts";
+ * recordText({ count: 4 }, '{"count": 4.0}'); // '{"count": 4.0}'
+ * recordText({ count: 5 }, '{"count": 4.0}'); // '{"count":5}'
+ * ```
+ */
+export function recordText(parsed: unknown, text: string | undefined): string {
+  const json = JSON.stringify(parsed);
+  if (text !== undefined) {
+    try {
+      if (JSON.stringify(JSON.parse(text)) === json) return text;
+    } catch { /* not JSON: write the record */ }
+  }
+  return json;
 }
 
 /** One run of a source. */

@@ -17,7 +17,14 @@
  */
 import * as path from "node:path";
 import { assetRefs, type MetricColumns, type PlxEvent } from "../../model/event.ts";
-import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/pipeline.ts";
+import {
+  type DropLedger,
+  type EventSink,
+  recordText,
+  type RunInfo,
+  type RunSink,
+  type RunSource,
+} from "../../convert/pipeline.ts";
 import { AtomicFileWriter, safeJoin, tempSibling, writeFileAtomic } from "../../io/files.ts";
 import { checkSegment } from "../plx/write.ts";
 import { JsonlEncoder } from "./write.ts";
@@ -74,9 +81,14 @@ class AssetCopier {
   }
 
   async runRecords(info: RunInfo): Promise<void> {
-    if (info.meta) await writeFileAtomic(path.join(this.dir, "run.plx.json"), JSON.stringify(info.meta));
+    if (info.meta) {
+      await writeFileAtomic(path.join(this.dir, "run.plx.json"), recordText(info.meta, info.records?.meta));
+    }
     if (info.lineages?.length) {
-      await writeFileAtomic(path.join(this.dir, "lineages.plx.json"), JSON.stringify(info.lineages));
+      await writeFileAtomic(
+        path.join(this.dir, "lineages.plx.json"),
+        recordText(info.lineages, info.records?.lineages),
+      );
     }
   }
 }

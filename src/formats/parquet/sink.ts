@@ -87,6 +87,8 @@ export interface RunRecord {
   meta?: Record<string, unknown>;
   /** The run's `lineages.plx.json`, when the source had one. */
   lineages?: unknown[];
+  /** Those files' texts as the source had them (written back when they still match; see `recordText`). */
+  records?: { meta?: string; lineages?: string };
 }
 
 /** `_plxkit/commits/<writer>-<seq>.json`. */
@@ -328,6 +330,7 @@ export class ParquetSink implements EventSink {
     this.#current = { id, events: 0 };
     if (info.meta) this.#current.meta = info.meta;
     if (info.lineages?.length) this.#current.lineages = info.lineages;
+    if (info.records) this.#current.records = info.records;
     for (const k of this.#kinds.values()) k.runStart = k.buffer.length;
     return Promise.resolve(new ParquetRunSink(this, id, ledger));
   }

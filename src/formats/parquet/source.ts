@@ -168,6 +168,7 @@ export class ParquetSource implements EventSource {
           const info: RunInfo = { id: r.id };
           if (r.meta) info.meta = r.meta;
           if (r.lineages) info.lineages = r.lineages;
+          if (r.records) info.records = r.records;
           const assetDir = path.join(root, ASSETS_DIR, r.id);
           yield {
             info,

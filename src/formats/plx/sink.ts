@@ -12,7 +12,14 @@
  */
 import * as path from "node:path";
 import { assetRefs, type MetricColumns, type PlxEvent } from "../../model/event.ts";
-import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/pipeline.ts";
+import {
+  type DropLedger,
+  type EventSink,
+  recordText,
+  type RunInfo,
+  type RunSink,
+  type RunSource,
+} from "../../convert/pipeline.ts";
 import { safeJoin, writeFileAtomic } from "../../io/files.ts";
 import { checkSegment, PlxRunWriter } from "./write.ts";
 
@@ -82,10 +89,16 @@ class PlxRunSink implements RunSink {
   async commit(): Promise<void> {
     await this.#writer.commit();
     if (this.info.meta) {
-      await writeFileAtomic(path.join(this.partial, "run.plx.json"), JSON.stringify(this.info.meta));
+      await writeFileAtomic(
+        path.join(this.partial, "run.plx.json"),
+        recordText(this.info.meta, this.info.records?.meta),
+      );
     }
     if (this.info.lineages?.length) {
-      await writeFileAtomic(path.join(this.partial, "lineages.plx.json"), JSON.stringify(this.info.lineages));
+      await writeFileAtomic(
+        path.join(this.partial, "lineages.plx.json"),
+        recordText(this.info.lineages, this.info.records?.lineages),
+      );
     }
     await Deno.rename(this.partial, this.final);
   }

@@ -29,10 +29,12 @@ export function readEntry(
   return { reader, batches: reader.read(readChunks(entry.abs, undefined, true)) };
 }
 
-function readJson(file: string): unknown | undefined {
+/** A JSON file's text and value, or undefined when it is missing or not JSON. */
+function readJson(file: string): { text: string; value: unknown } | undefined {
   try {
     // (synchronous: a small file, and cheaper than a round trip through the I/O thread pool)
-    return JSON.parse(Deno.readTextFileSync(file));
+    const text = Deno.readTextFileSync(file);
+    return { text, value: JSON.parse(text) };
   } catch {
     return undefined;
   }
@@ -44,10 +46,18 @@ function readJson(file: string): unknown | undefined {
  */
 export function loadRunInfo(id: string, dir: string): RunInfo {
   const info: RunInfo = { id };
+  const records: NonNullable<RunInfo["records"]> = {};
   const meta = readJson(path.join(dir, "run.plx.json"));
-  if (meta && typeof meta === "object" && !Array.isArray(meta)) info.meta = meta as Record<string, unknown>;
+  if (meta && typeof meta.value === "object" && meta.value !== null && !Array.isArray(meta.value)) {
+    info.meta = meta.value as Record<string, unknown>;
+    records.meta = meta.text;
+  }
   const lin = readJson(path.join(dir, "lineages.plx.json"));
-  if (Array.isArray(lin)) info.lineages = lin;
+  if (lin && Array.isArray(lin.value)) {
+    info.lineages = lin.value;
+    records.lineages = lin.text;
+  }
+  if (records.meta !== undefined || records.lineages !== undefined) info.records = records;
   return info;
 }
 

@@ -174,6 +174,7 @@ export class TensorboardRunReader {
   #hparams: HParamsData = {};
   #runMeta: Record<string, unknown> | null = null;
   #runLineages: unknown[] | null = null;
+  #runRecords: { meta?: string; lineages?: string } | null = null;
   #sawData = false;
   #starts = 0;
   #file = "";
@@ -525,10 +526,18 @@ export class TensorboardRunReader {
     const s = v.tensor?.strings[0];
     if (!s) return;
     try {
-      const m = fromJson(decodeUtf8(s, 0, s.length)) as { meta?: unknown; lineages?: unknown } | null;
+      const m = fromJson(decodeUtf8(s, 0, s.length)) as
+        | { meta?: unknown; lineages?: unknown; records?: { meta?: unknown; lineages?: unknown } }
+        | null;
       if (m && typeof m === "object") {
         this.#runMeta = m.meta && typeof m.meta === "object" ? m.meta as Record<string, unknown> : {};
         if (Array.isArray(m.lineages)) this.#runLineages = m.lineages;
+        const r = m.records;
+        if (r && typeof r === "object") {
+          this.#runRecords = {};
+          if (typeof r.meta === "string") this.#runRecords.meta = r.meta;
+          if (typeof r.lineages === "string") this.#runRecords.lineages = r.lineages;
+        }
       }
     } catch {
       this.#drop("plxkit run record that is not JSON (ignored)");
@@ -860,6 +869,11 @@ export class TensorboardRunReader {
   /** Lineage records of a run written by plxkit (from its run record), or null. */
   lineages(): unknown[] | null {
     return this.#runLineages;
+  }
+
+  /** The texts of the run's record files as plxkit stored them (see `RunInfo.records`), or null. */
+  runRecords(): { meta?: string; lineages?: string } | null {
+    return this.#runRecords;
   }
 
   /** Run-level diagnostics (dropped values, repeated steps), one per reason and tag. Call after reading. */

@@ -152,7 +152,9 @@ class TensorboardRunSink implements RunSink {
       await this.#write(this.#enc.header(now));
       this.#headerAt = now;
     }
-    await this.#write(this.#enc.trailer(this.info.meta, this.info.lineages, this.#enc.lastWallTime ?? now));
+    await this.#write(
+      this.#enc.trailer(this.info.meta, this.info.lineages, this.#enc.lastWallTime ?? now, this.info.records),
+    );
     await this.#pending;
     await this.file.sync().catch(() => {});
     this.file.close();

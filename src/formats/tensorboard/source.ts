@@ -172,6 +172,8 @@ export class TensorboardRunSource implements RunSource {
     if (m) this.info.meta = m;
     const l = reader.lineages();
     if (l) this.info.lineages = l;
+    const r = reader.runRecords();
+    if (r) this.info.records = r;
   }
 
   /** The bytes of an image/audio/inline asset, read back from its record in the event file. */

@@ -609,6 +609,7 @@ export class TensorboardEncoder {
     meta: Record<string, unknown> | undefined,
     lineages: unknown[] | undefined,
     wallTime: number,
+    records?: { meta?: string; lineages?: string },
   ): Uint8Array {
     const w = this.#w;
     const inputs = meta?.inputs;
@@ -671,7 +672,8 @@ export class TensorboardEncoder {
       const sm = w.begin(5);
       const v = w.begin(1);
       w.string(1, RUN_TAG);
-      writeStringTensor(w, 8, [1], [enc.encode(toJson({ meta: meta ?? null, lineages: lineages ?? null }))]);
+      const record = { meta: meta ?? null, lineages: lineages ?? null, ...(records ? { records } : {}) };
+      writeStringTensor(w, 8, [1], [enc.encode(toJson(record))]);
       writeMetadata(w, 9, {
         pluginName: PLUGIN,
         content: enc.encode(JSON.stringify({ v: ENVELOPE_VERSION, run: true })),

@@ -236,8 +236,23 @@ class BitPacker {
   #acc = 0;
   #bits = 0;
   constructor(readonly out: Bytes) {}
-  /** Appends the low `w` bits of the non-negative safe integer `v`. */
+  /** Appends the non-negative safe integer `v` (< 2^w) as `w` bits. */
   put(v: number, w: number): void {
+    if (w <= 24) {
+      // (the common case, one step: acc < 2^8 and v < 2^24, so the sum stays below 2^32)
+      const out = this.out;
+      out.ensure(4);
+      let acc = this.#acc + v * POW2[this.#bits];
+      let bits = this.#bits + w;
+      while (bits >= 8) {
+        out.buf[out.len++] = acc & 255;
+        acc >>>= 8;
+        bits -= 8;
+      }
+      this.#acc = acc;
+      this.#bits = bits;
+      return;
+    }
     while (w > 0) {
       const take = w < 24 ? w : 24;
       const part = v % 16777216; // low 24 bits
@@ -524,13 +539,13 @@ export function dictColumn(
 }
 
 /**
- * An integer column (INT64 or INT32) with DELTA_BINARY_PACKED pages; `valid` (a validity bitmap) makes it
- * optional. Values are read by `get(row)` as exact doubles.
+ * An integer column (INT64 or INT32) with DELTA_BINARY_PACKED pages from the first `rows` of `values`
+ * (exact integers); `valid` (a validity bitmap) makes it optional, its null rows' values ignored.
  */
 export function intColumn(
   path: string,
   type: 1 | 2,
-  get: (row: number) => number,
+  values: Float64Array | Int32Array,
   rows: number,
   valid: Uint8Array | null,
   o: NativeOptions,
@@ -550,7 +565,7 @@ export function intColumn(
     let prev = 0;
     for (let r = from; r < to; r++) {
       if (valid && ((valid[r >> 3] >> (r & 7)) & 1) === 0) continue;
-      const v = get(r);
+      const v = values[r];
       if (
         v >= SAFE_VALUE || v <= -SAFE_VALUE ||
         (count > 0 && (v - prev >= SAFE_DELTA || prev - v >= SAFE_DELTA))

@@ -93,9 +93,10 @@ export class ColumnBuffer {
   readonly #runIdx: Int32Array;
   readonly #scopeIdx: Int32Array;
   readonly #nameIdx: Int32Array;
-  readonly #step: Uint32Array;
+  /** Steps and timestamps as exact doubles (the native encoder's input; Arrow's int64 made on demand). */
+  readonly #step: Float64Array;
   readonly #stepValid: Uint8Array;
-  readonly #ts: Uint32Array;
+  readonly #ts: Float64Array;
   readonly #off: Int32Array;
   readonly #offValid: Uint8Array;
   readonly #num: Float64Array | null;
@@ -108,8 +109,8 @@ export class ColumnBuffer {
     this.#runIdx = new Int32Array(capacity);
     this.#scopeIdx = new Int32Array(capacity);
     this.#nameIdx = new Int32Array(capacity);
-    this.#step = new Uint32Array(capacity * 2);
-    this.#ts = new Uint32Array(capacity * 2);
+    this.#step = new Float64Array(capacity);
+    this.#ts = new Float64Array(capacity);
     this.#off = new Int32Array(capacity);
     this.#stepValid = new Uint8Array((capacity + 7) >> 3);
     this.#offValid = new Uint8Array((capacity + 7) >> 3);
@@ -137,18 +138,12 @@ export class ColumnBuffer {
     const byte = i >> 3;
     if (e.step === null) {
       this.#stepValid[byte] &= ~bit;
-      this.#step[2 * i] = 0;
-      this.#step[2 * i + 1] = 0;
+      this.#step[i] = 0;
     } else {
       this.#stepValid[byte] |= bit;
-      const hi = Math.floor(e.step / TWO32);
-      this.#step[2 * i] = e.step - hi * TWO32;
-      this.#step[2 * i + 1] = hi >>> 0;
+      this.#step[i] = e.step;
     }
-    const us = e.timestamp.micros;
-    const hi = Math.floor(us / TWO32);
-    this.#ts[2 * i] = us - hi * TWO32;
-    this.#ts[2 * i + 1] = hi >>> 0;
+    this.#ts[i] = e.timestamp.micros;
     const off = e.timestamp.offset;
     if (off === null) {
       this.#offValid[byte] &= ~bit;
@@ -173,31 +168,23 @@ export class ColumnBuffer {
     this.#scopeIdx.fill(this.#scope.index(c.scope), start, end);
     this.#nameIdx.fill(this.#name.index(c.name), start, end);
     const step = this.#step;
-    const ts = this.#ts;
     const off = this.#off;
     const stepValid = this.#stepValid;
     const offValid = this.#offValid;
     const cs = c.step;
-    const cm = c.micros;
     const co = c.offset;
+    this.#ts.set(c.micros.subarray(from, from + count), start);
     for (let k = 0, i = start; i < end; k++, i++) {
       const bit = 1 << (i & 7);
       const byte = i >> 3;
       const s = cs[from + k];
       if (s !== s) {
         stepValid[byte] &= ~bit;
-        step[2 * i] = 0;
-        step[2 * i + 1] = 0;
+        step[i] = 0;
       } else {
         stepValid[byte] |= bit;
-        const hi = Math.floor(s / TWO32);
-        step[2 * i] = s - hi * TWO32;
-        step[2 * i + 1] = hi >>> 0;
+        step[i] = s;
       }
-      const us = cm[from + k];
-      const hi = Math.floor(us / TWO32);
-      ts[2 * i] = us - hi * TWO32;
-      ts[2 * i + 1] = hi >>> 0;
       const o = co[from + k];
       if (o !== o) {
         offValid[byte] &= ~bit;
@@ -235,23 +222,13 @@ export class ColumnBuffer {
   takeNative(rows: number, o: NativeOptions): EncodedRowGroup {
     if (!this.#num) throw new Error(`native Parquet encoding is for metric rows, not ${this.type}`);
     const n = Math.min(rows, this.length);
-    const step = this.#step;
-    const ts = this.#ts;
-    const off = this.#off;
     const columns = [
       dictColumn("run", this.#run.values, this.#runIdx, n, o),
       dictColumn("scope", this.#scope.values, this.#scopeIdx, n, o),
       dictColumn("name", this.#name.values, this.#nameIdx, n, o),
-      intColumn(
-        "step",
-        PhysicalType.INT64,
-        (r) => (step[2 * r + 1] | 0) * TWO32 + step[2 * r],
-        n,
-        this.#stepValid,
-        o,
-      ),
-      intColumn("timestamp", PhysicalType.INT64, (r) => (ts[2 * r + 1] | 0) * TWO32 + ts[2 * r], n, null, o),
-      intColumn("utc_offset", PhysicalType.INT32, (r) => off[r], n, this.#offValid, o),
+      intColumn("step", PhysicalType.INT64, this.#step, n, this.#stepValid, o),
+      intColumn("timestamp", PhysicalType.INT64, this.#ts, n, null, o),
+      intColumn("utc_offset", PhysicalType.INT32, this.#off, n, this.#offValid, o),
       doubleColumn("value", this.#num.subarray(0, n), o),
     ];
     this.#shift(n);
@@ -288,9 +265,9 @@ export class ColumnBuffer {
         scope: this.#scope.values[this.#scopeIdx[i]] as PlxEvent["scope"],
         kind: "",
         name: this.#name.values[this.#nameIdx[i]],
-        step: valid(this.#stepValid) ? (this.#step[2 * i + 1] | 0) * TWO32 + this.#step[2 * i] : null,
+        step: valid(this.#stepValid) ? this.#step[i] : null,
         timestamp: {
-          micros: (this.#ts[2 * i + 1] | 0) * TWO32 + this.#ts[2 * i],
+          micros: this.#ts[i],
           offset: valid(this.#offValid) ? this.#off[i] : null,
         },
         type: this.type,
@@ -326,8 +303,8 @@ export class ColumnBuffer {
       dict(fields[0], this.#runIdx, this.#run),
       dict(fields[1], this.#scopeIdx, this.#scope),
       dict(fields[2], this.#nameIdx, this.#name),
-      prim(fields[3], new BigInt64Array(this.#step.buffer, 0, n), this.#stepValid),
-      prim(fields[4], new BigInt64Array(this.#ts.buffer, 0, n)),
+      prim(fields[3], int64s(this.#step, n), this.#stepValid),
+      prim(fields[4], int64s(this.#ts, n)),
       prim(fields[5], this.#off.subarray(0, n), this.#offValid),
     ];
     if (this.#num) children.push(prim(fields[6], this.#num.subarray(0, n)));
@@ -345,6 +322,18 @@ export class ColumnBuffer {
       arrow.Struct
     >;
   }
+}
+
+/** The first `n` integers of `values` (exact doubles) as Arrow's int64 buffer. */
+function int64s(values: Float64Array, n: number): BigInt64Array {
+  const words = new Uint32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    const hi = Math.floor(v / TWO32);
+    words[2 * i] = v - hi * TWO32;
+    words[2 * i + 1] = hi >>> 0;
+  }
+  return new BigInt64Array(words.buffer);
 }
 
 /** The typed-column value of one field, or null when the field is absent or of another type. */

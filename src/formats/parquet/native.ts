@@ -2,12 +2,12 @@
  * A small native Parquet encoder for flat tables of dictionary strings, integers and doubles: the metric
  * partition (`run`, `scope`, `name`, `step`, `timestamp`, `utc_offset`, `value`), which holds nearly all
  * rows of any dataset. It writes the same Parquet schema, encodings and Arrow schema metadata as the
- * parquet-wasm path (see `docs/parquet.md`), about five times faster, because it knows its columns: the
+ * parquet-wasm path (see `docs/parquet.md`), 2.5-4x faster, because it knows its columns: the
  * string columns are dictionaries already (their statistics come from the dictionary, not from every
  * row), steps and timestamps are delta-packed straight from the buffers, and zstd runs natively
  * (`node:zlib`). Other kinds, and snappy, go through parquet-wasm.
  *
- * Everything here is pure: bytes in, bytes out; `NativePartWriter` in `_part.ts` puts them in a file.
+ * Everything here is pure: bytes in, bytes out; `openNativePart` in `_part.ts` puts them in a file.
  *
  * Format references: Apache Parquet `parquet.thrift` (file, row group, column chunk and page headers, in
  * the Thrift compact protocol) and `Encodings.md` (RLE/bit-packing hybrid, DELTA_BINARY_PACKED,

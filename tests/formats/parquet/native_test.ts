@@ -119,75 +119,81 @@ Deno.test("native metric parts: DuckDB reads the same rows, and the statistics a
   try {
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(rowArb, { minLength: 1, maxLength: 200 }), async (rows) => {
-        const events = rows.map(event);
-        const files: string[] = [];
-        for (const mode of ["native", "wasm"]) {
-          const tmp = path.join(dir, `${mode}-${n++}.parquet`);
-          const spec = {
-            tmp,
-            compression: "zstd" as const,
-            rowGroupRows: 64,
-            meta: {},
-            type: "metric" as const,
-          };
-          const part = mode === "native" ? await openNativePart(spec) : wasmPart(await openInlinePart(spec));
-          const buf = new ColumnBuffer("metric", events.length);
-          for (const e of events) buf.push(e);
-          while (buf.length > 0) await part.take(buf, 64);
-          await part.close();
-          files.push(tmp);
-        }
-        const all = async (f: string) =>
-          (await con.runAndReadAll(
-            `SELECT run, scope, name, step, epoch_us(timestamp)::VARCHAR, utc_offset, value::VARCHAR
-             FROM read_parquet('${f}')`,
-          )).getRows();
-        assertEquals(await all(files[0]), await all(files[1]));
-        // Statistics of the native file against the data (DuckDB's own aggregates).
-        const stats = (await con.runAndReadAll(
-          `SELECT path_in_schema, stats_min_value, stats_max_value, stats_null_count, row_group_id
-           FROM parquet_metadata('${files[0]}') ORDER BY row_group_id, column_id`,
-        )).getRows();
-        const groups = Math.ceil(events.length / 64);
-        assertEquals(stats.length, groups * 7);
-        for (let g = 0; g < groups; g++) {
-          const part = events.slice(g * 64, (g + 1) * 64);
-          const got = new Map(stats.filter((s) => Number(s[4]) === g).map((s) => [s[0], s.slice(1, 4)]));
-          const minMax = (xs: (string | number)[]) =>
-            xs.length
-              ? [String(xs.reduce((a, b) => (a < b ? a : b))), String(xs.reduce((a, b) => (a > b ? a : b)))]
-              : [null, null];
-          const utf8Sort = (xs: string[]) =>
-            [...xs].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-          for (const col of ["run", "scope", "name"] as const) {
-            const s = utf8Sort(part.map((e) => e[col]));
-            assertEquals(got.get(col), [s[0], s[s.length - 1], 0n], col);
+      fc.asyncProperty(
+        fc.array(rowArb, { minLength: 1, maxLength: 200 }),
+        fc.constantFrom("zstd" as const, "none" as const),
+        async (rows, compression) => {
+          const events = rows.map(event);
+          const files: string[] = [];
+          for (const mode of ["native", "wasm"]) {
+            const tmp = path.join(dir, `${mode}-${n++}.parquet`);
+            const spec = {
+              tmp,
+              compression,
+              rowGroupRows: 64,
+              meta: {},
+              type: "metric" as const,
+            };
+            const part = mode === "native"
+              ? await openNativePart(spec)
+              : wasmPart(await openInlinePart(spec));
+            const buf = new ColumnBuffer("metric", events.length);
+            for (const e of events) buf.push(e);
+            while (buf.length > 0) await part.take(buf, 64);
+            await part.close();
+            files.push(tmp);
           }
-          const steps = part.map((e) => e.step).filter((s) => s !== null) as number[];
-          assertEquals(got.get("step"), [
-            ...minMax(steps.map((s) => BigInt(s)) as never),
-            BigInt(part.length - steps.length),
-          ], "step");
-          const offs = part.map((e) => e.timestamp.offset).filter((o) => o !== null) as number[];
-          assertEquals(
-            got.get("utc_offset"),
-            [...minMax(offs), BigInt(part.length - offs.length)],
-            "utc_offset",
-          );
-          const vals = part.map((e) => e.value as number).filter((v) => v === v);
-          const [lo, hi] = minMax(vals);
-          const gv = got.get("value")!;
-          // (DuckDB prints doubles its own way: compare as numbers; zeros are -0.0 as min and +0.0 as max)
-          const want = [lo === null ? null : Number(lo), hi === null ? null : Number(hi)];
-          if (want[0] === 0) want[0] = -0;
-          if (want[1] === 0) want[1] = 0;
-          // (DuckDB shows an infinite statistic as NULL, for parquet-wasm's files too)
-          for (let i = 0; i < 2; i++) if (want[i] !== null && !Number.isFinite(want[i])) want[i] = null;
-          const num = (v: unknown) => (v === null ? null : Number(v));
-          assertEquals([num(gv[0]), num(gv[1])], want, "value");
-        }
-      }),
+          const all = async (f: string) =>
+            (await con.runAndReadAll(
+              `SELECT run, scope, name, step, epoch_us(timestamp)::VARCHAR, utc_offset, value::VARCHAR
+             FROM read_parquet('${f}')`,
+            )).getRows();
+          assertEquals(await all(files[0]), await all(files[1]));
+          // Statistics of the native file against the data (DuckDB's own aggregates).
+          const stats = (await con.runAndReadAll(
+            `SELECT path_in_schema, stats_min_value, stats_max_value, stats_null_count, row_group_id
+           FROM parquet_metadata('${files[0]}') ORDER BY row_group_id, column_id`,
+          )).getRows();
+          const groups = Math.ceil(events.length / 64);
+          assertEquals(stats.length, groups * 7);
+          for (let g = 0; g < groups; g++) {
+            const part = events.slice(g * 64, (g + 1) * 64);
+            const got = new Map(stats.filter((s) => Number(s[4]) === g).map((s) => [s[0], s.slice(1, 4)]));
+            const minMax = (xs: (string | number)[]) =>
+              xs.length
+                ? [String(xs.reduce((a, b) => (a < b ? a : b))), String(xs.reduce((a, b) => (a > b ? a : b)))]
+                : [null, null];
+            const utf8Sort = (xs: string[]) =>
+              [...xs].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+            for (const col of ["run", "scope", "name"] as const) {
+              const s = utf8Sort(part.map((e) => e[col]));
+              assertEquals(got.get(col), [s[0], s[s.length - 1], 0n], col);
+            }
+            const steps = part.map((e) => e.step).filter((s) => s !== null) as number[];
+            assertEquals(got.get("step"), [
+              ...minMax(steps.map((s) => BigInt(s)) as never),
+              BigInt(part.length - steps.length),
+            ], "step");
+            const offs = part.map((e) => e.timestamp.offset).filter((o) => o !== null) as number[];
+            assertEquals(
+              got.get("utc_offset"),
+              [...minMax(offs), BigInt(part.length - offs.length)],
+              "utc_offset",
+            );
+            const vals = part.map((e) => e.value as number).filter((v) => v === v);
+            const [lo, hi] = minMax(vals);
+            const gv = got.get("value")!;
+            // (DuckDB prints doubles its own way: compare as numbers; zeros are -0.0 as min and +0.0 as max)
+            const want = [lo === null ? null : Number(lo), hi === null ? null : Number(hi)];
+            if (want[0] === 0) want[0] = -0;
+            if (want[1] === 0) want[1] = 0;
+            // (DuckDB shows an infinite statistic as NULL, for parquet-wasm's files too)
+            for (let i = 0; i < 2; i++) if (want[i] !== null && !Number.isFinite(want[i])) want[i] = null;
+            const num = (v: unknown) => (v === null ? null : Number(v));
+            assertEquals([num(gv[0]), num(gv[1])], want, "value");
+          }
+        },
+      ),
       { numRuns: 25 },
     );
   } finally {

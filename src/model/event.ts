@@ -236,8 +236,19 @@ export class MetricColumnsBuilder {
     }
   }
 
-  /** Appends a row (`step`, `offset` `NaN` for null) without value text. */
-  push(step: number, micros: number, offset: number, value: number, line: number): void {
+  /**
+   * Appends a row (`step`, `offset` `NaN` for null); `[textStart, textEnd)` is where its value is written
+   * in `bytes` (start -1: nowhere).
+   */
+  push(
+    step: number,
+    micros: number,
+    offset: number,
+    value: number,
+    line: number,
+    textStart = -1,
+    textEnd = -1,
+  ): void {
     if (this.length === this.step.length) this.grow();
     const i = this.length++;
     this.step[i] = step;
@@ -245,7 +256,10 @@ export class MetricColumnsBuilder {
     this.offset[i] = offset;
     this.value[i] = value;
     this.line[i] = line;
-    if (this.span) this.span[2 * i] = -1;
+    if (this.span) {
+      this.span[2 * i] = textStart;
+      this.span[2 * i + 1] = textEnd;
+    }
   }
 
   /** Appends metric events, `lines[k]` being the line of `events[k]`. */

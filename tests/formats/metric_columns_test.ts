@@ -5,10 +5,12 @@
 import fc from "fast-check";
 import * as arrow from "apache-arrow";
 import { assertEquals } from "../_assert.ts";
-import { type MetricColumns, metricEvents } from "../../src/model/event.ts";
+import { type MetricColumns, metricEvents, type PlxEvent } from "../../src/model/event.ts";
 import { PlxReader } from "../../src/formats/plx/read.ts";
 import { PlxRunWriter } from "../../src/formats/plx/write.ts";
-import { copyDecimal, JsonlEncoder } from "../../src/formats/jsonl/write.ts";
+import { readJsonl } from "../../src/formats/jsonl/read.ts";
+import { JsonlEncoder } from "../../src/formats/jsonl/write.ts";
+import { copyShortDecimal, type FloatStyle } from "../../src/io/ascii.ts";
 import { ColumnBuffer } from "../../src/formats/parquet/write.ts";
 import { pyFloatRepr } from "../../src/model/pyfloat.ts";
 import { formatPyTimestamp } from "../../src/model/time.ts";
@@ -144,14 +146,14 @@ Deno.test("plx reader: metric columns are the events, lazily made objects includ
   }
 });
 
-/** `copyDecimal` over a whole string: the copied text, or null when refused. */
-function copied(text: string): string | null {
+/** `copyShortDecimal` over a whole string: the copied text, or null when refused. */
+function copied(text: string, style: FloatStyle = "js"): string | null {
   const buf = new Uint8Array(64);
-  const end = copyDecimal(buf, 0, new TextEncoder().encode(text), 0, text.length);
+  const end = copyShortDecimal(buf, 0, new TextEncoder().encode(text), 0, text.length, style);
   return end < 0 ? null : new TextDecoder().decode(buf.subarray(0, end));
 }
 
-Deno.test("copyDecimal takes exactly the plain decimals JavaScript prints the same way", () => {
+Deno.test("copyShortDecimal (js) takes exactly the plain decimals JavaScript prints the same way", () => {
   for (
     const t of ["0.5", "-0.5", "123.25", "5", "-5", "100", "0.000001", "0.0001234", "1234567890123456.5"]
   ) {
@@ -188,7 +190,7 @@ Deno.test("copyDecimal takes exactly the plain decimals JavaScript prints the sa
   ) assertEquals(copied(t), null, t);
 });
 
-Deno.test("property: copyDecimal of Python's repr is String(value) or refused", () => {
+Deno.test("property: copyShortDecimal (js) of Python's repr is String(value) or refused", () => {
   fc.assert(
     fc.property(
       fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.double({ min: -1e4, max: 1e4 })),
@@ -206,7 +208,7 @@ Deno.test("property: copyDecimal of Python's repr is String(value) or refused", 
   );
 });
 
-Deno.test("property: any text copyDecimal takes reads back to the same double", () => {
+Deno.test("property: any text copyShortDecimal (js) takes reads back to the same double", () => {
   fc.assert(
     fc.property(fc.stringMatching(/^-?[0-9]{0,18}(\.[0-9]{0,18})?$/), (t) => {
       const got = copied(t);
@@ -287,4 +289,131 @@ Deno.test("plx: PlxRunWriter.writeMetrics writes the bytes of write(metricEvents
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("copyShortDecimal (python) gives Python's repr, or refuses", () => {
+  const cases: [string, string | null][] = [
+    ["0.5", "0.5"],
+    ["5", "5.0"],
+    ["-5", "-5.0"],
+    ["5.0", "5.0"],
+    ["0.0", "0.0"],
+    ["-0.0", "-0.0"],
+    ["0.0001", "0.0001"],
+    ["1234567890123456.0", "1234567890123456.0"],
+    ["0.00001", null], // Python: 1e-05
+    ["0.000012", null],
+    ["12345678901234567.0", null], // Python: 1.2345678901234568e+16
+    ["1e-05", null],
+    ["5.50", null],
+    ["05", null],
+    ["0", null],
+    ["nan", null],
+    ["1234567890123456", null], // 16-digit integer: not known to be exact
+  ];
+  for (const [t, want] of cases) {
+    assertEquals(copied(t, "python"), want, t);
+    if (want !== null) assertEquals(pyFloatRepr(Number(t)), want, t);
+  }
+});
+
+Deno.test("property: copyShortDecimal (python) of repr or String texts is pyFloatRepr(value) or refused", () => {
+  fc.assert(
+    fc.property(
+      fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.double({ min: -1e4, max: 1e4 })),
+      (x) => {
+        for (const t of [pyFloatRepr(x), String(x)]) {
+          const got = copied(t, "python");
+          if (got !== null) assertEquals(got, pyFloatRepr(x), t);
+        }
+        // Python's fixed-notation reprs are taken (the fast path is the common path).
+        const py = pyFloatRepr(x);
+        if (/^-?\d+\.\d+$/.test(py) && py.replace(/^-?0\.0*|[-.]/g, "").length <= 15) {
+          assertEquals(copied(py, "python"), py);
+        }
+      },
+    ),
+    { numRuns: 3000 },
+  );
+});
+
+/** Writes batches (columns where a batch has them) with a PlxRunWriter; returns the metric file's text. */
+async function writeBatches(
+  batches: { events: PlxEvent[]; metrics?: MetricColumns }[],
+  columns: boolean,
+): Promise<string> {
+  const dir = await Deno.makeTempDir();
+  try {
+    const w = new PlxRunWriter(dir, 4096);
+    for (const b of batches) {
+      if (columns && b.metrics) await w.writeMetrics(b.metrics);
+      else await w.write(b.events);
+    }
+    await w.commit();
+    return await Deno.readTextFile(`${dir}/events/metric/loss.plx`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const valueArb = fc.oneof(
+  fc.double(),
+  fc.double({ min: -1e4, max: 1e4 }),
+  fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 1, 1e-5, 1e16, 5e-324, 0.1, 100),
+);
+
+Deno.test("property: plx -> plx through columns gives back a Python-written file byte for byte", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.tuple(fc.nat(1e6), valueArb), { minLength: 1, maxLength: 300 }),
+      async (rows) => {
+        const text = ["step|timestamp|metric"].concat(
+          rows.map(([s, v], i) =>
+            `${s}|${formatPyTimestamp({ micros: 1740820502481516 + i * 1_000_001, offset: 0 })}|${
+              pyFloatRepr(v)
+            }`
+          ),
+        ).join("\n");
+        const reader = new PlxReader({
+          run: "r",
+          scope: "events",
+          kind: "metric",
+          name: "loss",
+          file: "events/metric/loss.plx",
+        });
+        const batches: { events: PlxEvent[]; metrics?: MetricColumns }[] = [];
+        for await (const b of reader.read([new TextEncoder().encode(text)])) batches.push(b);
+        assertEquals(await writeBatches(batches, true), text);
+      },
+    ),
+    { numRuns: 100 },
+  );
+});
+
+Deno.test("property: jsonl -> plx through columns writes what the events write", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.tuple(fc.option(fc.nat(1e6)), valueArb), { minLength: 1, maxLength: 300 }),
+      async (rows) => {
+        const enc = new JsonlEncoder();
+        const chunks = enc.push(rows.map(([s, v], i): PlxEvent => ({
+          run: "r",
+          scope: "events",
+          kind: "metric",
+          name: "loss",
+          step: s,
+          timestamp: { micros: 1740820502481516 + i * 999_999, offset: i % 3 ? 0 : null },
+          type: "metric",
+          value: v,
+        })));
+        const last = enc.flush();
+        if (last) chunks.push(last);
+        const batches: { events: PlxEvent[]; metrics?: MetricColumns }[] = [];
+        for await (const b of readJsonl(chunks, "t.jsonl")) batches.push(b);
+        assertEquals(batches.some((b) => b.metrics?.valueSpan !== undefined), rows.length > 1);
+        assertEquals(await writeBatches(batches, true), await writeBatches(batches, false));
+      },
+    ),
+    { numRuns: 100 },
+  );
 });

@@ -116,6 +116,11 @@ class LineDecoder {
   #events: PlxEvent[] = [];
   #lines: number[] = [];
   #out: JsonlBatch[] = [];
+  /** The region whose bytes `#rows` holds a copy of (its value spans point there), or null. */
+  #rowsRegion: Uint8Array | null = null;
+  /** The last region copied, and its copy (one per region, shared by its columns). */
+  #copied: Uint8Array | null = null;
+  #copy: Uint8Array | null = null;
   /** The fast path's parsed timestamp (offset `NaN`: naive). */
   readonly #ts = { micros: 0, offset: 0 };
   diagnostics: Diagnostic[] = [];
@@ -235,10 +240,25 @@ class LineDecoder {
     }
     if (this.#rows === null) {
       this.#endEvents();
-      this.#rows = new MetricColumnsBuilder(1024);
+      // Given the region's bytes, the columns keep a copy and where each value is, so a plx writer can copy
+      // digits instead of printing them.
+      this.#rowsRegion = bytes;
+      this.#rows = new MetricColumnsBuilder(1024, bytes === null ? null : this.#copyOf(bytes));
     }
-    this.#rows.push(step, ts.micros, ts.offset, value, lineNo);
+    if (bytes !== null && bytes === this.#rowsRegion) {
+      this.#rows.push(step, ts.micros, ts.offset, value, lineNo, p, end);
+    } else {
+      this.#rows.push(step, ts.micros, ts.offset, value, lineNo);
+    }
     return true;
+  }
+
+  #copyOf(region: Uint8Array): Uint8Array {
+    if (this.#copied !== region) {
+      this.#copied = region;
+      this.#copy = region.slice();
+    }
+    return this.#copy!;
   }
 
   #endRows(): void {

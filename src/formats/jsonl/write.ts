@@ -8,60 +8,9 @@ import { gzipSync } from "node:zlib";
 import type { EventOf, MetricColumns, PlxEvent } from "../../model/event.ts";
 import { encodeJsonlEvent, linePrefix, metricJson } from "./codec.ts";
 import { TimestampWriter } from "../../model/time.ts";
-import { ascii, digits } from "../../io/ascii.ts";
+import { ascii, copyShortDecimal, digits } from "../../io/ascii.ts";
 
 const EMPTY = new Uint8Array();
-
-/**
- * Copies a metric value's source text (ASCII bytes `text[s, e)`) into `buf` at `n` when it is a plain JSON decimal that
- * `String(value)` prints the same way, given shortest digits (which Python's `repr`, and so every
- * Polyaxon writer, produces): an optional `-`; a single `0` or digits without a leading zero; then
- * either nothing (an integer of at most 15 digits) or `.` and digits not ending in `0`, with at most 5
- * zeros right after `0.` (JavaScript's switch to exponents) and at most 17 significant digits. Returns the
- * end of the copy, or -1 when the text is anything else (bytes after `n` are then garbage to overwrite).
- */
-export function copyDecimal(buf: Uint8Array, n: number, text: Uint8Array, s: number, e: number): number {
-  if (e - s > 25 || s >= e) return -1;
-  let i = s;
-  let c = text[i];
-  if (c === 45) {
-    buf[n++] = 45;
-    if (++i === e) return -1;
-    c = text[i];
-  }
-  let sig = 0;
-  if (c === 48) {
-    // "0." and at most 5 zeros, then the significant digits.
-    if (++i === e || text[i] !== 46) return -1;
-    buf[n++] = 48;
-    buf[n++] = 46;
-    i++;
-    const zerosEnd = i + 5;
-    while (i < e && text[i] === 48) {
-      if (i === zerosEnd) return -1;
-      buf[n++] = 48;
-      i++;
-    }
-  } else if (c >= 49 && c <= 57) {
-    for (; i < e; i++, sig++) {
-      c = text[i];
-      if (c < 48 || c > 57) break;
-      buf[n++] = c;
-    }
-    if (i === e) return sig <= 15 ? n : -1;
-    if (c !== 46 || ++i === e) return -1;
-    buf[n++] = 46;
-  } else {
-    return -1;
-  }
-  if (i === e) return -1;
-  for (; i < e; i++, sig++) {
-    c = text[i];
-    if (c < 48 || c > 57) return -1;
-    buf[n++] = c;
-  }
-  return c !== 48 && sig <= 17 ? n : -1;
-}
 
 /** Options of {@linkcode JsonlEncoder}. */
 export interface JsonlEncoderOptions {
@@ -221,7 +170,7 @@ export class JsonlEncoder {
    * Writes one metric line (after {@linkcode JsonlEncoder.#usePrefix} made room): the UTF-8 prefix (run,
    * scope, kind, name) encoded once per file, numbers and timestamps as ASCII. Exactly the bytes of
    * `encodeJsonlEvent(e) + "\n"`. `step` and `offset` are `NaN` for null. With a source text span
-   * (`s >= 0`), the value's characters are copied when {@linkcode copyDecimal} accepts them.
+   * (`s >= 0`), the value's characters are copied when `copyShortDecimal` accepts them.
    */
   #metricRow(
     step: number,
@@ -243,7 +192,7 @@ export class JsonlEncoder {
     n = this.#ts.write(buf, n, micros, offset);
     // The source's digits when they are already the JSON text; else finite and not zero: plain shortest
     // digits; the rest through metricJson.
-    const copied = s < 0 ? -1 : copyDecimal(buf, n, text, s, e);
+    const copied = s < 0 ? -1 : copyShortDecimal(buf, n, text, s, e, "js");
     if (copied >= 0) n = copied;
     else n = ascii(buf, n, value !== 0 && value - value === 0 ? String(value) : metricJson(value));
     buf[n++] = 0x7d; // }

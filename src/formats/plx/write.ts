@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { JSONL_KINDS, type MetricColumns, metricEvents, type PlxEvent } from "../../model/event.ts";
 import { pyFloatRepr } from "../../model/pyfloat.ts";
 import { formatPyTimestamp, TimestampWriter } from "../../model/time.ts";
-import { ascii, digits } from "../../io/ascii.ts";
+import { ascii, copyShortDecimal, digits } from "../../io/ascii.ts";
 import { DECLARED_FIELDS, type ValueType } from "../../schema/values.ts";
 import { homogeneous, pydanticJson, pyJsonDumps, pyJsonString } from "../../json/python.ts";
 import { safeJoin, tempSibling } from "../../io/files.ts";
@@ -185,13 +185,16 @@ export class PlxRunWriter {
 
   /**
    * Appends metric rows held as columns (a reader's fast path): the same bytes as
-   * `write(metricEvents(columns))`, written straight into the file's buffer.
+   * `write(metricEvents(columns))`, written straight into the file's buffer, each value's digits copied from
+   * the source text (`valueBytes`) when they already are Python's `repr` of it.
    */
   async writeMetrics(c: MetricColumns): Promise<void> {
     if (c.length === 0) return;
     if (isJsonlKind(c.kind)) return this.write(metricEvents(c));
     const f = await this.#file(c);
     const { step, micros, offset, value } = c;
+    const text = c.valueBytes;
+    const span = text ? c.valueSpan ?? null : null;
     const ts = this.#ts;
     const rowMax = ts.maxBytes + 60;
     for (let from = 0; from < c.length; from += ROWS_PER_CHECK) {
@@ -204,7 +207,10 @@ export class PlxRunWriter {
         const s = step[i];
         if (s === s) n = s >= 0 && s < 1e15 ? digits(buf, n, s) : ascii(buf, n, String(s));
         n = ts.write(buf, n, micros[i], offset[i]);
-        n = ascii(buf, n, pyFloatRepr(value[i]));
+        // The value's digits from the source when they already are Python's repr; else printed.
+        const at = span === null ? -1 : span[2 * i];
+        const copied = at < 0 ? -1 : copyShortDecimal(buf, n, text!, at, span![2 * i + 1], "python");
+        n = copied >= 0 ? copied : ascii(buf, n, pyFloatRepr(value[i]));
       }
       this.#buffered += n - f.len;
       f.len = n;

@@ -238,6 +238,8 @@ class LineDecoder {
       if (!isJsonNumber(t, p, end)) return false;
       value = Number(t.slice(p, end));
     }
+    // (columns begun on a line carried over from the last chunk have no bytes: start new ones for the region)
+    if (this.#rows !== null && bytes !== null && bytes !== this.#rowsRegion) this.#endRows();
     if (this.#rows === null) {
       this.#endEvents();
       // Given the region's bytes, the columns keep a copy and where each value is, so a plx writer can copy
@@ -245,7 +247,7 @@ class LineDecoder {
       this.#rowsRegion = bytes;
       this.#rows = new MetricColumnsBuilder(1024, bytes === null ? null : this.#copyOf(bytes));
     }
-    if (bytes !== null && bytes === this.#rowsRegion) {
+    if (bytes !== null) {
       this.#rows.push(step, ts.micros, ts.offset, value, lineNo, p, end);
     } else {
       this.#rows.push(step, ts.micros, ts.offset, value, lineNo);

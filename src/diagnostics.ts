@@ -9,6 +9,7 @@ export type Severity = "error" | "warning" | "info";
 
 /** One finding about one place in one file. */
 export interface Diagnostic {
+  /** How bad the finding is. */
   severity: Severity;
   /** Stable machine-readable code, e.g. `field-count`, `bad-timestamp`, `truncated-line`. */
   code: string;
@@ -30,8 +31,11 @@ export function formatDiagnostic(d: Diagnostic, prefix = ""): string {
 
 /** Where in which file a {@linkcode PlxDataError} happened. */
 export interface ErrorPosition {
+  /** The file, as shown in the message. */
   file: string;
+  /** 1-based line number, when the error is about a line. */
   line?: number;
+  /** 0-based byte offset, when the error is about a byte position (shown when there is no line). */
   offset?: number;
 }
 
@@ -40,9 +44,13 @@ export interface ErrorPosition {
  * (never a stack trace) and exits 1.
  */
 export class PlxDataError extends SyntaxError {
+  /** The file the bad data is in. */
   readonly file: string;
+  /** 1-based line number, when known. */
   readonly line?: number;
+  /** 0-based byte offset, when known. */
   readonly offset?: number;
+  /** An error at `where`; the message is prefixed with the file and the line or byte offset. */
   constructor(message: string, where: ErrorPosition) {
     const at = where.line !== undefined
       ? `:${where.line}`
@@ -59,6 +67,7 @@ export class PlxDataError extends SyntaxError {
 
 /** A command-line usage mistake: the CLI prints it with a hint and exits 2. */
 export class UsageError extends TypeError {
+  /** A usage error; `message` is what the CLI prints. */
   constructor(message: string) {
     super(message);
     this.name = "UsageError";
@@ -70,10 +79,13 @@ export class UsageError extends TypeError {
  * few and a count of the rest instead of flooding memory.
  */
 export class DiagnosticSink {
+  /** Diagnostics kept so far ({@linkcode DiagnosticSink.finish} adds the "N more" lines). */
   readonly items: Diagnostic[] = [];
+  /** Diagnostics added per severity, kept or not. */
   readonly counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   #perCode = new Map<string, number>();
   #suppressed = new Map<string, Diagnostic & { extra: number }>();
+  /** A sink keeping at most `maxPerCode` diagnostics per (file, code); the rest are only counted. */
   constructor(readonly maxPerCode = 20) {}
 
   /** Records a diagnostic (counted always, kept while under the cap for its file and code). */

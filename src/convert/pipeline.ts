@@ -47,6 +47,7 @@ export function recordText(parsed: unknown, text: string | undefined): string {
 
 /** One run of a source. */
 export interface RunSource {
+  /** The run's id and offline records; a source may fill in more while its batches are read. */
   readonly info: RunInfo;
   /** The run's events (with read diagnostics), file by file, in a stable order. */
   batches(): AsyncIterable<PlxBatch>;
@@ -56,6 +57,7 @@ export interface RunSource {
 
 /** Where runs come from. Diagnostics are problems met while finding runs. */
 export interface EventSource {
+  /** Every run found, with a diagnostic for each problem met while looking for them. */
   runs(): AsyncIterable<RunSource | Diagnostic>;
 }
 
@@ -101,6 +103,7 @@ export class DropLedger {
   toJSON(): Record<string, number> {
     return Object.fromEntries([...this.#counts].sort(([a], [b]) => (a < b ? -1 : 1)));
   }
+  /** How many distinct reasons were noted. */
   get size(): number {
     return this.#counts.size;
   }
@@ -108,17 +111,28 @@ export class DropLedger {
 
 /** Outcome of one run. */
 export interface RunOutcome {
+  /** Run id. */
   id: string;
+  /** `ok`: converted; `skipped`: the sink already had it complete (resume); `failed`: see `error`. */
   status: "ok" | "failed" | "skipped";
+  /** Events handed to the sink (for a failed run, those before the failure; 0 when skipped). */
   events: number;
+  /** Why the run failed; set when `status` is `failed`. */
   error?: string;
 }
 
 /** What {@linkcode convert} did. */
 export interface ConvertReport {
+  /** One outcome per run, in source order (runs left out by `filter` are not listed). */
   runs: RunOutcome[];
+  /** Sum of the runs' {@linkcode RunOutcome.events}. */
   events: number;
+  /**
+   * Diagnostics met finding and reading runs, at most `maxDiagnostics` (`not-converted` notes go to
+   * `dropped`).
+   */
   diagnostics: Diagnostic[];
+  /** What the sink could not carry: reason -> count ({@linkcode DropLedger.toJSON}). */
   dropped: Record<string, number>;
 }
 

@@ -25,13 +25,17 @@ export interface FormatOptions {
 
 /** A conversion format. */
 export interface FormatSpec {
+  /** The format's name, as given to `--from` and `--to`. */
   name: string;
+  /** One line describing the format, for `plxkit convert --help`. */
   description: string;
   /** True when `input` looks like this format (used when `--from` is not given). */
   detect?(input: string): Promise<boolean>;
+  /** The source reading `inputs`; absent when the format cannot be read. */
   source?(inputs: string[], options: FormatOptions): EventSource;
   /** `--set key=value` settings this format understands, with a one-line help each. */
   settings?: Record<string, string>;
+  /** The sink writing to `out`; absent when the format cannot be written. */
   sink?(out: string, options: FormatOptions): Promise<EventSink>;
 }
 

@@ -134,11 +134,13 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
  * Buffers up to 1 MiB before each write, so many small appends cost few system calls.
  */
 export class AtomicFileWriter {
+  /** The temporary sibling written until {@linkcode AtomicFileWriter.commit} renames it onto `target`. */
   readonly tmp: string;
   #file: Deno.FsFile | null = null;
   #buf = new Uint8Array(1 << 20);
   #len = 0;
   #enc = new TextEncoder();
+  /** Bytes appended so far (buffered or written). */
   bytes = 0;
 
   private constructor(readonly target: string, file: Deno.FsFile, tmp: string) {

@@ -9,6 +9,7 @@ import { concatBytes } from "./bytes.ts";
 
 /** A run of consecutive lines. `null` marks a line already reported (invalid UTF-8, too long). */
 export interface LineBatch {
+  /** The lines as text, without their newline; `null` for a line already reported in `problems`. */
   lines: (string | null)[];
   /** 1-based number of `lines[0]`. */
   first: number;

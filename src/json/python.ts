@@ -19,6 +19,7 @@ const NON_ASCII = /[\u007f-\uffff]/g;
  * ```
  */
 export class PyFloat {
+  /** Wraps `value` so that it is written as a Python float. */
   constructor(readonly value: number) {}
   /** `JSON.stringify` sees the plain number. */
   toJSON(): number {

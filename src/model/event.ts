@@ -28,19 +28,33 @@ export type EventScope = "events" | "resources";
 
 /** The value each value type carries. */
 export interface ValueOf {
+  /** `metric`: a float (NaN and infinities allowed). */
   metric: number;
+  /** `text`: a plain string. */
   text: string;
+  /** `html`: a plain string. */
   html: string;
+  /** `image`: dimensions, channel count and asset path. */
   image: ImageValue;
+  /** `histogram`: bin frequencies and bin edges. */
   histogram: HistogramValue;
+  /** `audio`: sample rate, channels, frames, asset path and content type. */
   audio: AudioValue;
+  /** `video`: dimensions, channel count, asset path and content type. */
   video: VideoValue;
+  /** `chart`: a Plotly, Bokeh or Vega-Lite figure. */
   chart: ChartValue;
+  /** `curve`: ROC, PR or custom curve points. */
   curve: CurveValue;
+  /** `confusion`: labels and matrix. */
   confusion: ConfusionValue;
+  /** `artifact` (and artifact-kind folders such as `tsv`): kind and asset path. */
   artifact: ArtifactValue;
+  /** `model`: framework, asset path and a free-form spec. */
   model: ModelValue;
+  /** `dataframe`: asset path and content type. */
   dataframe: DataframeValue;
+  /** `span`: a trace span with nested children. */
   span: SpanValue;
 }
 
@@ -133,11 +147,17 @@ export function assetRefs(event: PlxEvent): string[] {
 
 /** A captured log line (`plxlogs/`). */
 export interface LogRecord {
+  /** Run id. */
   run: string;
+  /** When the line was logged, or `null` when the record has no valid timestamp. */
   timestamp: PlxTime | null;
+  /** Node the pod ran on, when recorded. */
   node?: string;
+  /** Pod name, when recorded. */
   pod?: string;
+  /** Container name, when recorded. */
   container?: string;
+  /** The log line text (`""` when the record has none). */
   value: string;
 }
 
@@ -197,10 +217,15 @@ export interface MetricColumns {
 export class MetricColumnsBuilder {
   /** Rows so far. */
   length = 0;
+  /** Step of each row (`NaN` for none); the columns have room for more rows than `length`. */
   step: Float64Array;
+  /** `timestamp.micros` of each row. */
   micros: Float64Array;
+  /** `timestamp.offset` of each row (seconds); `NaN` for a naive time. */
   offset: Float64Array;
+  /** Metric value of each row. */
   value: Float64Array;
+  /** 1-based line number of each row in its file. */
   line: Float64Array;
   /** Start and end of each row's value in `bytes` (two entries per row), when built with bytes. */
   span: Int32Array | null;

@@ -169,18 +169,31 @@ export const StatusConditionSchema = z.looseObject({
 
 /** The value of a `span` event: a trace span with nested children. */
 export interface SpanValue {
+  /** Span id: 32 hex digits (dashes allowed). */
   uuid?: string;
+  /** Span name. */
   name?: string;
+  /** Tags. */
   tags?: string[];
+  /** Start time (ISO-8601 or Python datetime text). */
   started_at?: string;
+  /** End time (ISO-8601 or Python datetime text). */
   finished_at?: string;
+  /** Status (V1Statuses). */
   status?: z.infer<typeof StatusSchema>;
+  /** Status changes of the span. */
   status_conditions?: z.infer<typeof StatusConditionSchema>[];
+  /** Free-form metadata. */
   metadata?: Record<string, unknown>;
+  /** The span's inputs (free-form JSON). */
   inputs?: Record<string, unknown>;
+  /** The span's outputs (free-form JSON). */
   outputs?: Record<string, unknown>;
+  /** Nested spans. */
   children?: SpanValue[];
+  /** What the span is: an LLM call, a chain, an agent, a tool, an embedding or a retriever. */
   kind?: "llm" | "chain" | "agent" | "tool" | "embedding" | "retriever";
+  /** Fields the schema does not name, kept as read. */
   [extra: string]: unknown;
 }
 
@@ -259,13 +272,23 @@ export const DECLARED_FIELDS: Partial<Record<ValueType, readonly string[]>> = {
   ],
 };
 
+/** The value of an `image` event ({@linkcode ImageValueSchema}). */
 export type ImageValue = z.infer<typeof ImageValueSchema>;
+/** The value of a `histogram` event ({@linkcode HistogramValueSchema}). */
 export type HistogramValue = z.infer<typeof HistogramValueSchema>;
+/** The value of an `audio` event ({@linkcode AudioValueSchema}). */
 export type AudioValue = z.infer<typeof AudioValueSchema>;
+/** The value of a `video` event ({@linkcode VideoValueSchema}). */
 export type VideoValue = z.infer<typeof VideoValueSchema>;
+/** The value of a `chart` event ({@linkcode ChartValueSchema}). */
 export type ChartValue = z.infer<typeof ChartValueSchema>;
+/** The value of a `curve` event ({@linkcode CurveValueSchema}). */
 export type CurveValue = z.infer<typeof CurveValueSchema>;
+/** The value of a `confusion` event ({@linkcode ConfusionValueSchema}). */
 export type ConfusionValue = z.infer<typeof ConfusionValueSchema>;
+/** The value of an `artifact` event ({@linkcode ArtifactValueSchema}). */
 export type ArtifactValue = z.infer<typeof ArtifactValueSchema>;
+/** The value of a `model` event ({@linkcode ModelValueSchema}). */
 export type ModelValue = z.infer<typeof ModelValueSchema>;
+/** The value of a `dataframe` event ({@linkcode DataframeValueSchema}). */
 export type DataframeValue = z.infer<typeof DataframeValueSchema>;

@@ -21,7 +21,9 @@ export interface RawImage {
 
 /** Decoded header facts of an encoded image. */
 export interface ImageInfo {
+  /** Height in pixels. */
   height: number;
+  /** Width in pixels. */
   width: number;
   /** Channel count (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA). */
   colorspace: number;

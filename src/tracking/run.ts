@@ -135,23 +135,37 @@ export interface ArtifactOptions extends LogOptions {
 
 /** A confusion matrix: labels and a square matrix. */
 export interface ConfusionMatrix {
+  /** Labels along x: one per column of `z`. */
   x: (string | number)[];
+  /** Labels along y: one per row of `z`. */
   y: (string | number)[];
+  /** The square matrix: `z[i][j]` is the value at row `y[i]`, column `x[j]`. */
   z: (number | string | null)[][];
 }
 
 /** A trace span for {@linkcode Run.logTrace} (camelCase or the stored snake_case field names). */
 export interface SpanInput {
+  /** Span name (for the root span also the event name). @default "trace" for the root span */
   name?: string;
+  /** Span id, 32 hex digits (dashes allowed). @default a random uuid */
   uuid?: string;
+  /** Tags. */
   tags?: string[];
+  /** Start time (`started_at` is accepted too). */
   startedAt?: TimeInput;
+  /** End time (`finished_at` is accepted too). */
   finishedAt?: TimeInput;
+  /** Status (V1Statuses, e.g. `succeeded`). */
   status?: SpanValue["status"];
+  /** Free-form metadata. */
   metadata?: Record<string, unknown>;
+  /** The span's inputs; the root span's are merged into the run's inputs. */
   inputs?: Record<string, unknown>;
+  /** The span's outputs; the root span's are merged into the run's outputs. */
   outputs?: Record<string, unknown>;
+  /** Nested spans. */
   children?: SpanInput[];
+  /** What the span is (`llm`, `chain`, `agent`, `tool`, `embedding` or `retriever`). */
   kind?: SpanValue["kind"];
 }
 

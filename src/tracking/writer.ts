@@ -90,6 +90,7 @@ class UtcFormatter {
 
 /** Thrown when logging to a writer that was closed (Python raises `IOError` there). */
 export class WriterClosedError extends Error {
+  /** An error with `message` (by default: the writer is closed). */
   constructor(message = "the event writer is closed; no more events can be logged") {
     super(message);
     this.name = "WriterClosedError";
@@ -111,8 +112,11 @@ const RESOLVED = Promise.resolve();
  * ```
  */
 export class EventWriter {
+  /** Milliseconds between background flushes. */
   readonly flushInterval: number;
+  /** Buffered bytes above which a flush starts at once and `ready()` waits. */
   readonly maxBufferedBytes: number;
+  /** Buffered bytes above which a log call flushes synchronously. */
   readonly hardLimitBytes: number;
   /** Bytes (UTF-8) appended to files so far. */
   bytesWritten = 0;
@@ -135,6 +139,10 @@ export class EventWriter {
   #error: unknown = null;
   #enc = new TextEncoder();
 
+  /**
+   * A writer for files under the run folder `root` (paths given to it are run-relative); throws `RangeError`
+   * on bad options.
+   */
   constructor(readonly root: string, options: EventWriterOptions = {}) {
     this.flushInterval = options.flushInterval ?? 10_000;
     if (!(this.flushInterval > 0)) throw new RangeError("flushInterval must be a positive number of ms");

@@ -32,8 +32,11 @@ export interface RunEntry {
   rel: string;
   /** Path on disk. */
   abs: string;
+  /** What the file is for. */
   role: EntryRole;
+  /** Kind folder name (`events/<kind>/`, `resources/<kind>/`), for event and resource files. */
   kind?: string;
+  /** Event name (file name without `.plx`), for event and resource files. */
   name?: string;
 }
 

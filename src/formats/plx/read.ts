@@ -61,7 +61,9 @@ export interface PlxFileInfo {
 
 /** One step of reading: the events and diagnostics of a span of lines. */
 export interface PlxBatch {
+  /** The events read, in file order. */
   events: PlxEvent[];
+  /** Problems met in these lines. */
   diagnostics: Diagnostic[];
   /** 1-based line number of each event (same length as `events`), when the reader knows it. */
   lines?: number[];
@@ -86,7 +88,9 @@ export interface PlxBatch {
 export class MetricBatch implements PlxBatch {
   #events: PlxEvent[] | null = null;
   #lines: number[] | null = null;
+  /** A batch of the rows in `metrics`, with the diagnostics met reading them. */
   constructor(readonly metrics: MetricColumns, readonly diagnostics: Diagnostic[]) {}
+  /** The rows as event objects, made on first access ({@linkcode metricEvents}). */
   get events(): PlxEvent[] {
     return this.#events ??= metricEvents(this.metrics);
   }
@@ -131,6 +135,7 @@ const SIMPLE: ReadonlySet<string> = new Set(["step", "timestamp"]);
  * ```
  */
 export class PlxReader {
+  /** What was learnt about the file so far; complete once {@linkcode PlxReader.read} has finished. */
   readonly info: PlxFileInfo = {
     encoding: "empty",
     generation: null,
@@ -155,6 +160,7 @@ export class PlxReader {
   #diags: Diagnostic[] = [];
   readonly #ts = { micros: 0, offset: 0 };
 
+  /** A reader for one file described by `meta`. */
   constructor(meta: PlxFileMeta, readonly options: PlxReadOptions = {}) {
     this.#meta = meta;
     this.#type = valueTypeOf(meta.kind);

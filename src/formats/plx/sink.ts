@@ -27,6 +27,7 @@ import { checkSegment, PlxRunWriter } from "./write.ts";
 export class PlxSink implements EventSink {
   /** Run ids are folder names. */
   readonly runIdsArePaths = true;
+  /** A sink writing each run to `<outDir>/<run id>/`. */
   constructor(readonly outDir: string) {}
 
   async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {

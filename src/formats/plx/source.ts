@@ -63,6 +63,7 @@ export function loadRunInfo(id: string, dir: string): RunInfo {
 
 /** One run folder as a {@linkcode RunSource}. */
 export class PlxRunSource implements RunSource {
+  /** The run in `folder` with its `info` ({@linkcode PlxRunSource.open} loads the info from the folder). */
   constructor(readonly folder: RunFolder, readonly info: RunInfo, readonly options: PlxReadOptions = {}) {}
 
   /** Loads `run.plx.json` / `lineages.plx.json` (when valid JSON) into the run info. */
@@ -137,8 +138,13 @@ export class PlxRunSource implements RunSource {
  * ```
  */
 export class PlxSource implements EventSource {
+  /** A source of every run folder (or single event file) under `paths`. */
   constructor(readonly paths: string[], readonly options: PlxReadOptions = {}) {}
 
+  /**
+   * Yields each run found under `paths` (a lone event file as a run of its own), with diagnostics for
+   * problems met on the way.
+   */
   async *runs(): AsyncGenerator<RunSource | Diagnostic> {
     for await (const t of discover(this.paths)) {
       if ("severity" in t) yield t;

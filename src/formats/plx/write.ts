@@ -149,6 +149,10 @@ export class PlxRunWriter {
   #buffered = 0;
   /** `|<str(datetime)>|` of metric rows. */
   readonly #ts = new TimestampWriter("python", "|", "|");
+  /**
+   * A writer into the run folder `runDir`; buffered bytes are appended to the files once more than
+   * `flushBytes` (default 1 MiB) are held.
+   */
   constructor(readonly runDir: string, readonly flushBytes = 1 << 20) {}
 
   /** Makes room for `need` more bytes in a file's buffer. */

@@ -89,12 +89,22 @@ export interface TbHisto {
 
 /** Summary.Value: a tag, optional metadata, and one of the value fields (or none). */
 export interface TbValue {
+  /** The value's tag (the series name in TensorBoard). */
   tag: string;
+  /**
+   * The value's SummaryMetadata, or `null` when it carries none (writers often send it with a tag's first
+   * value only).
+   */
   metadata: TbMetadata | null;
+  /** simple_value: a scalar (a float32 on the wire). */
   simpleValue?: number;
+  /** A legacy image summary. */
   image?: TbImage;
+  /** A legacy histogram summary. */
   histo?: TbHisto;
+  /** A legacy audio summary. */
   audio?: TbAudio;
+  /** A tensor (TF2 summaries: scalars, images, audio, text, plugin data). */
   tensor?: TbTensor;
   /** Set when the value held obsolete_old_style_histogram. */
   obsolete?: boolean;
@@ -109,13 +119,19 @@ export interface TbSessionLog {
 
 /** Event: the record of an event file. */
 export interface TbEvent {
+  /** Seconds since the Unix epoch (a double). */
   wallTime: number;
+  /** The step (an int64, as a number). */
   step: number;
+  /** file_version (e.g. `brain.Event:2`): set in a file's first record. */
   fileVersion?: string;
+  /** The Summary's values, when the event holds a Summary. */
   summary?: TbValue[];
+  /** The SessionLog, when the event holds one. */
   sessionLog?: TbSessionLog;
   /** Which other oneof was set (graph_def, log_message, tagged_run_metadata, meta_graph_def). */
   other?: "graph_def" | "log_message" | "tagged_run_metadata" | "meta_graph_def";
+  /** source_metadata.writer: the program that wrote the file (e.g. `plxkit`), when given. */
   sourceWriter?: string;
 }
 

@@ -67,10 +67,15 @@ export interface TbReadOptions {
  * audio value, else the index in the tensor's `string_val`.
  */
 export interface AssetRef {
+  /** The event file, as named to {@linkcode TensorboardRunReader.readFile}. */
   file: string;
+  /** Byte offset of the record (its 12-byte header) in the file. */
   offset: number;
+  /** Tag of the Summary.Value holding the bytes. */
   tag: string;
+  /** -1 for the encoded bytes of a legacy image or audio value, else the index in `string_val`. */
   part: number;
+  /** The asset's size in bytes. */
   size: number;
 }
 
@@ -104,6 +109,7 @@ export interface TbRunMeta {
   inputs?: Record<string, unknown>;
   /** Last values of the experiment's metrics (run outputs). */
   outputs?: Record<string, unknown>;
+  /** Where the run came from in TensorBoard: its directory, renamed tags and hparams. */
   tensorboard?: {
     /** The run's directory relative to the logdir (`.` = the logdir itself). */
     run?: string;
@@ -112,6 +118,7 @@ export interface TbRunMeta {
     /** Experiment and session end of the hparams plugin. */
     hparams?: Record<string, unknown>;
   };
+  /** Other fields: those of the plxkit run record, when the run was written by plxkit. */
   [k: string]: unknown;
 }
 
@@ -179,6 +186,7 @@ export class TensorboardRunReader {
   #starts = 0;
   #file = "";
 
+  /** A reader for the event files of the run with id `run` (put on its events). */
   constructor(readonly run: string, options: TbReadOptions = {}) {
     this.#checksum = options.checksum ?? true;
     this.#batchSize = options.batchSize ?? 4096;

@@ -83,6 +83,7 @@ async function hasEventFile(dir: string): Promise<boolean> {
 export class TensorboardSink implements EventSink {
   /** Run ids become run folders. */
   readonly runIdsArePaths = true;
+  /** A sink writing each run's event file under `outDir` (see {@linkcode runDirOf}). */
   constructor(readonly outDir: string, readonly options: TbWriteOptions = {}) {}
 
   async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {

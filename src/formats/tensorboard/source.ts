@@ -61,8 +61,13 @@ export async function* readAhead(file: string, chunkSize = CHUNK_SIZE): AsyncGen
  * ```
  */
 export class TensorboardRunSource implements RunSource {
+  /**
+   * The run id; `meta`, `lineages` and `records` are filled in while {@linkcode TensorboardRunSource.batches}
+   * runs.
+   */
   readonly info: RunInfo;
   #reader: TensorboardRunReader | null = null;
+  /** The run in `dir` (its event files as listed by `findRuns`). */
   constructor(readonly dir: TbRunDir, readonly options: TbReadOptions = {}) {
     this.info = { id: dir.id };
   }
@@ -222,8 +227,10 @@ async function readFull(f: Deno.FsFile, buf: Uint8Array): Promise<boolean> {
  * ```
  */
 export class TensorboardSource implements EventSource {
+  /** A source of every TensorBoard run under `paths` (logdirs, run folders or single event files). */
   constructor(readonly paths: string[], readonly options: TbReadOptions = {}) {}
 
+  /** Yields every run found under each path in turn, with diagnostics for problems met finding them. */
   async *runs(): AsyncGenerator<RunSource | Diagnostic> {
     for (const p of this.paths) {
       for await (const r of findRuns(p)) {

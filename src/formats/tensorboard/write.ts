@@ -127,12 +127,17 @@ export class TensorboardEncoder {
   #byName = new Map<string, OutSeries[]>();
   #tagOwner = new Set<string>();
   #started = false;
-  /** Wall time (seconds) of the first and last event written. */
+  /** Wall time (seconds) of the first event written (null before any). */
   firstWallTime: number | null = null;
+  /** Wall time (seconds) of the last event written (null before any). */
   lastWallTime: number | null = null;
   /** Events encoded. */
   events = 0;
 
+  /**
+   * An encoder for one output file; `note` records what TensorBoard will not see as it was, `tagHints` maps
+   * `<kind>/<name>` to original tags.
+   */
   constructor(
     options: TbWriteOptions = {},
     note: DropNote = () => {},

@@ -26,15 +26,19 @@ export * from "./src/formats/plx/layout.ts";
 export * from "./src/formats/plx/source.ts";
 export * from "./src/formats/plx/sink.ts";
 export * from "./src/convert/pipeline.ts";
+export * from "./src/validate/types.ts";
+export * from "./src/validate/validate.ts";
+export * from "./src/validate/report.ts";
 export * from "./src/convert/shard.ts";
 export * from "./src/io/files.ts";
 export * from "./src/io/lines.ts";
-export { formatByName, FORMATS, type FormatSpec } from "./src/formats/registry.ts";
+export { formatByName, type FormatOptions, FORMATS, type FormatSpec } from "./src/formats/registry.ts";
 export { tracking } from "./src/tracking/tracking.ts";
 export * from "./src/tracking/run.ts";
 export {
   EventWriter,
   type EventWriterOptions,
+  type FileBuffer,
   WRITE_CHUNK_BYTES,
   WriterClosedError,
 } from "./src/tracking/writer.ts";
@@ -57,8 +61,25 @@ export * from "./src/formats/tensorboard/source.ts";
 export * from "./src/formats/tensorboard/sink.ts";
 export * from "./src/formats/tensorboard/layout.ts";
 export { crc32c, maskCrc, maskedCrc32c } from "./src/formats/tensorboard/crc32c.ts";
-export { frameRecord, scanRecords, type TfRecord } from "./src/formats/tensorboard/tfrecord.ts";
-export { decodeEvent, type TbEvent, type TbValue } from "./src/formats/tensorboard/messages.ts";
+export {
+  type FrameProblem,
+  frameRecord,
+  type ScanOptions,
+  scanRecords,
+  type TfRecord,
+} from "./src/formats/tensorboard/tfrecord.ts";
+export {
+  decodeEvent,
+  type TbAudio,
+  type TbEvent,
+  type TbHisto,
+  type TbImage,
+  type TbMetadata,
+  type TbSessionLog,
+  type TbTensor,
+  type TbValue,
+} from "./src/formats/tensorboard/messages.ts";
+export type { ProtoReader } from "./src/formats/tensorboard/proto.ts";
 export {
   COLUMNAR_VERSION,
   decodeJsonlEvent,

@@ -79,7 +79,7 @@ export {
   type TbTensor,
   type TbValue,
 } from "./src/formats/tensorboard/messages.ts";
-export type { ProtoReader } from "./src/formats/tensorboard/proto.ts";
+export type { ProtoReader, StringInterner } from "./src/formats/tensorboard/proto.ts";
 export {
   COLUMNAR_VERSION,
   decodeJsonlEvent,

@@ -42,11 +42,18 @@ export class FileBuffer {
   chunks: Uint8Array[] = [];
   /** The chunk being filled, and how far. */
   cur: Uint8Array | null = null;
+  /** Bytes filled in `cur`. */
   pos = 0;
   /** Next chunk size: starts small, doubles up to CHUNK_MAX (many files stay cheap). */
   next = 4096;
+  /** Whether a flush has created the file (with its header) or found it existing. */
   created = false;
+  /** Whether lines wait for a flush (the buffer is then in the writer's dirty list). */
   dirty = false;
+  /**
+   * The buffer of the file at absolute path `abs`; `header` is its CSV header line (no newline), or ""
+   * for a JSONL file (created empty).
+   */
   constructor(readonly abs: string, readonly header: string) {}
 }
 

@@ -20,6 +20,7 @@ function plural(n: number, word: string): string {
 
 /** Options of {@linkcode runText}. */
 export interface TextOptions {
+  /** Colour the severities with ANSI escapes. @default false */
   color?: boolean;
   /** Show info-level findings. @default true */
   infos?: boolean;

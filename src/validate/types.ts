@@ -22,6 +22,7 @@ export interface FileReport {
   events: number;
   /** Bytes read. */
   bytes: number;
+  /** Findings in the file (plx files: at most `maxPerCode` per code, then one line counting the rest). */
   diagnostics: Diagnostic[];
 }
 
@@ -33,6 +34,7 @@ export interface RunReport {
   path: string;
   /** `plx` for Polyaxon run folders, `tensorboard` for TensorBoard logdirs. */
   format: string;
+  /** One report per file read, in the order read. */
   files: FileReport[];
   /** Findings not tied to one file. */
   diagnostics: Diagnostic[];

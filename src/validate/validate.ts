@@ -46,12 +46,19 @@ export interface ValidateOptions {
 
 /** Totals over a validation. */
 export interface ValidationSummary {
+  /** Run reports added (the report of files outside any run counts as one). */
   runs: number;
+  /** Files validated. */
   files: number;
+  /** Events (or records) read, over all files. */
   events: number;
+  /** Bytes read, over all files. */
   bytes: number;
+  /** Error diagnostics in the reports (a capped code's "N more" line counts as one). */
   errors: number;
+  /** Warning diagnostics, counted as `errors` are. */
   warnings: number;
+  /** Info diagnostics (notes), counted as `errors` are. */
   infos: number;
 }
 

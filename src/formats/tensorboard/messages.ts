@@ -36,16 +36,21 @@ export const SessionStatus = { UNSPECIFIED: 0, START: 1, STOP: 2, CHECKPOINT: 3 
 
 /** SummaryMetadata. */
 export interface TbMetadata {
+  /** SummaryMetadata.plugin_data.plugin_name: the owning plugin (e.g. `scalars`); "" when unset. */
   pluginName: string;
   /** Plugin content bytes (a view into the record: copy to keep). */
   content: Uint8Array;
+  /** SummaryMetadata.display_name ("" when unset). */
   displayName: string;
+  /** SummaryMetadata.summary_description ("" when unset). */
   description: string;
+  /** SummaryMetadata.data_class: a `DataClass` value (1 scalar, 2 tensor, 3 blob sequence; 0 when unset). */
   dataClass: number;
 }
 
 /** TensorProto, with the typed value fields kept apart. */
 export interface TbTensor {
+  /** TensorProto.dtype: a DataType enum value (`DT`, e.g. 1 = DT_FLOAT; 0 = DT_INVALID when unset). */
   dtype: number;
   /** Dimension sizes; empty = rank 0. */
   shape: number[];
@@ -59,8 +64,14 @@ export interface TbTensor {
 
 /** Summary.Image. */
 export interface TbImage {
+  /** Summary.Image.height: in pixels (0 when unset). */
   height: number;
+  /** Summary.Image.width: in pixels (0 when unset). */
   width: number;
+  /**
+   * Summary.Image.colorspace: 1 grayscale, 2 grayscale + alpha, 3 RGB, 4 RGBA, 5 DIGITAL_YUV, 6 BGRA
+   * (0 when unset).
+   */
   colorspace: number;
   /** Encoded image (a view into the record). */
   encoded: Uint8Array;
@@ -68,22 +79,36 @@ export interface TbImage {
 
 /** Summary.Audio. */
 export interface TbAudio {
+  /** Summary.Audio.sample_rate: in Hz (a float32 on the wire; 0 when unset). */
   sampleRate: number;
+  /** Summary.Audio.num_channels (0 when unset). */
   numChannels: number;
+  /** Summary.Audio.length_frames: frames (samples per channel) in the clip (0 when unset). */
   lengthFrames: number;
   /** Encoded audio (a view into the record). */
   encoded: Uint8Array;
+  /** Summary.Audio.content_type: the MIME type of `encoded` (e.g. `audio/wav`; "" when unset). */
   contentType: string;
 }
 
 /** HistogramProto. */
 export interface TbHisto {
+  /** HistogramProto.min: the smallest value. */
   min: number;
+  /** HistogramProto.max: the largest value. */
   max: number;
+  /** HistogramProto.num: how many values (a double on the wire). */
   num: number;
+  /** HistogramProto.sum: the sum of the values. */
   sum: number;
+  /** HistogramProto.sum_squares: the sum of the squared values. */
   sumSquares: number;
+  /**
+   * HistogramProto.bucket_limit: each bucket's right edge (bucket i spans `bucketLimit[i - 1]` to
+   * `bucketLimit[i]`; bucket 0 starts at -DBL_MAX).
+   */
   bucketLimit: number[];
+  /** HistogramProto.bucket: the count of each bucket (parallel to `bucketLimit`). */
   bucket: number[];
 }
 
@@ -112,8 +137,11 @@ export interface TbValue {
 
 /** SessionLog. */
 export interface TbSessionLog {
+  /** SessionLog.status: a `SessionStatus` value (1 START, 2 STOP, 3 CHECKPOINT; 0 when unset). */
   status: number;
+  /** SessionLog.checkpoint_path ("" when unset). */
   checkpointPath: string;
+  /** SessionLog.msg: free text ("" when unset). */
   msg: string;
 }
 

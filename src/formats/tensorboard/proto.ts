@@ -45,6 +45,10 @@ export function decodeUtf8(b: Uint8Array, start: number, end: number): string {
 export class StringInterner {
   #buckets = new Map<number, { bytes: Uint8Array; s: string }[]>();
   #count = 0;
+  /**
+   * An empty interner keeping up to `maxEntries` strings. Strings over `maxLength` bytes are decoded each
+   * time; new strings met once it holds `maxEntries` are decoded but not added.
+   */
   constructor(readonly maxEntries = 65536, readonly maxLength = 256) {}
 
   #slots: ({ bytes: Uint8Array; s: string } | undefined)[] = new Array(256);
@@ -109,12 +113,17 @@ export class StringInterner {
  * ```
  */
 export class ProtoReader {
+  /** The bytes being decoded (reads stay within `[pos, end)`). */
   buf: Uint8Array;
+  /** A DataView over `buf`, for the fixed-width reads. */
   view: DataView;
+  /** Byte offset in `buf` of the next read. */
   pos: number;
+  /** Byte offset in `buf` where the current message ends ({@linkcode ProtoReader.enter} narrows it). */
   end: number;
   /** When set, {@linkcode ProtoReader.interned} strings go through it. */
   interner: StringInterner | null = null;
+  /** A cursor over the message `buf[start, end)`, positioned at `start`. */
   constructor(buf: Uint8Array, start = 0, end = buf.length) {
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -201,10 +210,12 @@ export class ProtoReader {
     return this.varint();
   }
 
+  /** A varint as a bool (any non-zero value is true). */
   bool(): boolean {
     return this.varint() !== 0;
   }
 
+  /** A little-endian 64-bit float (wire type I64: `double`). */
   double(): number {
     if (this.pos + 8 > this.end) throw new ProtoError("double runs past the end of the message", this.pos);
     const v = this.view.getFloat64(this.pos, true);
@@ -212,6 +223,7 @@ export class ProtoReader {
     return v;
   }
 
+  /** A little-endian 32-bit float (wire type I32: `float`). */
   float(): number {
     if (this.pos + 4 > this.end) throw new ProtoError("float runs past the end of the message", this.pos);
     const v = this.view.getFloat32(this.pos, true);
@@ -219,6 +231,7 @@ export class ProtoReader {
     return v;
   }
 
+  /** A little-endian unsigned 32-bit integer (wire type I32: `fixed32`). */
   fixed32(): number {
     if (this.pos + 4 > this.end) throw new ProtoError("fixed32 runs past the end of the message", this.pos);
     const v = this.view.getUint32(this.pos, true);
@@ -266,6 +279,7 @@ export class ProtoReader {
     return v;
   }
 
+  /** A length-delimited UTF-8 string (invalid bytes become U+FFFD). */
   string(): string {
     const end = this.len();
     const s = decodeUtf8(this.buf, this.pos, end);

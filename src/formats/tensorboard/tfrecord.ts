@@ -16,6 +16,10 @@ export interface TfRecord {
 
 /** A framing problem; readers turn it into a diagnostic. */
 export interface FrameProblem {
+  /**
+   * What is wrong (readers use it as the diagnostic code): the first header is not a TFRecord header, a
+   * length CRC or a payload CRC mismatch, an impossible length, or a record cut short at the end.
+   */
   problem:
     | "truncated-record"
     | "bad-length-crc"
@@ -24,6 +28,7 @@ export interface FrameProblem {
     | "not-event-file";
   /** Byte offset of the record header. */
   offset: number;
+  /** A readable account of the problem (offsets, stored and computed CRCs, and what happens next). */
   message: string;
   /** True when reading of the file stops here. */
   fatal: boolean;

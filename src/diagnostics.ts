@@ -21,6 +21,11 @@ export interface Diagnostic {
   line?: number;
   /** 0-based byte offset in the file, when the finding is about a byte position. */
   offset?: number;
+  /**
+   * How many findings this one stands for, when more than one: the "N more … not shown" line of a capped
+   * code has `count` N. Totals add `count ?? 1`.
+   */
+  count?: number;
 }
 
 /** Formats a diagnostic as `file:line: severity: message`. */
@@ -113,6 +118,7 @@ export class DiagnosticSink {
         message: `${s.extra} more "${s.code}" ${s.severity}${
           s.extra === 1 ? "" : "s"
         } in this file not shown`,
+        count: s.extra,
       });
     }
     this.#suppressed.clear();

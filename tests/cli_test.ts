@@ -150,3 +150,25 @@ Deno.test("inspect reads any input format (detected or --from)", async () => {
   assertOk(jl.out.startsWith("run aaaa1111, name r\n"), jl.out);
   assertEquals((await run("inspect", FIX + "runs", "--from", "nope")).code, 2);
 });
+
+Deno.test("validate counts every finding, also those past the 20 shown per code and file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const rows = ["step|timestamp|metric"];
+    for (let i = 0; i < 100; i++) rows.push(`${i}|2025-03-01 09:15:02+00:00|abc`);
+    rows.push("100|2025-03-01 09:15:02+00:00|1.0");
+    await Deno.mkdir(`${dir}/r1/events/metric`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/r1/events/metric/loss.plx`, rows.join("\n"));
+    const r = await run("validate", dir, "--format", "json");
+    assertEquals(r.code, 1);
+    const doc = JSON.parse(r.out);
+    assertEquals(doc.summary.errors, 100);
+    const diags = doc.runs[0].files[0].diagnostics;
+    assertEquals(diags.length, 21);
+    assertEquals(diags[20].count, 80);
+    assertOk(diags[20].message.startsWith('80 more "bad-metric" errors'), diags[20].message);
+    assertOk((await run("validate", dir)).out.includes("; 100 errors,"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

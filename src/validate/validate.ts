@@ -54,7 +54,7 @@ export interface ValidationSummary {
   events: number;
   /** Bytes read, over all files. */
   bytes: number;
-  /** Error diagnostics in the reports (a capped code's "N more" line counts as one). */
+  /** Error diagnostics found, shown or not (a capped code's "N more" line counts N). */
   errors: number;
   /** Warning diagnostics, counted as `errors` are. */
   warnings: number;
@@ -66,9 +66,10 @@ export interface ValidationSummary {
 export function addToSummary(s: ValidationSummary, r: RunReport): void {
   s.runs++;
   const count = (d: Diagnostic) => {
-    if (d.severity === "error") s.errors++;
-    else if (d.severity === "warning") s.warnings++;
-    else s.infos++;
+    const n = d.count ?? 1;
+    if (d.severity === "error") s.errors += n;
+    else if (d.severity === "warning") s.warnings += n;
+    else s.infos += n;
   };
   r.diagnostics.forEach(count);
   for (const f of r.files) {

@@ -247,10 +247,14 @@ export async function openNativePart(spec: PartSpec): Promise<PartSink> {
         [VERSION_KEY]: COLUMNAR_VERSION,
         ...spec.meta,
       };
-      await write(footer(leafFields(arrowSchema(spec.type)), groups, kv, CREATED_BY));
-      await file.sync();
-      file.close();
-      open = false;
+      try {
+        await write(footer(leafFields(arrowSchema(spec.type)), groups, kv, CREATED_BY));
+        await file.sync();
+      } finally {
+        // (closed also when the footer cannot be written, e.g. a full disk; abort then only deletes)
+        file.close();
+        open = false;
+      }
     },
     async abort() {
       if (open) file.close();

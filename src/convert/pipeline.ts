@@ -45,6 +45,28 @@ export function recordText(parsed: unknown, text: string | undefined): string {
   return json;
 }
 
+/**
+ * The stretches of consecutive events of one run, as index ranges `[from, to)` in order: sources that read
+ * several runs from one stream cut their batches there (a batch belongs to one run).
+ *
+ * @example
+ * ```ts
+ * import { runStretches } from "./pipeline.ts";
+ * // runStretches(events) -> [{ run: "a", from: 0, to: 3 }, { run: "b", from: 3, to: 5 }]
+ * ```
+ */
+export function runStretches(events: readonly PlxEvent[]): { run: string; from: number; to: number }[] {
+  const out: { run: string; from: number; to: number }[] = [];
+  for (let from = 0; from < events.length;) {
+    const run = events[from].run;
+    let to = from + 1;
+    while (to < events.length && events[to].run === run) to++;
+    out.push({ run, from, to });
+    from = to;
+  }
+  return out;
+}
+
 /** One run of a source. */
 export interface RunSource {
   /** The run's id and offline records; a source may fill in more while its batches are read. */

@@ -62,6 +62,20 @@ export function digits(buf: Uint8Array, at: number, v: number): number {
 }
 
 /**
+ * Writes a safe integer as `String(v)` prints it (a step, say); returns the end.
+ *
+ * @example
+ * ```ts
+ * import { integer } from "./ascii.ts";
+ * const buf = new Uint8Array(20);
+ * integer(buf, 0, -42); // 3, buf starts "-42"
+ * ```
+ */
+export function integer(buf: Uint8Array, at: number, v: number): number {
+  return v >= 0 && v < 1e15 ? digits(buf, at, v) : ascii(buf, at, String(v));
+}
+
+/**
  * Writes `v` (0 <= v < 1,000,000) as exactly six digits, zero-padded (microseconds); returns the end.
  *
  * @example

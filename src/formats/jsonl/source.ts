@@ -9,7 +9,7 @@
  */
 import * as path from "node:path";
 import type { Diagnostic } from "../../diagnostics.ts";
-import type { EventSource, RunSource } from "../../convert/pipeline.ts";
+import { type EventSource, type RunSource, runStretches } from "../../convert/pipeline.ts";
 import { MetricBatch, type PlxBatch } from "../plx/read.ts";
 import { readChunks, safeJoin } from "../../io/files.ts";
 import { type JsonlBatch, readJsonl } from "./read.ts";
@@ -85,16 +85,12 @@ class Cursor {
         if (m.length) this.#items.push({ run: m.run, batch: new MetricBatch(m, []), firstLine: m.line[0] });
         continue;
       }
-      const ev = b.events;
-      for (let i = 0; i < ev.length;) {
-        let j = i + 1;
-        while (j < ev.length && ev[j].run === ev[i].run) j++;
+      for (const { run, from, to } of runStretches(b.events)) {
         this.#items.push({
-          run: ev[i].run,
-          batch: { events: ev.slice(i, j), diagnostics: [] },
-          firstLine: b.lines[i],
+          run,
+          batch: { events: b.events.slice(from, to), diagnostics: [] },
+          firstLine: b.lines[from],
         });
-        i = j;
       }
     }
     return this.#done ? null : this.#items[this.#i].run;

@@ -8,7 +8,7 @@ import { gzipSync } from "node:zlib";
 import type { EventOf, MetricColumns, PlxEvent } from "../../model/event.ts";
 import { encodeJsonlEvent, linePrefix, metricJson } from "./codec.ts";
 import { TimestampWriter } from "../../model/time.ts";
-import { ascii, copyShortDecimal, digits } from "../../io/ascii.ts";
+import { ascii, copyShortDecimal, integer } from "../../io/ascii.ts";
 
 const EMPTY = new Uint8Array();
 
@@ -186,9 +186,7 @@ export class JsonlEncoder {
     const prefix = this.#prefix;
     buf.set(prefix, n); // (set beats a byte loop for these tens of bytes)
     n += prefix.length;
-    if (step !== step) n = ascii(buf, n, "null");
-    else if (step >= 0 && step < 1e15) n = digits(buf, n, step);
-    else n = ascii(buf, n, String(step));
+    n = step !== step ? ascii(buf, n, "null") : integer(buf, n, step);
     n = this.#ts.write(buf, n, micros, offset);
     // The source's digits when they are already the JSON text; else finite and not zero: plain shortest
     // digits; the rest through metricJson.

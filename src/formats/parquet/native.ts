@@ -30,7 +30,6 @@ export const NativeCodec = { none: 0, zstd: 6 } as const;
 // Thrift compact protocol type ids.
 const T_TRUE = 1;
 const T_FALSE = 2;
-const T_I16 = 4;
 const T_I32 = 5;
 const T_I64 = 6;
 const T_BINARY = 8;
@@ -101,11 +100,6 @@ export class ThriftWriter {
       this.out.zigzag(id);
     }
     this.#last = id;
-  }
-  i16(id: number, v: number): this {
-    this.#field(id, T_I16);
-    this.out.zigzag(v);
-    return this;
   }
   i32(id: number, v: number): this {
     this.#field(id, T_I32);

@@ -9,7 +9,7 @@
 import * as path from "node:path";
 import { type Diagnostic, PlxDataError } from "../../diagnostics.ts";
 import { valueTypeOf } from "../../model/event.ts";
-import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts";
+import { type EventSource, type RunInfo, type RunSource, runStretches } from "../../convert/pipeline.ts";
 import { MetricBatch, type PlxBatch } from "../plx/read.ts";
 import { safeJoin } from "../../io/files.ts";
 import { batchEvents, batchMetricColumns, readWindow } from "./read.ts";
@@ -65,11 +65,8 @@ class KindCursor {
             }
           } else {
             const ev = batchEvents(b, p.kind, p.type);
-            for (let i = 0; i < ev.length;) {
-              let j = i + 1;
-              while (j < ev.length && ev[j].run === ev[i].run) j++;
-              items.push({ run: ev[i].run, batch: { events: ev.slice(i, j), diagnostics: [] } });
-              i = j;
+            for (const { run, from, to } of runStretches(ev)) {
+              items.push({ run, batch: { events: ev.slice(from, to), diagnostics: [] } });
             }
           }
           rows += b.numRows;

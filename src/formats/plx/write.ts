@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { JSONL_KINDS, type MetricColumns, metricEvents, type PlxEvent } from "../../model/event.ts";
 import { pyFloatRepr } from "../../model/pyfloat.ts";
 import { formatPyTimestamp, TimestampWriter } from "../../model/time.ts";
-import { ascii, copyShortDecimal, digits } from "../../io/ascii.ts";
+import { ascii, copyShortDecimal, integer } from "../../io/ascii.ts";
 import { DECLARED_FIELDS, type ValueType } from "../../schema/values.ts";
 import { homogeneous, pydanticJson, pyJsonDumps, pyJsonString } from "../../json/python.ts";
 import { safeJoin, tempSibling } from "../../io/files.ts";
@@ -209,7 +209,7 @@ export class PlxRunWriter {
       for (let i = from; i < to; i++) {
         buf[n++] = 10; // \n
         const s = step[i];
-        if (s === s) n = s >= 0 && s < 1e15 ? digits(buf, n, s) : ascii(buf, n, String(s));
+        if (s === s) n = integer(buf, n, s);
         n = ts.write(buf, n, micros[i], offset[i]);
         // The value's digits from the source when they already are Python's repr; else printed.
         const at = span === null ? -1 : span[2 * i];

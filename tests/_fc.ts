@@ -4,9 +4,9 @@
  *
  * @module
  */
-import fastCheck from "fast-check";
+import { fc as fastCheck } from "./_deps.ts";
 
 const seed = Deno.env.get("PLXKIT_FC_SEED");
 if (seed !== undefined && seed !== "") fastCheck.configureGlobal({ seed: Number(seed) });
 
-export { default } from "fast-check";
+export default fastCheck;

@@ -3,14 +3,14 @@
  *
  * @module
  */
-import type { z } from "zod";
+import type { z } from "../_deps/zod.ts";
 
 /**
  * The first few issues of a zod error as `path: message` joined by `; `.
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import { z } from "../_deps/zod.ts";
  * import { zodMessage } from "./issues.ts";
  * const r = z.object({ a: z.int() }).safeParse({ a: "x" });
  * if (!r.success) zodMessage(r.error); // "a: Invalid input: expected int, received string"

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "../_deps/zod.ts";
 import { SCHEMA_VERSION, VALUE_SCHEMAS } from "./values.ts";
 import { EventLineSchema, LineagesSchema, LogChunkSchema, LogRecordSchema, RunRecordSchema } from "./run.ts";
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "../_deps/zod.ts";
 import { StatusConditionSchema, StatusSchema } from "./values.ts";
 
 const datetimeText = z.string().describe("ISO-8601 or Python datetime text");

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "../_deps/zod.ts";
 
 /** Format version of these schemas; bumped when a schema changes meaning. */
 export const SCHEMA_VERSION = "1.0.0";

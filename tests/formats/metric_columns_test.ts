@@ -2,8 +2,8 @@
  * The metric column side channel (`PlxBatch.metrics`) must be the same rows as the events, and the columnar
  * writers must write exactly what they write for the events.
  */
-import fc from "fast-check";
-import * as arrow from "apache-arrow";
+import { fc } from "../_deps.ts";
+import * as arrow from "../../src/_deps/arrow.ts";
 import { assertEquals, assertOk } from "../_assert.ts";
 import { concatBytes } from "../../src/io/bytes.ts";
 import { type MetricColumns, metricEvents, type PlxEvent } from "../../src/model/event.ts";

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "../../_deps/zod.ts";
 import { assetRefs, type EventScope, type PlxEvent, valueTypeOf } from "../../model/event.ts";
 import { formatIsoTimestamp, parseTimestamp, type PlxTime } from "../../model/time.ts";
 import { VALUE_SCHEMAS, VALUE_TYPES, type ValueType } from "../../schema/values.ts";
@@ -33,7 +33,7 @@ export const NON_FINITE = ["NaN", "Infinity", "-Infinity"] as const;
  * @example
  * ```ts
  * import { JsonlEventSchema } from "./codec.ts";
- * import { z } from "zod";
+ * import { z } from "../../_deps/zod.ts";
  * const jsonSchema = z.toJSONSchema(JsonlEventSchema);
  * ```
  */

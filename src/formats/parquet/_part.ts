@@ -6,7 +6,7 @@
  * @module
  */
 import * as path from "node:path";
-import * as pw from "parquet-wasm";
+import * as pw from "../../_deps/parquet_wasm.ts";
 import type { ValueType } from "../../schema/values.ts";
 import { type ColumnBuffer, type ParquetCompression, VERSION_KEY, writerProperties } from "./write.ts";
 import { footer, MAGIC, NativeCodec, type PlacedRowGroup } from "./native.ts";

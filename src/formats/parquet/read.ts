@@ -4,8 +4,8 @@
  *
  * @module
  */
-import * as arrow from "apache-arrow";
-import * as pw from "parquet-wasm";
+import * as arrow from "../../_deps/arrow.ts";
+import * as pw from "../../_deps/parquet_wasm.ts";
 import type { EventScope, MetricColumns, PlxEvent } from "../../model/event.ts";
 import { VALUE_SCHEMAS, type ValueType } from "../../schema/values.ts";
 import { zodMessage } from "../../schema/issues.ts";

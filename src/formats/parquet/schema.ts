@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as arrow from "apache-arrow";
+import * as arrow from "../../_deps/arrow.ts";
 import type { ValueType } from "../../schema/values.ts";
 import { type LeafField, PhysicalType } from "./native.ts";
 

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import * as arrow from "apache-arrow";
-import * as pw from "parquet-wasm";
+import * as arrow from "../../_deps/arrow.ts";
+import * as pw from "../../_deps/parquet_wasm.ts";
 import type { MetricColumns, PlxEvent } from "../../model/event.ts";
 import type { ValueType } from "../../schema/values.ts";
 import { COLUMNAR_VERSION, exactJson } from "../jsonl/codec.ts";

@@ -4,9 +4,9 @@
  * native file's statistics must be the true minima, maxima and null counts.
  */
 import * as path from "node:path";
-import * as arrow from "apache-arrow";
-import * as pw from "parquet-wasm";
-import { DuckDBInstance } from "@duckdb/node-api";
+import * as arrow from "../../../src/_deps/arrow.ts";
+import * as pw from "../../../src/_deps/parquet_wasm.ts";
+import { DuckDBInstance } from "../../_deps.ts";
 import fc from "../../_fc.ts";
 import { assertEquals } from "../../_assert.ts";
 import type { PlxEvent } from "../../../src/model/event.ts";

@@ -1,6 +1,6 @@
 import fc from "../../_fc.ts";
 import * as path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance } from "../../_deps.ts";
 import { assertEquals, assertOk } from "../../_assert.ts";
 import { convert, type EventSink } from "../../../src/convert/pipeline.ts";
 import type { PlxEvent } from "../../../src/model/event.ts";

@@ -17,6 +17,10 @@ export * from "./src/model/event.ts";
 export * from "./src/model/time.ts";
 export * from "./src/model/pyfloat.ts";
 export * from "./src/model/names.ts";
+export * from "./src/model/batch.ts";
+export * from "./src/model/layout.ts";
+export * from "./src/model/report.ts";
+export { depthExceeds, exactJson, MAX_DEPTH } from "./src/json/exact.ts";
 export * from "./src/schema/values.ts";
 export * from "./src/diagnostics.ts";
 export * from "./src/json/python.ts";
@@ -32,7 +36,8 @@ export * from "./src/validate/report.ts";
 export * from "./src/convert/shard.ts";
 export * from "./src/io/files.ts";
 export * from "./src/io/lines.ts";
-export { formatByName, type FormatOptions, FORMATS, type FormatSpec } from "./src/formats/registry.ts";
+export { formatByName, FORMATS } from "./src/formats/registry.ts";
+export type { FormatOptions, FormatSpec } from "./src/convert/core.ts";
 export { tracking } from "./src/tracking/tracking.ts";
 export * from "./src/tracking/run.ts";
 export {
@@ -81,10 +86,8 @@ export {
 } from "./src/formats/tensorboard/messages.ts";
 export type { ProtoReader, StringInterner } from "./src/formats/tensorboard/proto.ts";
 export {
-  COLUMNAR_VERSION,
   decodeJsonlEvent,
   encodeJsonlEvent,
-  exactJson,
   type JsonlEvent,
   JsonlEventSchema,
   metricFromJson,

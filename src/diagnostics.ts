@@ -125,3 +125,15 @@ export class DiagnosticSink {
     return this.items;
   }
 }
+
+/** A diagnostic for a file-system error. */
+export function ioDiag(file: string, e: unknown, what: string): Diagnostic {
+  const reason = e instanceof Deno.errors.NotFound
+    ? "no such file or folder"
+    : e instanceof Deno.errors.PermissionDenied
+    ? "permission denied"
+    : e instanceof Error
+    ? e.message
+    : String(e);
+  return { severity: "error", code: "io", file, message: `${what}: ${reason}` };
+}

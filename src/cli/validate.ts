@@ -4,13 +4,12 @@
  * @module
  */
 import { UsageError } from "../diagnostics.ts";
-import { GENERATIONS } from "../formats/plx/read.ts";
 import { addToSummary, emptySummary, type ValidateOptions, validatePaths } from "../validate/validate.ts";
 import { isValid, jsonReport, junitReport, runText, summaryText } from "../validate/report.ts";
-import type { RunReport } from "../validate/types.ts";
 import { choice, type Command } from "./args.ts";
 import { Progress } from "./progress.ts";
 import { VALIDATE_EXTRAS } from "../validate/extras.ts";
+import { GENERATIONS, type RunReport } from "../model/report.ts";
 
 /** The `validate` command. */
 export const validateCommand: Command = {

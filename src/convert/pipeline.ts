@@ -6,130 +6,19 @@
  * @module
  */
 import type { Diagnostic } from "../diagnostics.ts";
-import type { MetricColumns, PlxEvent } from "../model/event.ts";
-import type { PlxBatch } from "../formats/plx/read.ts";
+import { DropLedger, type EventSink, type EventSource, type RunSink } from "./core.ts";
 
-/** What is known about a run besides its events. */
-export interface RunInfo {
-  /** Run id (folder name / uuid). */
-  id: string;
-  /** The offline run record (`run.plx.json`), when the source has one. */
-  meta?: Record<string, unknown>;
-  /** The offline lineage records (`lineages.plx.json`), when the source has them. */
-  lineages?: unknown[];
-  /**
-   * The texts of those two files as the source had them, so sinks can write them back byte for byte
-   * (`4.0` stays `4.0`, escapes stay escapes); see {@linkcode recordText}.
-   */
-  records?: { meta?: string; lineages?: string };
-}
-
-/**
- * The text to write for a run record: the source's own text when it still says exactly what the parsed
- * record says (a source may have added to the record), else the record as compact JSON.
- *
- * @example
- * ```ts
- * import { recordText } from "./pipeline.ts";
- * recordText({ count: 4 }, '{"count": 4.0}'); // '{"count": 4.0}'
- * recordText({ count: 5 }, '{"count": 4.0}'); // '{"count":5}'
- * ```
- */
-export function recordText(parsed: unknown, text: string | undefined): string {
-  const json = JSON.stringify(parsed);
-  if (text !== undefined) {
-    try {
-      if (JSON.stringify(JSON.parse(text)) === json) return text;
-    } catch { /* not JSON: write the record */ }
-  }
-  return json;
-}
-
-/**
- * The stretches of consecutive events of one run, as index ranges `[from, to)` in order: sources that read
- * several runs from one stream cut their batches there (a batch belongs to one run).
- *
- * @example
- * ```ts
- * import { runStretches } from "./pipeline.ts";
- * // runStretches(events) -> [{ run: "a", from: 0, to: 3 }, { run: "b", from: 3, to: 5 }]
- * ```
- */
-export function runStretches(events: readonly PlxEvent[]): { run: string; from: number; to: number }[] {
-  const out: { run: string; from: number; to: number }[] = [];
-  for (let from = 0; from < events.length;) {
-    const run = events[from].run;
-    let to = from + 1;
-    while (to < events.length && events[to].run === run) to++;
-    out.push({ run, from, to });
-    from = to;
-  }
-  return out;
-}
-
-/** One run of a source. */
-export interface RunSource {
-  /** The run's id and offline records; a source may fill in more while its batches are read. */
-  readonly info: RunInfo;
-  /** The run's events (with read diagnostics), file by file, in a stable order. */
-  batches(): AsyncIterable<PlxBatch>;
-  /** Bytes of a run-relative asset, or `null` when the source does not have it. */
-  readAsset(rel: string): Promise<Uint8Array | null>;
-}
-
-/** Where runs come from. Diagnostics are problems met while finding runs. */
-export interface EventSource {
-  /** Every run found, with a diagnostic for each problem met while looking for them. */
-  runs(): AsyncIterable<RunSource | Diagnostic>;
-}
-
-/** Where one run's events go. */
-export interface RunSink {
-  /** Writes a batch; asset bytes are fetched from `source` as needed. */
-  write(events: PlxEvent[], source: RunSource): Promise<void>;
-  /**
-   * Writes metric rows held as columns ({@linkcode PlxBatch.metrics}); optional: without it the sink gets
-   * the same rows as events through {@linkcode RunSink.write}. Must write exactly what `write` would.
-   */
-  writeMetrics?(columns: MetricColumns, source: RunSource): Promise<void>;
-  /** Makes the run's output complete and visible (renames temporary files). */
-  commit(): Promise<void>;
-  /** Throws away the run's partial output. */
-  abort(): Promise<void>;
-}
-
-/** Where runs go. */
-export interface EventSink {
-  /** Starts a run; `"done"` when its output already exists complete (resume: skip it). */
-  openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done">;
-  /** Finishes the output as a whole (e.g. dataset metadata). */
-  close(): Promise<void>;
-  /**
-   * True when run ids become file or folder names: then two runs whose ids differ only in case or Unicode
-   * normalization would share a path on macOS/Windows file systems, and the second is refused.
-   */
-  readonly runIdsArePaths?: boolean;
-}
-
-/**
- * Counts what a conversion could not carry, by reason (e.g. `"tensorboard: span events (kept only in the
- * plxkit plugin)"`). Conversions print it so nothing is dropped silently.
- */
-export class DropLedger {
-  readonly #counts = new Map<string, number>();
-  /** Notes `count` items dropped or changed for `reason`. */
-  note(reason: string, count = 1): void {
-    this.#counts.set(reason, (this.#counts.get(reason) ?? 0) + count);
-  }
-  /** Reason -> count, sorted by reason. */
-  toJSON(): Record<string, number> {
-    return Object.fromEntries([...this.#counts].sort(([a], [b]) => (a < b ? -1 : 1)));
-  }
-  /** How many distinct reasons were noted. */
-  get size(): number {
-    return this.#counts.size;
-  }
-}
+export {
+  DropLedger,
+  type EventSink,
+  type EventSource,
+  loadRunInfo,
+  recordText,
+  type RunInfo,
+  type RunSink,
+  type RunSource,
+  runStretches,
+} from "./core.ts";
 
 /** Outcome of one run. */
 export interface RunOutcome {

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { EventSink, EventSource } from "../convert/pipeline.ts";
 import { UsageError } from "../diagnostics.ts";
 import { isRunFolder } from "./plx/layout.ts";
 import { PlxSink } from "./plx/sink.ts";
@@ -14,30 +13,7 @@ import { TensorboardSink } from "./tensorboard/sink.ts";
 import { TensorboardSource } from "./tensorboard/source.ts";
 import { jsonlFormat } from "./jsonl/format.ts";
 import { parquetFormat } from "./parquet/format.ts";
-
-/** Options given to format factories (parsed from the command line). */
-export interface FormatOptions {
-  /** Format-specific `--set key=value` options. */
-  settings: Record<string, string>;
-  /** The `--shard k/n` being converted, when given (sinks name their output files after it). */
-  shard?: string;
-}
-
-/** A conversion format. */
-export interface FormatSpec {
-  /** The format's name, as given to `--from` and `--to`. */
-  name: string;
-  /** One line describing the format, for `plxkit convert --help`. */
-  description: string;
-  /** True when `input` looks like this format (used when `--from` is not given). */
-  detect?(input: string): Promise<boolean>;
-  /** The source reading `inputs`; absent when the format cannot be read. */
-  source?(inputs: string[], options: FormatOptions): EventSource;
-  /** `--set key=value` settings this format understands, with a one-line help each. */
-  settings?: Record<string, string>;
-  /** The sink writing to `out`; absent when the format cannot be written. */
-  sink?(out: string, options: FormatOptions): Promise<EventSink>;
-}
+import type { FormatSpec } from "../convert/core.ts";
 
 async function anyRunUnder(p: string, depth = 3): Promise<boolean> {
   try {

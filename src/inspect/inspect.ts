@@ -7,7 +7,7 @@
 import type { Diagnostic } from "../diagnostics.ts";
 import type { PlxEvent } from "../model/event.ts";
 import { formatIsoTimestamp, type PlxTime } from "../model/time.ts";
-import type { RunSource } from "../convert/pipeline.ts";
+import type { RunSource } from "../convert/core.ts";
 
 /** Statistics of a metric series (NaN values are counted, not averaged). */
 export interface MetricStats {

@@ -231,3 +231,17 @@ export function safeJoin(root: string, rel: string): string {
   }
   return path.join(root, norm);
 }
+
+/** Checks that a kind or name is usable as one path segment; returns it. */
+export function checkSegment(what: string, s: string): string {
+  if (s === "" || s === "." || s === ".." || /[\\/\0]/.test(s)) {
+    throw new RangeError(`${what} ${JSON.stringify(s)} cannot be a file name`);
+  }
+  // Only a name of more than 66 UTF-16 units can exceed 200 UTF-8 bytes: skip the encoding otherwise.
+  if (s.length > 66 && new TextEncoder().encode(s).length > 200) {
+    throw new RangeError(
+      `${what} ${JSON.stringify(s.slice(0, 40) + "…")} is longer than 200 bytes, too long for a file name`,
+    );
+  }
+  return s;
+}

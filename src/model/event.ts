@@ -345,3 +345,6 @@ export function metricEvents(c: MetricColumns): EventOf<"metric">[] {
   }
   return out;
 }
+
+/** Version of the JSONL and Parquet interchange layouts; stored in Parquet metadata. */
+export const COLUMNAR_VERSION = "1";

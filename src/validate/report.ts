@@ -4,8 +4,8 @@
  * @module
  */
 import type { Diagnostic, Severity } from "../diagnostics.ts";
-import type { RunReport } from "./types.ts";
 import type { ValidationSummary } from "./validate.ts";
+import type { RunReport } from "../model/report.ts";
 
 /** Whether a validation passed: no errors, and no warnings when `strict`. */
 export function isValid(s: ValidationSummary, strict: boolean): boolean {

@@ -1,41 +1,7 @@
 /**
- * Shapes of a validation report: per run, per file, with diagnostics.
+ * Shapes of a validation report: per run, per file, with diagnostics (defined in the core, beside the
+ * format generations, so formats that validate their own files can build them).
  *
  * @module
  */
-import type { Diagnostic } from "../diagnostics.ts";
-import type { Generation } from "../formats/plx/read.ts";
-
-/** What validation found in one file. */
-export interface FileReport {
-  /** Run-relative path (or the path as given for lone files). */
-  file: string;
-  /** What the file is (`event`, `resource`, `log`, `run-meta`, `lineage`, `tensorboard`, `unknown`). */
-  role: string;
-  /** Kind folder, for event files. */
-  kind?: string;
-  /** Format generation label, for event files. */
-  generation?: Generation | null;
-  /** Encoding seen, for event files. */
-  encoding?: string;
-  /** Events (or records) read. */
-  events: number;
-  /** Bytes read. */
-  bytes: number;
-  /** Findings in the file (plx files: at most `maxPerCode` per code, then one line counting the rest). */
-  diagnostics: Diagnostic[];
-}
-
-/** What validation found in one run. */
-export interface RunReport {
-  /** Run id. */
-  id: string;
-  /** Folder path as found. */
-  path: string;
-  /** `plx` for Polyaxon run folders, `tensorboard` for TensorBoard logdirs. */
-  format: string;
-  /** One report per file read, in the order read. */
-  files: FileReport[];
-  /** Findings not tied to one file. */
-  diagnostics: Diagnostic[];
-}
+export type { FileReport, RunReport } from "../model/report.ts";

@@ -15,17 +15,11 @@ import { collectBounded } from "../io/bytes.ts";
 import { DECLARED_FIELDS } from "../schema/values.ts";
 import { LineagesSchema, RunRecordSchema } from "../schema/run.ts";
 import { zodMessage } from "../schema/issues.ts";
-import {
-  discover,
-  type DiscoverOptions,
-  listRun,
-  type RunEntry,
-  type RunFolder,
-  type Target,
-} from "../formats/plx/layout.ts";
-import { type Generation, PlxReader } from "../formats/plx/read.ts";
+import { discover, type DiscoverOptions, listRun } from "../formats/plx/layout.ts";
+import { PlxReader } from "../formats/plx/read.ts";
 import { readLogs } from "../formats/plx/logs.ts";
-import type { FileReport, RunReport } from "./types.ts";
+import type { RunEntry, RunFolder, Target } from "../model/layout.ts";
+import type { FileReport, Generation, RunReport } from "../model/report.ts";
 
 /** Options of the validator. */
 export interface ValidateOptions {

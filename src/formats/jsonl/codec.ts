@@ -14,15 +14,17 @@
  * @module
  */
 import { z } from "../../_deps/zod.ts";
-import { assetRefs, type EventScope, type PlxEvent, valueTypeOf } from "../../model/event.ts";
+import {
+  assetRefs,
+  COLUMNAR_VERSION,
+  type EventScope,
+  type PlxEvent,
+  valueTypeOf,
+} from "../../model/event.ts";
 import { formatIsoTimestamp, parseTimestamp, type PlxTime } from "../../model/time.ts";
 import { VALUE_SCHEMAS, VALUE_TYPES, type ValueType } from "../../schema/values.ts";
 import { zodMessage } from "../../schema/issues.ts";
-import { depthExceeds, MAX_DEPTH } from "../plx/read.ts";
-import { compactJsonWith } from "../../json/python.ts";
-
-/** Version of the JSONL and Parquet interchange layouts; stored in Parquet metadata. */
-export const COLUMNAR_VERSION = "1";
+import { depthExceeds, exactJson, jsonNumber, MAX_DEPTH } from "../../json/exact.ts";
 
 /** Strings that stand for non-finite metric values. */
 export const NON_FINITE = ["NaN", "Infinity", "-Infinity"] as const;
@@ -80,12 +82,6 @@ export interface JsonlEvent {
   assets?: string[];
 }
 
-/** A double as JSON: shortest round-trip digits, `-0.0` for negative zero, `null` when not finite. */
-export function jsonNumber(x: number): string {
-  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0";
-  return Number.isFinite(x) ? String(x) : "null";
-}
-
 /** A metric value: a JSON number, or the strings `"NaN"`, `"Infinity"`, `"-Infinity"`. */
 export function metricJson(x: number): string {
   if (Number.isFinite(x)) return jsonNumber(x);
@@ -99,20 +95,6 @@ export function metricFromJson(v: unknown): number | undefined {
   if (v === "Infinity") return Infinity;
   if (v === "-Infinity") return -Infinity;
   return undefined;
-}
-
-/**
- * JSON text of a structured value, keeping key order and the sign of `-0.0` (plain `JSON.stringify` writes
- * `0`); `undefined` fields are dropped and non-finite numbers become `null`.
- *
- * @example
- * ```ts
- * import { exactJson } from "./codec.ts";
- * exactJson({ x: [-0, 1.5] }); // '{"x":[-0.0,1.5]}'
- * ```
- */
-export function exactJson(v: unknown): string {
-  return compactJsonWith(v, jsonNumber);
 }
 
 /** The JSON text of an event's value as the JSONL line holds it. */

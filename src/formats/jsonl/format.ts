@@ -3,10 +3,10 @@
  *
  * @module
  */
-import type { FormatSpec } from "../registry.ts";
 import { UsageError } from "../../diagnostics.ts";
 import { isJsonlFile, JsonlSink } from "./sink.ts";
 import { JsonlSource } from "./source.ts";
+import type { FormatSpec } from "../../convert/core.ts";
 
 async function looksLikeJsonl(input: string): Promise<boolean> {
   if (/\.jsonl(\.gz)?$/i.test(input)) return true;

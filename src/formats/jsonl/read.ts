@@ -13,10 +13,10 @@ import {
   MetricColumnsBuilder,
   type PlxEvent,
 } from "../../model/event.ts";
-import { MetricBatch } from "../plx/read.ts";
 import { parseTimestamp, parseTimestampBytesInto } from "../../model/time.ts";
 import { splitLines, type SplitLinesOptions } from "../../io/lines.ts";
 import { decodeJsonlEvent, linePrefix } from "./codec.ts";
+import { MetricBatch } from "../../model/batch.ts";
 
 /** One step of reading: the events and diagnostics of a span of lines (each event with its line number). */
 export interface JsonlBatch {

@@ -17,6 +17,8 @@
  */
 import * as path from "node:path";
 import { assetRefs, type MetricColumns, type PlxEvent } from "../../model/event.ts";
+import { AtomicFileWriter, checkSegment, safeJoin, tempSibling, writeFileAtomic } from "../../io/files.ts";
+import { JsonlEncoder } from "./write.ts";
 import {
   type DropLedger,
   type EventSink,
@@ -24,10 +26,7 @@ import {
   type RunInfo,
   type RunSink,
   type RunSource,
-} from "../../convert/pipeline.ts";
-import { AtomicFileWriter, safeJoin, tempSibling, writeFileAtomic } from "../../io/files.ts";
-import { checkSegment } from "../plx/write.ts";
-import { JsonlEncoder } from "./write.ts";
+} from "../../convert/core.ts";
 
 /** Options of {@linkcode JsonlSink}. */
 export interface JsonlSinkOptions {

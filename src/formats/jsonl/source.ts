@@ -9,12 +9,11 @@
  */
 import * as path from "node:path";
 import type { Diagnostic } from "../../diagnostics.ts";
-import { type EventSource, type RunSource, runStretches } from "../../convert/pipeline.ts";
-import { MetricBatch, type PlxBatch } from "../plx/read.ts";
 import { readChunks, safeJoin } from "../../io/files.ts";
 import { type JsonlBatch, readJsonl } from "./read.ts";
 import { jsonlAssetDir, jsonlStem } from "./sink.ts";
-import { loadRunInfo } from "../plx/source.ts";
+import { MetricBatch, type PlxBatch } from "../../model/batch.ts";
+import { type EventSource, loadRunInfo, type RunSource, runStretches } from "../../convert/core.ts";
 
 /** Every `.jsonl` / `.jsonl.gz` file named by `inputs` (folders are listed, not recursed), sorted. */
 export async function jsonlFiles(inputs: string[]): Promise<{ files: string[]; problems: Diagnostic[] }> {

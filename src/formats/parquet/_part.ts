@@ -11,9 +11,9 @@ import type { ValueType } from "../../schema/values.ts";
 import { type ColumnBuffer, type ParquetCompression, VERSION_KEY, writerProperties } from "./write.ts";
 import { footer, MAGIC, NativeCodec, type PlacedRowGroup } from "./native.ts";
 import { arrowSchema, arrowSchemaMeta, leafFields } from "./schema.ts";
-import { COLUMNAR_VERSION } from "../jsonl/codec.ts";
 import { VERSION } from "../../version.ts";
 import { concatBytes } from "../../io/bytes.ts";
+import { COLUMNAR_VERSION } from "../../model/event.ts";
 
 /** What a part encoder needs to know (plain data, so it can cross to a worker). */
 export interface PartSpec {

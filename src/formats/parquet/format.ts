@@ -4,11 +4,11 @@
  * @module
  */
 import * as path from "node:path";
-import type { FormatSpec } from "../registry.ts";
 import { UsageError } from "../../diagnostics.ts";
 import { ParquetSink, type ParquetSinkOptions } from "./sink.ts";
 import { ParquetSource } from "./source.ts";
 import { COMPRESSIONS, type ParquetCompression } from "./write.ts";
+import type { FormatSpec } from "../../convert/core.ts";
 
 function positiveInt(key: string, v: string): number {
   const n = Number(v);

@@ -9,7 +9,7 @@ import * as pw from "../../_deps/parquet_wasm.ts";
 import type { EventScope, MetricColumns, PlxEvent } from "../../model/event.ts";
 import { VALUE_SCHEMAS, type ValueType } from "../../schema/values.ts";
 import { zodMessage } from "../../schema/issues.ts";
-import { depthExceeds, MAX_DEPTH } from "../plx/read.ts";
+import { depthExceeds, MAX_DEPTH } from "../../json/exact.ts";
 
 /**
  * Reads rows `[offset, offset + limit)` of a Parquet file's bytes as an Arrow table.

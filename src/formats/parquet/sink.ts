@@ -23,16 +23,14 @@
 import * as path from "node:path";
 import {
   assetRefs,
+  COLUMNAR_VERSION,
   type MetricColumns,
   metricEvents,
   type PlxEvent,
   valueTypeOf,
 } from "../../model/event.ts";
-import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/pipeline.ts";
-import { safeJoin, writeFileAtomic } from "../../io/files.ts";
+import { checkSegment, safeJoin, writeFileAtomic } from "../../io/files.ts";
 import { PlxDataError } from "../../diagnostics.ts";
-import { checkSegment } from "../plx/write.ts";
-import { COLUMNAR_VERSION } from "../jsonl/codec.ts";
 import { SCHEMA_VERSION, type ValueType } from "../../schema/values.ts";
 import { partitionDir } from "./schema.ts";
 import { ColumnBuffer, type ParquetCompression } from "./write.ts";
@@ -45,6 +43,7 @@ import {
   type PartSpec,
   wasmPart,
 } from "./_part.ts";
+import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/core.ts";
 
 /** Options of {@linkcode ParquetSink}. */
 export interface ParquetSinkOptions {

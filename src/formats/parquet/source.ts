@@ -9,11 +9,11 @@
 import * as path from "node:path";
 import { type Diagnostic, PlxDataError } from "../../diagnostics.ts";
 import { valueTypeOf } from "../../model/event.ts";
-import { type EventSource, type RunInfo, type RunSource, runStretches } from "../../convert/pipeline.ts";
-import { MetricBatch, type PlxBatch } from "../plx/read.ts";
 import { safeJoin } from "../../io/files.ts";
 import { batchEvents, batchMetricColumns, readWindow } from "./read.ts";
 import { ASSETS_DIR, checkDatasetVersion, type PartRecord, readCommits } from "./sink.ts";
+import { MetricBatch, type PlxBatch } from "../../model/batch.ts";
+import { type EventSource, type RunInfo, type RunSource, runStretches } from "../../convert/core.ts";
 
 /** Rows decoded at a time from a part. */
 const WINDOW = 1 << 18;

@@ -6,9 +6,8 @@
  */
 import * as arrow from "../../_deps/arrow.ts";
 import * as pw from "../../_deps/parquet_wasm.ts";
-import type { MetricColumns, PlxEvent } from "../../model/event.ts";
+import { COLUMNAR_VERSION, type MetricColumns, type PlxEvent } from "../../model/event.ts";
 import type { ValueType } from "../../schema/values.ts";
-import { COLUMNAR_VERSION, exactJson } from "../jsonl/codec.ts";
 import { arrowSchema, arrowType, VALUE_COLUMNS, type ValueColumn } from "./schema.ts";
 import {
   dictColumn,
@@ -19,6 +18,7 @@ import {
   PhysicalType,
   rowGroup,
 } from "./native.ts";
+import { exactJson } from "../../json/exact.ts";
 
 /** Parquet compression codecs offered by `--set compression=...`. */
 export type ParquetCompression = "zstd" | "snappy" | "none";

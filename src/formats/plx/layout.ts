@@ -7,44 +7,8 @@
  */
 import * as path from "node:path";
 import { isInside } from "../../io/files.ts";
-import type { Diagnostic } from "../../diagnostics.ts";
-
-/** A run folder: one holding `events/`, `resources/`, `plxlogs/` or `run.plx.json`. */
-export interface RunFolder {
-  /** The run id: the folder's name. */
-  id: string;
-  /** The folder path as found (joined onto what the user gave). */
-  path: string;
-}
-
-/** What a file in a run is for. */
-export type EntryRole =
-  | "event"
-  | "resource"
-  | "log"
-  | "run-meta"
-  | "lineage"
-  | "unknown";
-
-/** One file of a run, with its role (and kind/name for event files). */
-export interface RunEntry {
-  /** Run-relative path with `/` separators. */
-  rel: string;
-  /** Path on disk. */
-  abs: string;
-  /** What the file is for. */
-  role: EntryRole;
-  /** Kind folder name (`events/<kind>/`, `resources/<kind>/`), for event and resource files. */
-  kind?: string;
-  /** Event name (file name without `.plx`), for event and resource files. */
-  name?: string;
-}
-
-/** Something `plxkit validate` can be pointed at. */
-export type Target =
-  | { type: "run"; run: RunFolder }
-  | { type: "file"; path: string; run: RunFolder | null; entry: RunEntry }
-  | { type: "tensorboard"; run: RunFolder };
+import { type Diagnostic, ioDiag } from "../../diagnostics.ts";
+import type { RunEntry, RunFolder, Target } from "../../model/layout.ts";
 
 const RUN_MARKERS = ["events", "resources", "plxlogs", "run.plx.json"];
 
@@ -308,16 +272,4 @@ export async function* listRun(run: RunFolder): AsyncGenerator<RunEntry | Diagno
     }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
   }
-}
-
-/** A diagnostic for a file-system error. */
-export function ioDiag(file: string, e: unknown, what: string): Diagnostic {
-  const reason = e instanceof Deno.errors.NotFound
-    ? "no such file or folder"
-    : e instanceof Deno.errors.PermissionDenied
-    ? "permission denied"
-    : e instanceof Error
-    ? e.message
-    : String(e);
-  return { severity: "error", code: "io", file, message: `${what}: ${reason}` };
 }

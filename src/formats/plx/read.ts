@@ -9,9 +9,7 @@ import type { Diagnostic } from "../../diagnostics.ts";
 import {
   type EventScope,
   JSONL_KINDS,
-  type MetricColumns,
   MetricColumnsBuilder,
-  metricEvents,
   type PlxEvent,
   STRING_TYPES,
   valueTypeOf,
@@ -21,11 +19,9 @@ import { parseTimestamp, parseTimestampBytesInto, type PlxTime } from "../../mod
 import { VALUE_SCHEMAS, type ValueType } from "../../schema/values.ts";
 import { type LineBatch, splitLines, type SplitLinesOptions } from "../../io/lines.ts";
 import { zodMessage } from "../../schema/issues.ts";
-
-/** Format generations (spec §12). */
-export const GENERATIONS = ["v1-csv", "v1.1-csv", "v2-jsonl", "mixed"] as const;
-/** A format generation label. */
-export type Generation = typeof GENERATIONS[number];
+import { depthExceeds, MAX_DEPTH } from "../../json/exact.ts";
+import { MetricBatch, type PlxBatch } from "../../model/batch.ts";
+import type { Generation } from "../../model/report.ts";
 
 /** What file is being read: used for events and diagnostics. */
 export interface PlxFileMeta {
@@ -57,46 +53,6 @@ export interface PlxFileInfo {
   events: number;
   /** Lines that failed to parse and were skipped. */
   skipped: number;
-}
-
-/** One step of reading: the events and diagnostics of a span of lines. */
-export interface PlxBatch {
-  /** The events read, in file order. */
-  events: PlxEvent[];
-  /** Problems met in these lines. */
-  diagnostics: Diagnostic[];
-  /** 1-based line number of each event (same length as `events`), when the reader knows it. */
-  lines?: number[];
-  /**
-   * The same events as columns, when they are all metric rows of one file (the reader's fast path). Then
-   * `events` and `lines` are made from these on first access: consumers that can take columns (the JSONL
-   * and Parquet writers) skip the objects altogether.
-   */
-  metrics?: MetricColumns;
-}
-
-/**
- * A batch of metric rows held as columns; the event objects (and line numbers) are made only when asked
- * for. Sources with a columnar fast path (plx, Parquet) yield these.
- *
- * @example
- * ```ts
- * import { MetricBatch } from "./read.ts";
- * // const batch = new MetricBatch(columns, []); batch.metrics.value[0]; batch.events[0].value;
- * ```
- */
-export class MetricBatch implements PlxBatch {
-  #events: PlxEvent[] | null = null;
-  #lines: number[] | null = null;
-  /** A batch of the rows in `metrics`, with the diagnostics met reading them. */
-  constructor(readonly metrics: MetricColumns, readonly diagnostics: Diagnostic[]) {}
-  /** The rows as event objects, made on first access ({@linkcode metricEvents}). */
-  get events(): PlxEvent[] {
-    return this.#events ??= metricEvents(this.metrics);
-  }
-  get lines(): number[] {
-    return this.#lines ??= Array.from(this.metrics.line);
-  }
 }
 
 /** Moves rows the slow path produced (metric events of this file) into the columns. */
@@ -720,25 +676,6 @@ export function splitQuoted(line: string): string[] | string {
 
 function clip(s: string, n: number): string {
   return s.length > n ? s.slice(0, n) + "…" : s;
-}
-
-/** Deepest nesting accepted in a structured value. */
-export const MAX_DEPTH = 1000;
-
-/** Whether `value` nests objects/arrays deeper than `limit` (iterative: no recursion). */
-export function depthExceeds(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (d > limit) return true;
-    if (v !== null && typeof v === "object") {
-      for (const k in v as Record<string, unknown>) {
-        const c = (v as Record<string, unknown>)[k];
-        if (c !== null && typeof c === "object") stack.push([c, d + 1]);
-      }
-    }
-  }
-  return false;
 }
 
 /** Prefixes of a timestamp a cut write can leave. */

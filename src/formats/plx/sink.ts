@@ -12,6 +12,8 @@
  */
 import * as path from "node:path";
 import { assetRefs, type MetricColumns, type PlxEvent } from "../../model/event.ts";
+import { checkSegment, safeJoin, writeFileAtomic } from "../../io/files.ts";
+import { PlxRunWriter } from "./write.ts";
 import {
   type DropLedger,
   type EventSink,
@@ -19,9 +21,7 @@ import {
   type RunInfo,
   type RunSink,
   type RunSource,
-} from "../../convert/pipeline.ts";
-import { safeJoin, writeFileAtomic } from "../../io/files.ts";
-import { checkSegment, PlxRunWriter } from "./write.ts";
+} from "../../convert/core.ts";
 
 /** Writes runs into `outDir` in Polyaxon's layout. */
 export class PlxSink implements EventSink {

@@ -8,10 +8,12 @@
  */
 import * as path from "node:path";
 import type { Diagnostic } from "../../diagnostics.ts";
-import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts";
 import { isInside, readChunks, safeJoin } from "../../io/files.ts";
-import { discover, listRun, type RunEntry, type RunFolder } from "./layout.ts";
-import { type PlxBatch, PlxReader, type PlxReadOptions } from "./read.ts";
+import { discover, listRun } from "./layout.ts";
+import { PlxReader, type PlxReadOptions } from "./read.ts";
+import type { RunEntry, RunFolder } from "../../model/layout.ts";
+import type { PlxBatch } from "../../model/batch.ts";
+import { type EventSource, loadRunInfo, type RunInfo, type RunSource } from "../../convert/core.ts";
 
 /** Opens a `.plx` file entry of a run and reads it. */
 export function readEntry(
@@ -27,38 +29,6 @@ export function readEntry(
     file: entry.rel,
   }, options);
   return { reader, batches: reader.read(readChunks(entry.abs, undefined, true)) };
-}
-
-/** A JSON file's text and value, or undefined when it is missing or not JSON. */
-function readJson(file: string): { text: string; value: unknown } | undefined {
-  try {
-    // (synchronous: a small file, and cheaper than a round trip through the I/O thread pool)
-    const text = Deno.readTextFileSync(file);
-    return { text, value: JSON.parse(text) };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The run info of run `id` from the offline files in `dir` (`run.plx.json`, `lineages.plx.json`), each
- * taken when it is valid JSON of the right shape. Used wherever those files sit beside events.
- */
-export function loadRunInfo(id: string, dir: string): RunInfo {
-  const info: RunInfo = { id };
-  const records: NonNullable<RunInfo["records"]> = {};
-  const meta = readJson(path.join(dir, "run.plx.json"));
-  if (meta && typeof meta.value === "object" && meta.value !== null && !Array.isArray(meta.value)) {
-    info.meta = meta.value as Record<string, unknown>;
-    records.meta = meta.text;
-  }
-  const lin = readJson(path.join(dir, "lineages.plx.json"));
-  if (lin && Array.isArray(lin.value)) {
-    info.lineages = lin.value;
-    records.lineages = lin.text;
-  }
-  if (records.meta !== undefined || records.lineages !== undefined) info.records = records;
-  return info;
 }
 
 /** One run folder as a {@linkcode RunSource}. */

@@ -14,7 +14,7 @@ import { formatPyTimestamp, TimestampWriter } from "../../model/time.ts";
 import { ascii, copyShortDecimal, integer } from "../../io/ascii.ts";
 import { DECLARED_FIELDS, type ValueType } from "../../schema/values.ts";
 import { homogeneous, pydanticJson, pyJsonDumps, pyJsonString } from "../../json/python.ts";
-import { safeJoin, tempSibling } from "../../io/files.ts";
+import { checkSegment, safeJoin, tempSibling } from "../../io/files.ts";
 
 /** Top-level fields holding floats (written with `.0`), per value type. */
 const FLOAT_FIELDS: Partial<Record<ValueType, readonly string[]>> = {
@@ -105,20 +105,6 @@ export function encodeJsonlLine(event: PlxEvent): string {
 /** The line for an event in its kind's encoding (no newline). */
 export function encodeLine(event: PlxEvent): string {
   return isJsonlKind(event.kind) ? encodeJsonlLine(event) : encodeCsvRow(event);
-}
-
-/** Checks that a kind or name is usable as one path segment; returns it. */
-export function checkSegment(what: string, s: string): string {
-  if (s === "" || s === "." || s === ".." || /[\\/\0]/.test(s)) {
-    throw new RangeError(`${what} ${JSON.stringify(s)} cannot be a file name`);
-  }
-  // Only a name of more than 66 UTF-16 units can exceed 200 UTF-8 bytes: skip the encoding otherwise.
-  if (s.length > 66 && new TextEncoder().encode(s).length > 200) {
-    throw new RangeError(
-      `${what} ${JSON.stringify(s.slice(0, 40) + "…")} is longer than 200 bytes, too long for a file name`,
-    );
-  }
-  return s;
 }
 
 /** The run-relative file of an event: `events/<kind>/<name>.plx` or `resources/<kind>/<name>.plx`. */

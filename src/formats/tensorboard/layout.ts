@@ -6,8 +6,8 @@
  * @module
  */
 import * as path from "node:path";
-import type { Diagnostic } from "../../diagnostics.ts";
-import { ioDiag, type RunFolder, type Target } from "../plx/layout.ts";
+import { type Diagnostic, ioDiag } from "../../diagnostics.ts";
+import type { RunFolder, Target } from "../../model/layout.ts";
 
 /**
  * Whether a file name is a TensorBoard event file: the basename contains `tfevents` and it is not a

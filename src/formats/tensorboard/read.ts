@@ -15,7 +15,6 @@ import type { Diagnostic } from "../../diagnostics.ts";
 import type { PlxEvent } from "../../model/event.ts";
 import { assetPath, toFqnName } from "../../model/names.ts";
 import type { PlxTime } from "../../model/time.ts";
-import type { PlxBatch } from "../plx/read.ts";
 import { decodeUtf8, ProtoError, ProtoReader, StringInterner } from "./proto.ts";
 import { type FrameProblem, RecordScanner } from "./tfrecord.ts";
 import {
@@ -36,6 +35,7 @@ import {
 } from "./messages.ts";
 import { type Envelope, fromJson, PLUGIN, RUN_TAG } from "./plugin.ts";
 import { pngInfo, sniffExt, wavInfo } from "./sniff.ts";
+import type { PlxBatch } from "../../model/batch.ts";
 
 /** Options of {@linkcode TensorboardRunReader}. */
 export interface TbReadOptions {

@@ -12,12 +12,11 @@
  */
 import * as path from "node:path";
 import { randomUUID } from "node:crypto";
-import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/pipeline.ts";
 import type { PlxEvent } from "../../model/event.ts";
-import { safeJoin } from "../../io/files.ts";
-import { checkSegment } from "../plx/write.ts";
+import { checkSegment, safeJoin } from "../../io/files.ts";
 import { isEventFileName } from "./layout.ts";
 import { type TbWriteOptions, TensorboardEncoder } from "./write.ts";
+import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/core.ts";
 
 let sequence = 0;
 

@@ -11,15 +11,14 @@
  * @module
  */
 import * as path from "node:path";
-import type { Diagnostic } from "../../diagnostics.ts";
-import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts";
+import { type Diagnostic, ioDiag } from "../../diagnostics.ts";
 import { CHUNK_SIZE, fillChunk } from "../../io/files.ts";
-import { ioDiag } from "../plx/layout.ts";
-import type { PlxBatch } from "../plx/read.ts";
-import type { FileReport, RunReport } from "../../validate/types.ts";
 import { findRuns, runIdOf, type TbRunDir } from "./layout.ts";
 import { assetFromRecord, type TbReadOptions, TensorboardRunReader } from "./read.ts";
 import { maskedCrc32c } from "./crc32c.ts";
+import type { PlxBatch } from "../../model/batch.ts";
+import type { EventSource, RunInfo, RunSource } from "../../convert/core.ts";
+import type { FileReport, RunReport } from "../../model/report.ts";
 
 /**
  * Reads a file in chunks of `chunkSize` bytes (1 MiB), keeping the next read in flight while the caller

@@ -4,18 +4,14 @@ import * as path from "node:path";
 import { assertEquals, assertOk } from "../../_assert.ts";
 import { convert } from "../../../src/convert/pipeline.ts";
 import type { PlxEvent } from "../../../src/model/event.ts";
-import {
-  decodeJsonlEvent,
-  encodeJsonlEvent,
-  exactJson,
-  isoTimestamp,
-} from "../../../src/formats/jsonl/codec.ts";
+import { decodeJsonlEvent, encodeJsonlEvent, isoTimestamp } from "../../../src/formats/jsonl/codec.ts";
 import { formatIsoTimestamp } from "../../../src/model/time.ts";
 import { readJsonl } from "../../../src/formats/jsonl/read.ts";
 import { JsonlEncoder } from "../../../src/formats/jsonl/write.ts";
 import { JsonlSink } from "../../../src/formats/jsonl/sink.ts";
 import { JsonlSource } from "../../../src/formats/jsonl/source.ts";
 import { byRun, eventArb, memorySource } from "../_columnar.ts";
+import { exactJson } from "../../../src/json/exact.ts";
 
 const enc = new TextEncoder();
 

@@ -1,8 +1,9 @@
 import fc from "../../_fc.ts";
 import { assertEquals } from "../../_assert.ts";
-import { type PlxBatch, PlxReader } from "../../../src/formats/plx/read.ts";
+import { PlxReader } from "../../../src/formats/plx/read.ts";
 import type { Diagnostic } from "../../../src/diagnostics.ts";
 import type { PlxEvent } from "../../../src/model/event.ts";
+import type { PlxBatch } from "../../../src/model/batch.ts";
 
 const enc = new TextEncoder();
 

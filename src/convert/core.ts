@@ -1,0 +1,190 @@
+/**
+ * The core of conversion, which every format builds on: an {@linkcode EventSource} yields runs
+ * ({@linkcode RunSource}) of canonical events, an {@linkcode EventSink} takes them run by run
+ * ({@linkcode RunSink}), and a {@linkcode DropLedger} counts what a sink cannot hold. Formats import this
+ * module, never `pipeline.ts` (which moves runs from a source to a sink) nor each other.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import type { Diagnostic } from "../diagnostics.ts";
+import type { PlxBatch } from "../model/batch.ts";
+import type { MetricColumns, PlxEvent } from "../model/event.ts";
+
+/** What is known about a run besides its events. */
+export interface RunInfo {
+  /** Run id (folder name / uuid). */
+  id: string;
+  /** The offline run record (`run.plx.json`), when the source has one. */
+  meta?: Record<string, unknown>;
+  /** The offline lineage records (`lineages.plx.json`), when the source has them. */
+  lineages?: unknown[];
+  /**
+   * The texts of those two files as the source had them, so sinks can write them back byte for byte
+   * (`4.0` stays `4.0`, escapes stay escapes); see {@linkcode recordText}.
+   */
+  records?: { meta?: string; lineages?: string };
+}
+
+/**
+ * The text to write for a run record: the source's own text when it still says exactly what the parsed
+ * record says (a source may have added to the record), else the record as compact JSON.
+ *
+ * @example
+ * ```ts
+ * import { recordText } from "./core.ts";
+ * recordText({ count: 4 }, '{"count": 4.0}'); // '{"count": 4.0}'
+ * recordText({ count: 5 }, '{"count": 4.0}'); // '{"count":5}'
+ * ```
+ */
+export function recordText(parsed: unknown, text: string | undefined): string {
+  const json = JSON.stringify(parsed);
+  if (text !== undefined) {
+    try {
+      if (JSON.stringify(JSON.parse(text)) === json) return text;
+    } catch { /* not JSON: write the record */ }
+  }
+  return json;
+}
+
+/**
+ * The stretches of consecutive events of one run, as index ranges `[from, to)` in order: sources that read
+ * several runs from one stream cut their batches there (a batch belongs to one run).
+ *
+ * @example
+ * ```ts
+ * import { runStretches } from "./core.ts";
+ * // runStretches(events) -> [{ run: "a", from: 0, to: 3 }, { run: "b", from: 3, to: 5 }]
+ * ```
+ */
+export function runStretches(events: readonly PlxEvent[]): { run: string; from: number; to: number }[] {
+  const out: { run: string; from: number; to: number }[] = [];
+  for (let from = 0; from < events.length;) {
+    const run = events[from].run;
+    let to = from + 1;
+    while (to < events.length && events[to].run === run) to++;
+    out.push({ run, from, to });
+    from = to;
+  }
+  return out;
+}
+
+/** One run of a source. */
+export interface RunSource {
+  /** The run's id and offline records; a source may fill in more while its batches are read. */
+  readonly info: RunInfo;
+  /** The run's events (with read diagnostics), file by file, in a stable order. */
+  batches(): AsyncIterable<PlxBatch>;
+  /** Bytes of a run-relative asset, or `null` when the source does not have it. */
+  readAsset(rel: string): Promise<Uint8Array | null>;
+}
+
+/** Where runs come from. Diagnostics are problems met while finding runs. */
+export interface EventSource {
+  /** Every run found, with a diagnostic for each problem met while looking for them. */
+  runs(): AsyncIterable<RunSource | Diagnostic>;
+}
+
+/** Where one run's events go. */
+export interface RunSink {
+  /** Writes a batch; asset bytes are fetched from `source` as needed. */
+  write(events: PlxEvent[], source: RunSource): Promise<void>;
+  /**
+   * Writes metric rows held as columns ({@linkcode PlxBatch.metrics}); optional: without it the sink gets
+   * the same rows as events through {@linkcode RunSink.write}. Must write exactly what `write` would.
+   */
+  writeMetrics?(columns: MetricColumns, source: RunSource): Promise<void>;
+  /** Makes the run's output complete and visible (renames temporary files). */
+  commit(): Promise<void>;
+  /** Throws away the run's partial output. */
+  abort(): Promise<void>;
+}
+
+/** Where runs go. */
+export interface EventSink {
+  /** Starts a run; `"done"` when its output already exists complete (resume: skip it). */
+  openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done">;
+  /** Finishes the output as a whole (e.g. dataset metadata). */
+  close(): Promise<void>;
+  /**
+   * True when run ids become file or folder names: then two runs whose ids differ only in case or Unicode
+   * normalization would share a path on macOS/Windows file systems, and the second is refused.
+   */
+  readonly runIdsArePaths?: boolean;
+}
+
+/**
+ * Counts what a conversion could not carry, by reason (e.g. `"tensorboard: span events (kept only in the
+ * plxkit plugin)"`). Conversions print it so nothing is dropped silently.
+ */
+export class DropLedger {
+  readonly #counts = new Map<string, number>();
+  /** Notes `count` items dropped or changed for `reason`. */
+  note(reason: string, count = 1): void {
+    this.#counts.set(reason, (this.#counts.get(reason) ?? 0) + count);
+  }
+  /** Reason -> count, sorted by reason. */
+  toJSON(): Record<string, number> {
+    return Object.fromEntries([...this.#counts].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+  /** How many distinct reasons were noted. */
+  get size(): number {
+    return this.#counts.size;
+  }
+}
+
+/** A JSON file's text and value, or undefined when it is missing or not JSON. */
+function readJson(file: string): { text: string; value: unknown } | undefined {
+  try {
+    // (synchronous: a small file, and cheaper than a round trip through the I/O thread pool)
+    const text = Deno.readTextFileSync(file);
+    return { text, value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The run info of run `id` from the offline files in `dir` (`run.plx.json`, `lineages.plx.json`), each
+ * taken when it is valid JSON of the right shape. Used wherever those files sit beside events.
+ */
+export function loadRunInfo(id: string, dir: string): RunInfo {
+  const info: RunInfo = { id };
+  const records: NonNullable<RunInfo["records"]> = {};
+  const meta = readJson(path.join(dir, "run.plx.json"));
+  if (meta && typeof meta.value === "object" && meta.value !== null && !Array.isArray(meta.value)) {
+    info.meta = meta.value as Record<string, unknown>;
+    records.meta = meta.text;
+  }
+  const lin = readJson(path.join(dir, "lineages.plx.json"));
+  if (lin && Array.isArray(lin.value)) {
+    info.lineages = lin.value;
+    records.lineages = lin.text;
+  }
+  if (records.meta !== undefined || records.lineages !== undefined) info.records = records;
+  return info;
+}
+
+/** Options given to format factories (parsed from the command line). */
+export interface FormatOptions {
+  /** Format-specific `--set key=value` options. */
+  settings: Record<string, string>;
+  /** The `--shard k/n` being converted, when given (sinks name their output files after it). */
+  shard?: string;
+}
+
+/** A conversion format. */
+export interface FormatSpec {
+  /** The format's name, as given to `--from` and `--to`. */
+  name: string;
+  /** One line describing the format, for `plxkit convert --help`. */
+  description: string;
+  /** True when `input` looks like this format (used when `--from` is not given). */
+  detect?(input: string): Promise<boolean>;
+  /** The source reading `inputs`; absent when the format cannot be read. */
+  source?(inputs: string[], options: FormatOptions): EventSource;
+  /** `--set key=value` settings this format understands, with a one-line help each. */
+  settings?: Record<string, string>;
+  /** The sink writing to `out`; absent when the format cannot be written. */
+  sink?(out: string, options: FormatOptions): Promise<EventSink>;
+}

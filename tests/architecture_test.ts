@@ -1,0 +1,171 @@
+/**
+ * The layering of src/ (docs/architecture.md), checked on the import statements of every source file:
+ * formats are leaves that import only the core, the core imports nothing above it, and no file grows past
+ * 500 lines.
+ */
+import { assertEquals, assertOk } from "./_assert.ts";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SRC = path.join(ROOT, "src");
+
+/** Every `.ts` file under `dir`, as paths relative to the repository root with `/` separators. */
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of Deno.readDirSync(d)) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory) walk(p);
+      else if (e.name.endsWith(".ts")) out.push(path.relative(ROOT, p).split(path.sep).join("/"));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** The code of a TypeScript text with its comments blanked out (strings kept, so specifiers survive). */
+export function stripComments(text: string): string {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "/" && text[i + 1] === "/") {
+      while (i < text.length && text[i] !== "\n") i++;
+    } else if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      i = end < 0 ? text.length : end + 2;
+      out += " ";
+    } else if (c === '"' || c === "'" || c === "`") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) j += text[j] === "\\" ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+const IMPORT_PATTERNS = [
+  /\bimport\s+(?:type\s+)?(?:[\w$*{}\s,]+?\s+from\s+)?["']([^"']+)["']/g,
+  /\bexport\s+(?:type\s+)?(?:\*(?:\s+as\s+[\w$]+)?|\{[^}]*\})\s+from\s+["']([^"']+)["']/g,
+  /\bimport\(\s*["']([^"']+)["']\s*\)/g,
+  /\bnew\s+URL\(\s*["']([^"']+)["']\s*,\s*import\.meta\.url/g,
+];
+
+/** The module specifiers a TypeScript text imports (static, type-only, re-exports, dynamic, workers). */
+export function importsOf(text: string): string[] {
+  const code = stripComments(text);
+  const out = new Set<string>();
+  for (const re of IMPORT_PATTERNS) for (const m of code.matchAll(re)) out.add(m[1]);
+  return [...out];
+}
+
+/** The repository-relative files `file` imports by relative path. */
+function localImports(file: string): string[] {
+  const text = Deno.readTextFileSync(path.join(ROOT, file));
+  return importsOf(text)
+    .filter((s) => s.startsWith("."))
+    .map((s) => path.posix.normalize(path.posix.join(path.posix.dirname(file), s)));
+}
+
+/** The layer of a repository-relative source file: its first folder under src/ (or the file's name). */
+function layer(file: string): string {
+  const parts = file.split("/");
+  return parts.length > 2 ? parts[1] : parts[1].replace(/\.ts$/, "");
+}
+
+/** The format folder of a file under src/formats/<name>/, else null. */
+function formatOf(file: string): string | null {
+  const m = /^src\/formats\/([^/]+)\//.exec(file);
+  return m ? m[1] : null;
+}
+
+/** The core: what every format may build on. */
+const CORE = new Set(["model", "io", "json", "schema", "diagnostics", "version", "_deps"]);
+/** The one module of src/convert that formats may import: the interfaces they implement. */
+const CONVERT_CORE = "src/convert/core.ts";
+
+const FILES = sourceFiles(SRC);
+
+Deno.test("the import parser finds every kind of import and none in comments", () => {
+  const text = [
+    `import { a, type B } from "./a.ts";`,
+    `import type {`,
+    `  C,`,
+    `} from "../c.ts";`,
+    `import * as path from "node:path";`,
+    `export { d } from "./d.ts";`,
+    `export * from "./e.ts";`,
+    `const f = await import("./f.ts");`,
+    `new Worker(new URL("./g.ts", import.meta.url).href, { type: "module" });`,
+    `/**`,
+    ` * import { X } from "../other/x.ts";`,
+    ` */`,
+    `// import { Y } from "../other/y.ts";`,
+    `const s = "// not a comment"; import "./h.ts";`,
+  ].join("\n");
+  assertEquals(importsOf(text).sort(), [
+    "../c.ts",
+    "./a.ts",
+    "./d.ts",
+    "./e.ts",
+    "./f.ts",
+    "./g.ts",
+    "./h.ts",
+    "node:path",
+  ]);
+});
+
+Deno.test("the walk sees the formats and the core", () => {
+  for (const f of ["src/formats/plx/read.ts", "src/formats/tensorboard/sink.ts", "src/model/event.ts"]) {
+    assertOk(FILES.includes(f), `${f} not found under src/`);
+  }
+  assertOk(localImports("src/formats/plx/read.ts").includes("src/model/event.ts"));
+});
+
+Deno.test("a format imports no other format", () => {
+  const bad: string[] = [];
+  for (const file of FILES) {
+    const own = formatOf(file);
+    if (own === null) continue;
+    for (const dep of localImports(file)) {
+      if (!dep.startsWith("src/formats/")) continue;
+      const other = formatOf(dep);
+      if (other !== own) bad.push(`${file} imports ${dep}`);
+    }
+  }
+  assertEquals(bad, [], "formats must share code through the core (src/model, src/io, src/json, ...)");
+});
+
+Deno.test("formats import only the core and the conversion interfaces", () => {
+  const bad: string[] = [];
+  for (const file of FILES) {
+    if (!file.startsWith("src/formats/")) continue;
+    for (const dep of localImports(file)) {
+      const l = layer(dep);
+      if (l === "formats" || CORE.has(l) || dep === CONVERT_CORE) continue;
+      bad.push(`${file} imports ${dep}`);
+    }
+  }
+  assertEquals(bad, []);
+});
+
+Deno.test("the core imports nothing above it", () => {
+  const bad: string[] = [];
+  for (const file of FILES) {
+    if (!CORE.has(layer(file))) continue;
+    for (const dep of localImports(file)) {
+      if (!CORE.has(layer(dep))) bad.push(`${file} imports ${dep}`);
+    }
+  }
+  assertEquals(bad, []);
+});
+
+Deno.test("the conversion interfaces import only the core", () => {
+  const bad = localImports(CONVERT_CORE).filter((dep) => !CORE.has(layer(dep)));
+  assertEquals(bad, []);
+});

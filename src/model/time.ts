@@ -52,20 +52,6 @@ function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
-/** The last date-and-minute prefix parsed (timestamps in a file share it run after run) and its value. */
-let cachePrefix = "\0never";
-let cacheBase = 0;
-
-function digits(s: string, at: number, n: number): number {
-  let v = 0;
-  for (let i = at; i < at + n; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-}
-
 /**
  * Parses the datetime strings Polyaxon files hold: Python `str(datetime)` (`2025-03-01 09:15:02.481516+00:00`),
  * ISO-8601 with `T` and `Z` (`2025-03-01T09:15:02.481516Z`), with or without fraction and offset
@@ -82,88 +68,21 @@ function digits(s: string, at: number, n: number): number {
  * ```
  */
 export function parseTimestamp(text: string): PlxTime | null {
-  const s = text;
-  const n = s.length;
+  const n = text.length;
   if (n < 16) return null;
-  let base: number;
-  if (s.startsWith(cachePrefix)) {
-    base = cacheBase;
-  } else {
-    const y = digits(s, 0, 4);
-    if (y < 1 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return null;
-    const mo = digits(s, 5, 2);
-    const d = digits(s, 8, 2);
-    if (mo < 1 || mo > 12 || d < 1) return null;
-    if (d > DAYS_IN_MONTH[mo - 1] && !(mo === 2 && d === 29 && isLeap(y))) return null;
-    const sep = s.charCodeAt(10);
-    if (sep !== 32 && sep !== 84 && sep !== 116) return null;
-    const hh = digits(s, 11, 2);
-    if (hh < 0 || hh > 23 || s.charCodeAt(13) !== 58) return null;
-    const mi = digits(s, 14, 2);
-    if (mi < 0 || mi > 59) return null;
-    base = daysFromCivil(y, mo, d) * MICROS_PER_DAY + (hh * 60 + mi) * 60_000_000;
-    cachePrefix = s.slice(0, 16);
-    cacheBase = base;
+  // One parser: the text goes through the byte parser. Every accepted form is ASCII, so any other
+  // character rejects the text (and is never narrowed into a byte that could look like a digit).
+  const b = n <= textBytes.length ? textBytes : new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) return null;
+    b[i] = c;
   }
-  let i = 16;
-  let ss = 0;
-  let us = 0;
-  if (i < n && s.charCodeAt(i) === 58) {
-    ss = digits(s, i + 1, 2);
-    if (ss < 0 || ss > 59 || i + 3 > n) return null;
-    i += 3;
-    if (i < n && (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44)) {
-      i++;
-      let k = 0;
-      while (i < n) {
-        const c = s.charCodeAt(i) - 48;
-        if (c < 0 || c > 9) break;
-        if (k < 6) us = us * 10 + c;
-        k++;
-        i++;
-      }
-      if (k === 0) return null;
-      for (; k < 6; k++) us *= 10;
-    }
-  }
-  let offset: number | null = null;
-  if (i < n) {
-    const c = s.charCodeAt(i);
-    if (c === 90 || c === 122) {
-      offset = 0;
-      i++;
-    } else if (c === 43 || c === 45) {
-      const sign = c === 45 ? -1 : 1;
-      const oh = digits(s, i + 1, 2);
-      if (oh < 0 || oh > 23) return null;
-      i += 3;
-      let om = 0;
-      let os = 0;
-      if (i < n && s.charCodeAt(i) === 58) i++;
-      if (i < n) {
-        om = digits(s, i, 2);
-        if (om < 0 || om > 59) return null;
-        i += 2;
-        if (i < n && s.charCodeAt(i) === 58) {
-          os = digits(s, i + 1, 2);
-          if (os < 0 || os > 59) return null;
-          i += 3;
-          // Python allows microseconds in offsets; they are vanishingly rare and dropped here.
-          if (i < n && s.charCodeAt(i) === 46) {
-            i++;
-            while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
-          }
-        }
-      }
-      offset = sign * (oh * 3600 + om * 60 + os);
-    } else {
-      return null;
-    }
-  }
-  if (i !== n) return null;
-  const local = base + ss * 1_000_000 + us;
-  return { micros: offset === null ? local : local - offset * 1_000_000, offset };
+  return parseTimestampBytes(b, 0, n);
 }
+
+/** Scratch bytes of {@linkcode parseTimestamp} (longer texts, rare, get their own). */
+const textBytes = new Uint8Array(256);
 
 function pad2(v: number): string {
   return v < 10 ? "0" + v : String(v);
@@ -353,17 +272,52 @@ export function parseTimestampBytesInto(
     out.offset = 0;
     return true;
   }
-  // Anything else must be an offset: decode the tail (ASCII) and reuse the string parser's offset handling
-  // (only a sign or Z may start it, or the probe below would read ",5" as a fraction of its seconds).
-  const c = b[i];
-  if (c !== 43 && c !== 45 && c !== 90 && c !== 122) return false;
-  let tail = "";
-  for (let k = i; k < end; k++) tail += String.fromCharCode(b[k]);
-  const probe = parseTimestamp("2000-01-01 00:00:00" + tail);
-  if (probe === null) return false;
-  out.micros = local - (probe.offset ?? 0) * 1_000_000;
-  out.offset = probe.offset ?? NaN;
+  // Anything else must be an offset.
+  const o = parseOffset(b, i, end);
+  if (o !== o) return false;
+  out.micros = local - o * 1_000_000;
+  out.offset = o;
   return true;
+}
+
+/** Two ASCII digits at `b[at, at + 2)` as a number, or -1 (not digits, or past `end`). */
+function twoDigits(b: Uint8Array, at: number, end: number): number {
+  if (at + 2 > end) return -1;
+  const d1 = b[at] - 48;
+  const d2 = b[at + 1] - 48;
+  return d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9 ? -1 : d1 * 10 + d2;
+}
+
+/**
+ * The UTC offset in seconds that `b[i, end)` spells in full: `Z`, `+HH`, `+HH:MM`, `+HHMM`, `+HH:MM:SS`
+ * (Python allows microseconds after the seconds; they are vanishingly rare and dropped), or `NaN`.
+ */
+function parseOffset(b: Uint8Array, i: number, end: number): number {
+  const c = b[i];
+  if (c === 90 || c === 122) return i + 1 === end ? 0 : NaN;
+  if (c !== 43 && c !== 45) return NaN;
+  const sign = c === 45 ? -1 : 1;
+  const oh = twoDigits(b, i + 1, end);
+  if (oh < 0 || oh > 23) return NaN;
+  i += 3;
+  let om = 0;
+  let os = 0;
+  if (i < end && b[i] === 58) i++;
+  if (i < end) {
+    om = twoDigits(b, i, end);
+    if (om < 0 || om > 59) return NaN;
+    i += 2;
+    if (i < end && b[i] === 58) {
+      os = twoDigits(b, i + 1, end);
+      if (os < 0 || os > 59) return NaN;
+      i += 3;
+      if (i < end && b[i] === 46) {
+        i++;
+        while (i < end && b[i] >= 48 && b[i] <= 57) i++;
+      }
+    }
+  }
+  return i === end ? sign * (oh * 3600 + om * 60 + os) : NaN;
 }
 
 const timestampText = new TextEncoder();

@@ -17,7 +17,8 @@
  */
 import * as path from "node:path";
 import { assetRefs, type MetricColumns, type PlxEvent } from "../../model/event.ts";
-import { AtomicFileWriter, checkSegment, safeJoin, tempSibling, writeFileAtomic } from "../../io/files.ts";
+import { AtomicFileWriter, checkSegment, tempSibling, writeFileAtomic } from "../../io/files.ts";
+import { AssetCopier, assetSkipReason } from "../../io/assets.ts";
 import { JsonlEncoder } from "./write.ts";
 import {
   type DropLedger,
@@ -52,31 +53,15 @@ export function isJsonlFile(out: string): boolean {
 }
 
 /** Copies the assets an event batch references and records the run files; shared by both modes. */
-class AssetCopier {
-  #copied = new Set<string>();
-  constructor(readonly dir: string, readonly ledger: DropLedger, readonly label: string) {}
+class RunFiles {
+  readonly #assets: AssetCopier;
+  constructor(readonly dir: string, ledger: DropLedger) {
+    this.#assets = new AssetCopier(dir, (why) => ledger.note(assetSkipReason("jsonl", why)));
+  }
 
   async copy(events: PlxEvent[], source: RunSource): Promise<void> {
-    for (const e of events) {
-      if (e.type === "metric" || e.type === "text" || e.type === "html") continue;
-      for (const ref of assetRefs(e)) {
-        if (this.#copied.has(ref)) continue;
-        this.#copied.add(ref);
-        let target: string;
-        try {
-          target = safeJoin(this.dir, ref);
-        } catch {
-          this.ledger.note(`${this.label}: asset path outside the run (event kept, file not copied)`);
-          continue;
-        }
-        const bytes = await source.readAsset(ref);
-        if (bytes === null) {
-          this.ledger.note(`${this.label}: asset missing in the source (event kept, file not copied)`);
-          continue;
-        }
-        await writeFileAtomic(target, bytes);
-      }
-    }
+    const read = (rel: string) => source.readAsset(rel);
+    for (const e of events) await this.#assets.copy(assetRefs(e), read);
   }
 
   async runRecords(info: RunInfo): Promise<void> {
@@ -216,7 +201,7 @@ export class JsonlSink implements EventSink {
 
 class SingleFileRun implements RunSink {
   #enc: JsonlEncoder;
-  #assets: AssetCopier;
+  #assets: RunFiles;
   constructor(
     readonly sink: JsonlSink,
     readonly info: RunInfo,
@@ -224,7 +209,7 @@ class SingleFileRun implements RunSink {
     readonly start: number,
   ) {
     this.#enc = new JsonlEncoder({ gzip: sink.gzip, level: sink.level });
-    this.#assets = new AssetCopier(jsonlAssetDir(sink.out, info.id || "run"), ledger, "jsonl");
+    this.#assets = new RunFiles(jsonlAssetDir(sink.out, info.id || "run"), ledger);
   }
   async write(events: PlxEvent[], source: RunSource): Promise<void> {
     await this.#assets.copy(events, source);
@@ -246,7 +231,7 @@ class SingleFileRun implements RunSink {
 
 class FileRun implements RunSink {
   #enc: JsonlEncoder;
-  #assets: AssetCopier;
+  #assets: RunFiles;
   constructor(
     readonly writer: AtomicFileWriter,
     target: string,
@@ -256,7 +241,7 @@ class FileRun implements RunSink {
     level: number | undefined,
   ) {
     this.#enc = new JsonlEncoder({ gzip, level });
-    this.#assets = new AssetCopier(jsonlAssetDir(target, info.id || "run"), ledger, "jsonl");
+    this.#assets = new RunFiles(jsonlAssetDir(target, info.id || "run"), ledger);
   }
   async write(events: PlxEvent[], source: RunSource): Promise<void> {
     await this.#assets.copy(events, source);

@@ -30,6 +30,7 @@ import {
   valueTypeOf,
 } from "../../model/event.ts";
 import { checkSegment, safeJoin, writeFileAtomic } from "../../io/files.ts";
+import { AssetCopier, assetSkipReason } from "../../io/assets.ts";
 import { PlxDataError } from "../../diagnostics.ts";
 import { SCHEMA_VERSION, type ValueType } from "../../schema/values.ts";
 import { partitionDir } from "./schema.ts";
@@ -510,30 +511,17 @@ export class ParquetSink implements EventSink {
 }
 
 class ParquetRunSink implements RunSink {
-  #copied = new Set<string>();
-  constructor(readonly sink: ParquetSink, readonly id: string, readonly ledger: DropLedger) {}
+  readonly #assets: AssetCopier;
+  constructor(readonly sink: ParquetSink, readonly id: string, readonly ledger: DropLedger) {
+    this.#assets = new AssetCopier(
+      path.join(sink.root, ASSETS_DIR, id),
+      (why) => ledger.note(assetSkipReason("parquet", why)),
+    );
+  }
 
   async write(events: PlxEvent[], source: RunSource): Promise<void> {
-    for (const e of events) {
-      if (!HAS_ASSETS.has(e.type)) continue;
-      for (const ref of assetRefs(e)) {
-        if (this.#copied.has(ref)) continue;
-        this.#copied.add(ref);
-        let target: string;
-        try {
-          target = safeJoin(path.join(this.sink.root, ASSETS_DIR, this.id), ref);
-        } catch {
-          this.ledger.note("parquet: asset path outside the run (event kept, file not copied)");
-          continue;
-        }
-        const bytes = await source.readAsset(ref);
-        if (bytes === null) {
-          this.ledger.note("parquet: asset missing in the source (event kept, file not copied)");
-          continue;
-        }
-        await writeFileAtomic(target, bytes);
-      }
-    }
+    const read = (rel: string) => source.readAsset(rel);
+    for (const e of events) if (HAS_ASSETS.has(e.type)) await this.#assets.copy(assetRefs(e), read);
     await this.sink.add(events);
   }
 

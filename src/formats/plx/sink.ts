@@ -12,7 +12,8 @@
  */
 import * as path from "node:path";
 import { assetRefs, type MetricColumns, type PlxEvent } from "../../model/event.ts";
-import { checkSegment, safeJoin, writeFileAtomic } from "../../io/files.ts";
+import { checkSegment, writeFileAtomic } from "../../io/files.ts";
+import { AssetCopier, assetSkipReason } from "../../io/assets.ts";
 import { PlxRunWriter } from "./write.ts";
 import {
   type DropLedger,
@@ -50,7 +51,7 @@ export class PlxSink implements EventSink {
 
 class PlxRunSink implements RunSink {
   #writer: PlxRunWriter;
-  #copied = new Set<string>();
+  readonly #assets: AssetCopier;
   constructor(
     readonly partial: string,
     readonly final: string,
@@ -58,28 +59,12 @@ class PlxRunSink implements RunSink {
     readonly ledger: DropLedger,
   ) {
     this.#writer = new PlxRunWriter(partial);
+    this.#assets = new AssetCopier(partial, (why) => ledger.note(assetSkipReason("plx", why)));
   }
 
   async write(events: PlxEvent[], source: RunSource): Promise<void> {
-    for (const e of events) {
-      for (const ref of assetRefs(e)) {
-        if (this.#copied.has(ref)) continue;
-        this.#copied.add(ref);
-        const bytes = await source.readAsset(ref);
-        if (bytes === null) {
-          this.ledger.note("plx: asset missing in the source (event kept, file not copied)");
-          continue;
-        }
-        let target: string;
-        try {
-          target = safeJoin(this.partial, ref);
-        } catch {
-          this.ledger.note("plx: asset path outside the run (event kept, file not copied)");
-          continue;
-        }
-        await writeFileAtomic(target, bytes);
-      }
-    }
+    const read = (rel: string) => source.readAsset(rel);
+    for (const e of events) await this.#assets.copy(assetRefs(e), read);
     await this.#writer.write(events);
   }
 

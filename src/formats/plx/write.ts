@@ -10,8 +10,8 @@
 import * as path from "node:path";
 import { JSONL_KINDS, type MetricColumns, metricEvents, type PlxEvent } from "../../model/event.ts";
 import { pyFloatRepr } from "../../model/pyfloat.ts";
-import { formatPyTimestamp, TimestampWriter } from "../../model/time.ts";
-import { ascii, copyShortDecimal, integer } from "../../io/ascii.ts";
+import { formatPyTimestamp } from "../../model/time.ts";
+import { PlxRowEncoder } from "./row.ts";
 import { DECLARED_FIELDS, type ValueType } from "../../schema/values.ts";
 import { homogeneous, pydanticJson, pyJsonDumps, pyJsonString } from "../../json/python.ts";
 import { checkSegment, safeJoin, tempSibling } from "../../io/files.ts";
@@ -82,7 +82,31 @@ export function valueText(event: PlxEvent): string {
 }
 
 /**
- * One CSV row `<step>|<timestamp>|<value>` (no newline).
+ * Writes the CSV row `<step>|<timestamp>|<value>` of an event (no newline) at `at` through `rows`; returns
+ * the end. Room: `rows.maxMetricBytes` plus three bytes per UTF-16 unit of `text`, the value's
+ * {@linkcode valueText} (unused for metrics, whose value is printed, or copied from `digits` as
+ * {@linkcode PlxRowEncoder.metricRow} does).
+ */
+function writeCsvRow(
+  rows: PlxRowEncoder,
+  buf: Uint8Array,
+  at: number,
+  event: PlxEvent,
+  text: string,
+): number {
+  const step = event.step ?? NaN;
+  const { micros, offset } = event.timestamp;
+  return event.type === "metric"
+    ? rows.metricRow(buf, at, step, micros, offset ?? NaN, event.value)
+    : rows.textRow(buf, at, step, micros, offset ?? NaN, text);
+}
+
+const csvRows = new PlxRowEncoder();
+let csvScratch = new Uint8Array(1024);
+const utf8Text = new TextDecoder();
+
+/**
+ * One CSV row `<step>|<timestamp>|<value>` (no newline), as text: the bytes of {@linkcode PlxRowEncoder}.
  *
  * @example
  * ```ts
@@ -91,7 +115,10 @@ export function valueText(event: PlxEvent): string {
  * ```
  */
 export function encodeCsvRow(event: PlxEvent): string {
-  return `${event.step === null ? "" : event.step}|${formatPyTimestamp(event.timestamp)}|${valueText(event)}`;
+  const text = event.type === "metric" ? "" : valueText(event);
+  const need = csvRows.maxMetricBytes + 3 * text.length;
+  if (csvScratch.length < need) csvScratch = new Uint8Array(need * 2);
+  return utf8Text.decode(csvScratch.subarray(0, writeCsvRow(csvRows, csvScratch, 0, event, text)));
 }
 
 /** One JSONL line `{"timestamp": ..., "step": ..., "<kind>": ...}` (no newline). */
@@ -133,8 +160,8 @@ const ROWS_PER_CHECK = 8192;
 export class PlxRunWriter {
   #files = new Map<string, OpenFile>();
   #buffered = 0;
-  /** `|<str(datetime)>|` of metric rows. */
-  readonly #ts = new TimestampWriter("python", "|", "|");
+  /** The encoder of CSV rows. */
+  readonly #rows = new PlxRowEncoder();
   /**
    * A writer into the run folder `runDir`; buffered bytes are appended to the files once more than
    * `flushBytes` (default 1 MiB) are held.
@@ -164,11 +191,19 @@ export class PlxRunWriter {
         f = await this.#file(e);
         last = e;
       }
-      const line = "\n" + encodeLine(e);
-      this.#room(f!, line.length * 3);
-      const n = utf8.encodeInto(line, f!.buf.subarray(f!.len)).written;
-      f!.len += n;
-      this.#buffered += n;
+      let n = f!.len;
+      if (isJsonlKind(e.kind)) {
+        const line = "\n" + encodeJsonlLine(e);
+        this.#room(f!, line.length * 3);
+        n += utf8.encodeInto(line, f!.buf.subarray(n)).written;
+      } else {
+        const text = e.type === "metric" ? "" : valueText(e);
+        this.#room(f!, 1 + this.#rows.maxMetricBytes + 3 * text.length);
+        f!.buf[n++] = 10; // \n
+        n = writeCsvRow(this.#rows, f!.buf, n, e, text);
+      }
+      this.#buffered += n - f!.len;
+      f!.len = n;
     }
     if (this.#buffered > this.flushBytes) await this.flush();
   }
@@ -185,8 +220,8 @@ export class PlxRunWriter {
     const { step, micros, offset, value } = c;
     const text = c.valueBytes;
     const span = text ? c.valueSpan ?? null : null;
-    const ts = this.#ts;
-    const rowMax = ts.maxBytes + 60;
+    const rows = this.#rows;
+    const rowMax = 1 + rows.maxMetricBytes;
     for (let from = 0; from < c.length; from += ROWS_PER_CHECK) {
       const to = Math.min(c.length, from + ROWS_PER_CHECK);
       this.#room(f, (to - from) * rowMax);
@@ -194,13 +229,18 @@ export class PlxRunWriter {
       let n = f.len;
       for (let i = from; i < to; i++) {
         buf[n++] = 10; // \n
-        const s = step[i];
-        if (s === s) n = integer(buf, n, s);
-        n = ts.write(buf, n, micros[i], offset[i]);
         // The value's digits from the source when they already are Python's repr; else printed.
-        const at = span === null ? -1 : span[2 * i];
-        const copied = at < 0 ? -1 : copyShortDecimal(buf, n, text!, at, span![2 * i + 1], "python");
-        n = copied >= 0 ? copied : ascii(buf, n, pyFloatRepr(value[i]));
+        n = span === null ? rows.metricRow(buf, n, step[i], micros[i], offset[i], value[i]) : rows.metricRow(
+          buf,
+          n,
+          step[i],
+          micros[i],
+          offset[i],
+          value[i],
+          text!,
+          span[2 * i],
+          span[2 * i + 1],
+        );
       }
       this.#buffered += n - f.len;
       f.len = n;

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { varintSize, writeVarint } from "../../io/varint.ts";
+
 /** A protobuf message that cannot be decoded; `pos` is the byte offset inside the message. */
 export class ProtoError extends SyntaxError {
   constructor(message: string, readonly pos: number) {
@@ -365,16 +367,6 @@ export class ProtoReader {
 
 const enc = new TextEncoder();
 
-/** Bytes a varint of `v` (>= 0) takes. */
-function varintSize(v: number): number {
-  let n = 1;
-  while (v >= 128) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
-
 /**
  * A growable encoding buffer. Nested messages are written in place: {@linkcode ProtoWriter.begin} reserves
  * one length byte and {@linkcode ProtoWriter.end} fixes it up (moving the body when the length needs more).
@@ -417,28 +409,10 @@ export class ProtoWriter {
     return this.buf.slice(0, this.pos);
   }
 
+  /** An unsigned varint ({@linkcode writeVarint}: negative numbers take 10 bytes). */
   rawVarint(v: number): void {
     this.ensure(10);
-    const b = this.buf;
-    if (v < 0) {
-      // Two's complement 64-bit: 10 bytes.
-      const lo = v % 4294967296;
-      let low = lo < 0 ? lo + 4294967296 : lo;
-      let high = Math.floor(v / 4294967296) + 4294967296; // as unsigned 32
-      for (let i = 0; i < 9; i++) {
-        const byte = low & 0x7f;
-        low = (low >>> 7) | ((high & 0x7f) << 25);
-        high = high >>> 7;
-        b[this.pos++] = byte | 0x80;
-      }
-      b[this.pos++] = 1;
-      return;
-    }
-    while (v >= 0x80) {
-      b[this.pos++] = (v % 128) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    b[this.pos++] = v;
+    this.pos = writeVarint(this.buf, this.pos, v);
   }
 
   key(field: number, wt: number): void {

@@ -34,7 +34,7 @@ import {
   tensorNumbers,
 } from "./messages.ts";
 import { type Envelope, fromJson, PLUGIN, RUN_TAG } from "./plugin.ts";
-import { pngInfo, sniffExt, wavInfo } from "./sniff.ts";
+import { pngInfo, sniffExt, wavInfo } from "../../io/media.ts";
 import type { PlxBatch } from "../../model/batch.ts";
 
 /** Options of {@linkcode TensorboardRunReader}. */

@@ -28,7 +28,7 @@ import {
   writeStringTensor,
 } from "./messages.ts";
 import { type Envelope, ENVELOPE_VERSION, PLUGIN, pluginTag, RUN_TAG, toJson } from "./plugin.ts";
-import { pngInfo, sniffExt, wavInfo } from "./sniff.ts";
+import { pngInfo, sniffExt, wavInfo } from "../../io/media.ts";
 
 /** Options of {@linkcode TensorboardEncoder}. */
 export interface TbWriteOptions {

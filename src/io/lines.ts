@@ -126,7 +126,7 @@ export async function* splitLines(
           raw: { bytes: region, text },
         };
         yield batch;
-        lineNo += lines.length + (batch.raw!.lineCount ?? countLines(region));
+        lineNo += lines.length + (batch.raw!.lineCount ?? linesOfRegion(region));
         continue;
       }
     }
@@ -160,15 +160,25 @@ function tryDecode(region: Uint8Array): string | null {
   }
 }
 
-/** Lines in a region that ends where a line ends: newlines + 1. */
-export function countLines(region: Uint8Array): number {
-  let n = 1;
-  let i = region.indexOf(10);
-  while (i !== -1) {
-    n++;
-    i = region.indexOf(10, i + 1);
-  }
+/** The newline bytes (`\n`) in `bytes`. */
+export function countNewlines(bytes: Uint8Array): number {
+  let n = 0;
+  let i = -1;
+  while ((i = bytes.indexOf(10, i + 1)) !== -1) n++;
   return n;
+}
+
+/**
+ * The lines of a region that ends where a line ends (no newline after its last line): newlines + 1.
+ *
+ * @example
+ * ```ts
+ * import { linesOfRegion } from "./lines.ts";
+ * linesOfRegion(new TextEncoder().encode("a\nb")); // 2
+ * ```
+ */
+export function linesOfRegion(region: Uint8Array): number {
+  return countNewlines(region) + 1;
 }
 
 function decodeRegion(

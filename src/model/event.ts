@@ -11,7 +11,6 @@ import type {
   ConfusionValue,
   CurveValue,
   DataframeValue,
-  HistogramValue,
   ImageValue,
   ModelValue,
   SpanValue,
@@ -22,6 +21,22 @@ import type { PlxTime } from "./time.ts";
 
 export type { PlxTime } from "./time.ts";
 export type { ValueType } from "../schema/values.ts";
+
+/**
+ * A histogram named by meaning: `counts[i]` values fell in bin `i`, which spans `edges[i]` to
+ * `edges[i + 1]` (so `edges.length === counts.length + 1`). Polyaxon's files name the two the other way
+ * round (`values` = counts, `counts` = edges); {@linkcode fromPolyaxonValue} and
+ * {@linkcode toPolyaxonValue} rename them where a format holds Polyaxon's value objects. Other fields are
+ * kept (loose object); `null` stands for NaN, as pydantic writes it.
+ */
+export interface HistogramValue {
+  /** Bin frequencies (Polyaxon's `values`). */
+  counts?: (number | null)[];
+  /** Bin edges, one more than the bins (Polyaxon's `counts`). */
+  edges?: (number | null)[];
+  /** Fields the schema does not name, kept as they are. */
+  [field: string]: unknown;
+}
 
 /** Where in a run an event file lives: `events/<kind>/` or `resources/<kind>/`. */
 export type EventScope = "events" | "resources";
@@ -36,7 +51,7 @@ export interface ValueOf {
   html: string;
   /** `image`: dimensions, channel count and asset path. */
   image: ImageValue;
-  /** `histogram`: bin frequencies and bin edges. */
+  /** `histogram`: bin counts and bin edges ({@linkcode HistogramValue}). */
   histogram: HistogramValue;
   /** `audio`: sample rate, channels, frames, asset path and content type. */
   audio: AudioValue;
@@ -348,3 +363,52 @@ export function metricEvents(c: MetricColumns): EventOf<"metric">[] {
 
 /** Version of the JSONL and Parquet interchange layouts; stored in Parquet metadata. */
 export const COLUMNAR_VERSION = "1";
+
+/** Polyaxon's histogram field names -> the model's, as a cycle so any extra field keeps a name of its own. */
+const HISTOGRAM_FROM_POLYAXON: Readonly<Record<string, string>> = {
+  values: "counts",
+  counts: "edges",
+  edges: "values",
+};
+/** The model's histogram field names -> Polyaxon's (the inverse cycle). */
+const HISTOGRAM_TO_POLYAXON: Readonly<Record<string, string>> = {
+  counts: "values",
+  edges: "counts",
+  values: "edges",
+};
+
+function renameFields(value: unknown, names: Readonly<Record<string, string>>): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  // (fromEntries: a "__proto__" field stays a field; key order is kept)
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [Object.hasOwn(names, k) ? names[k] : k, v]),
+  );
+}
+
+/**
+ * An event value as Polyaxon's files hold it -> the model's: a histogram's `values` become `counts` and
+ * its `counts` become `edges` (a field already named `edges` becomes `values`, so nothing is lost); other
+ * types are returned as they are. Field order is kept.
+ *
+ * @example
+ * ```ts
+ * import { fromPolyaxonValue } from "./event.ts";
+ * fromPolyaxonValue("histogram", { values: [2, 1], counts: [0, 1, 2] }); // { counts: [2, 1], edges: [0, 1, 2] }
+ * ```
+ */
+export function fromPolyaxonValue(type: ValueType, value: unknown): unknown {
+  return type === "histogram" ? renameFields(value, HISTOGRAM_FROM_POLYAXON) : value;
+}
+
+/**
+ * The inverse of {@linkcode fromPolyaxonValue}: a model value as Polyaxon's files hold it.
+ *
+ * @example
+ * ```ts
+ * import { toPolyaxonValue } from "./event.ts";
+ * toPolyaxonValue("histogram", { counts: [2, 1], edges: [0, 1, 2] }); // { values: [2, 1], counts: [0, 1, 2] }
+ * ```
+ */
+export function toPolyaxonValue(type: ValueType, value: unknown): unknown {
+  return type === "histogram" ? renameFields(value, HISTOGRAM_TO_POLYAXON) : value;
+}

@@ -89,7 +89,10 @@ export const ImageValueSchema = z.looseObject({
   path: z.string().optional(),
 });
 
-/** `histogram`: `values` = bin frequencies, `counts` = bin edges (len(values) + 1). */
+/**
+ * `histogram` as Polyaxon writes it: `values` = bin frequencies, `counts` = bin edges (len(values) + 1).
+ * The event model renames them `counts` and `edges` (see `fromPolyaxonValue` in model/event.ts).
+ */
 export const HistogramValueSchema = z.looseObject({
   values: floats.optional(),
   counts: floats.optional(),
@@ -274,8 +277,12 @@ export const DECLARED_FIELDS: Partial<Record<ValueType, readonly string[]>> = {
 
 /** The value of an `image` event ({@linkcode ImageValueSchema}). */
 export type ImageValue = z.infer<typeof ImageValueSchema>;
-/** The value of a `histogram` event ({@linkcode HistogramValueSchema}). */
-export type HistogramValue = z.infer<typeof HistogramValueSchema>;
+/**
+ * A `histogram` value as Polyaxon's files hold it ({@linkcode HistogramValueSchema}): `values` = bin
+ * frequencies, `counts` = bin edges. The event model names them by meaning (`HistogramValue` in
+ * model/event.ts).
+ */
+export type PolyaxonHistogramValue = z.infer<typeof HistogramValueSchema>;
 /** The value of an `audio` event ({@linkcode AudioValueSchema}). */
 export type AudioValue = z.infer<typeof AudioValueSchema>;
 /** The value of a `video` event ({@linkcode VideoValueSchema}). */

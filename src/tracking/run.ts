@@ -786,7 +786,7 @@ export class Run {
         "histogram",
         "histogram",
         n,
-        { values: h.counts, counts: h.edges },
+        { counts: h.counts, edges: h.edges },
         step,
         this.#time(options),
       ),
@@ -825,7 +825,7 @@ export class Run {
     if (v.length > 512) throw new RangeError(`values: ${v.length} bins is more than 512`);
     const step = checkStep(options?.step);
     this.#queue(
-      this.#event("histogram", "histogram", n, { values: v, counts: c }, step, this.#time(options)),
+      this.#event("histogram", "histogram", n, { counts: v, edges: c }, step, this.#time(options)),
     );
   }
 

@@ -8,7 +8,7 @@
  */
 import * as path from "node:path";
 import { type Diagnostic, DiagnosticSink } from "../diagnostics.ts";
-import { assetRefs, type PlxEvent } from "../model/event.ts";
+import { assetRefs, type PlxEvent, toPolyaxonValue } from "../model/event.ts";
 import { parseTimestamp } from "../model/time.ts";
 import { isInside, readChunks } from "../io/files.ts";
 import { collectBounded } from "../io/bytes.ts";
@@ -324,7 +324,8 @@ async function validateEvents(
 function checkValue(e: PlxEvent, file: string, line: number, sink: DiagnosticSink): void {
   const fields = DECLARED_FIELDS[e.type];
   if (fields && typeof e.value === "object" && e.value !== null) {
-    for (const k of Object.keys(e.value)) {
+    // (fields as the file names them)
+    for (const k of Object.keys(toPolyaxonValue(e.type, e.value) as object)) {
       if (
         !fields.includes(k) && !(e.type === "artifact" && k === "kind") &&
         !(k === "kind" && (e.type === "model" || e.type === "dataframe"))
@@ -341,8 +342,8 @@ function checkValue(e: PlxEvent, file: string, line: number, sink: DiagnosticSin
   }
   switch (e.type) {
     case "histogram": {
-      const v = e.value.values;
-      const c = e.value.counts;
+      const v = e.value.counts;
+      const c = e.value.edges;
       if (v && c && c.length !== v.length + 1) {
         sink.add({
           severity: "warning",

@@ -18,7 +18,9 @@ import {
   assetRefs,
   COLUMNAR_VERSION,
   type EventScope,
+  fromPolyaxonValue,
   type PlxEvent,
+  toPolyaxonValue,
   valueTypeOf,
 } from "../../model/event.ts";
 import { formatIsoTimestamp, parseTimestamp, type PlxTime } from "../../model/time.ts";
@@ -106,7 +108,7 @@ export function valueJson(event: PlxEvent): string {
     case "html":
       return JSON.stringify(event.value);
     default:
-      return exactJson(event.value);
+      return exactJson(toPolyaxonValue(event.type, event.value));
   }
 }
 
@@ -227,5 +229,5 @@ export function decodeJsonlEvent(o: unknown): PlxEvent | string {
   const parsed = VALUE_SCHEMAS[type as ValueType].safeParse(v);
   if (!parsed.success) return `${type} "value": ${zodMessage(parsed.error)}`;
   // Keep the object as written (zod's output equals it for loose objects; reuse it to keep key order).
-  return { ...base, type, value: v } as PlxEvent;
+  return { ...base, type, value: fromPolyaxonValue(type as ValueType, v) } as PlxEvent;
 }

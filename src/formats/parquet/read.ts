@@ -6,7 +6,7 @@
  */
 import * as arrow from "../../_deps/arrow.ts";
 import * as pw from "../../_deps/parquet_wasm.ts";
-import type { EventScope, MetricColumns, PlxEvent } from "../../model/event.ts";
+import { type EventScope, fromPolyaxonValue, type MetricColumns, type PlxEvent } from "../../model/event.ts";
 import { VALUE_SCHEMAS, type ValueType } from "../../schema/values.ts";
 import { zodMessage } from "../../schema/issues.ts";
 import { depthExceeds, MAX_DEPTH } from "../../json/exact.ts";
@@ -80,6 +80,8 @@ export function batchEvents(batch: arrow.RecordBatch, kind: string, type: ValueT
       }
       const r = VALUE_SCHEMAS[type].safeParse(value);
       if (!r.success) throw new SyntaxError(`value_json of row ${i}: ${zodMessage(r.error)}`);
+      // (value_json holds Polyaxon's field names, as the plx and JSONL files do)
+      value = fromPolyaxonValue(type, value);
     }
     out[i] = {
       run: run[i],

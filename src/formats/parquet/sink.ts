@@ -27,6 +27,7 @@ import {
   type MetricColumns,
   metricEvents,
   type PlxEvent,
+  toPolyaxonValue,
   valueTypeOf,
 } from "../../model/event.ts";
 import { checkSegment, safeJoin, writeFileAtomic } from "../../io/files.ts";
@@ -350,7 +351,10 @@ export class ParquetSink implements EventSink {
     for (const e of events) {
       const k = this.#kinds.get(e.kind) ?? this.#state(e.kind);
       if (k.buffer.length >= k.buffer.capacity) await this.#spill(k);
-      k.buffer.push(e);
+      // (the columns hold Polyaxon's field names, as the plx and JSONL files do)
+      k.buffer.push(
+        e.type === "histogram" ? { ...e, value: toPolyaxonValue(e.type, e.value) } as PlxEvent : e,
+      );
     }
     this.#current!.events += events.length;
   }

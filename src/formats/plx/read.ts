@@ -8,6 +8,7 @@
 import type { Diagnostic } from "../../diagnostics.ts";
 import {
   type EventScope,
+  fromPolyaxonValue,
   JSONL_KINDS,
   MetricColumnsBuilder,
   type PlxEvent,
@@ -588,7 +589,7 @@ export class PlxReader {
     }
     const r = VALUE_SCHEMAS[type].safeParse(value);
     if (!r.success) return ["schema", `${m.kind} value: ${zodMessage(r.error)}`];
-    return this.#emit(step, timestamp, value);
+    return this.#emit(step, timestamp, fromPolyaxonValue(type, value));
   }
 
   #finish(): void {

@@ -8,7 +8,13 @@
  * @module
  */
 import * as path from "node:path";
-import { JSONL_KINDS, type MetricColumns, metricEvents, type PlxEvent } from "../../model/event.ts";
+import {
+  JSONL_KINDS,
+  type MetricColumns,
+  metricEvents,
+  type PlxEvent,
+  toPolyaxonValue,
+} from "../../model/event.ts";
 import { pyFloatRepr } from "../../model/pyfloat.ts";
 import { formatPyTimestamp } from "../../model/time.ts";
 import { PlxRowEncoder } from "./row.ts";
@@ -47,7 +53,8 @@ function ordered(type: ValueType, value: Record<string, unknown>): Record<string
  * The nested JSON text of a structured value (spec §4.4): pydantic compact JSON in field order, except
  * Plotly charts, which Polyaxon writes with `json.dumps` spacing and ASCII escapes.
  */
-export function nestedJson(type: ValueType, value: Record<string, unknown>): string {
+export function nestedJson(type: ValueType, modelValue: Record<string, unknown>): string {
+  const value = toPolyaxonValue(type, modelValue) as Record<string, unknown>;
   if (type === "chart" && value.kind === "plotly") return pyJsonDumps(ordered(type, value));
   if (type === "span") return pydanticJson(orderSpan(value));
   if (type === "confusion") {

@@ -12,7 +12,7 @@
  * @module
  */
 import type { Diagnostic } from "../../diagnostics.ts";
-import type { PlxEvent } from "../../model/event.ts";
+import { fromPolyaxonValue, type PlxEvent, type ValueType } from "../../model/event.ts";
 import { assetPath, toFqnName } from "../../model/names.ts";
 import type { PlxTime } from "../../model/time.ts";
 import { decodeUtf8, ProtoError, ProtoReader, StringInterner } from "./proto.ts";
@@ -509,7 +509,10 @@ export class TensorboardRunReader {
       if (t.dtype !== DT.STRING || !t.strings.length) {
         throw new SyntaxError(`plxkit value "${v.tag}" is not a string tensor`);
       }
-      value = fromJson(decodeUtf8(t.strings[0], 0, t.strings[0].length));
+      value = fromPolyaxonValue(
+        env.type as ValueType,
+        fromJson(decodeUtf8(t.strings[0], 0, t.strings[0].length)),
+      );
       if (env.asset === "inline" && t.strings.length > 1 && value && typeof value === "object") {
         const p = (value as Record<string, unknown>).path;
         if (typeof p === "string" && p) this.#keep(p, t.strings[1], v.tag, 1);
@@ -720,14 +723,14 @@ export class TensorboardRunReader {
         }
         const nums = tensorNumbers(t);
         const k = nums.length / 3;
-        const values: number[] = [];
         const counts: number[] = [];
+        const edges: number[] = [];
         for (let i = 0; i < k; i++) {
-          if (i === 0) counts.push(nums[0]);
-          counts.push(nums[i * 3 + 1]);
-          values.push(nums[i * 3 + 2]);
+          if (i === 0) edges.push(nums[0]);
+          edges.push(nums[i * 3 + 1]);
+          counts.push(nums[i * 3 + 2]);
         }
-        this.#push(out, "histogram", tag, step, ts, "histogram", { values, counts });
+        this.#push(out, "histogram", tag, step, ts, "histogram", { counts, edges });
         return;
       }
       case "text": {
@@ -978,7 +981,7 @@ export function markdownTable(strings: string[], shape: number[]): string {
 }
 
 /**
- * A legacy HistogramProto as Polyaxon's `{values: counts, counts: edges}`, normalised as TensorBoard's
+ * A legacy HistogramProto as the model's `{counts, edges}`, normalised as TensorBoard's
  * Python loader does (spec §4.4): empty buckets at both ends dropped, `min` as the first left edge and `max`
  * as the last right edge, inner edges from `bucket_limit`.
  *
@@ -986,7 +989,7 @@ export function markdownTable(strings: string[], shape: number[]): string {
  * ```ts
  * import { legacyHistogram } from "./read.ts";
  * legacyHistogram({ min: 0, max: 3, bucketLimit: [0, 1, 2, 3], bucket: [0, 2, 1, 4] });
- * // { values: [2, 1, 4], counts: [0, 1, 2, 3] }
+ * // { counts: [2, 1, 4], edges: [0, 1, 2, 3] }
  * ```
  */
 export function legacyHistogram(h: {
@@ -994,15 +997,15 @@ export function legacyHistogram(h: {
   max: number;
   bucketLimit: number[];
   bucket: number[];
-}): { values: number[]; counts: number[] } {
+}): { counts: number[]; edges: number[] } {
   let first = 0;
   let last = h.bucket.length - 1;
   while (first <= last && h.bucket[first] === 0) first++;
   while (last >= first && h.bucket[last] === 0) last--;
-  if (first > last) return { values: [], counts: [] };
-  const values = h.bucket.slice(first, last + 1);
-  const counts = [h.min];
-  for (let i = first; i < last; i++) counts.push(h.bucketLimit[i]);
-  counts.push(h.max);
-  return { values, counts };
+  if (first > last) return { counts: [], edges: [] };
+  const counts = h.bucket.slice(first, last + 1);
+  const edges = [h.min];
+  for (let i = first; i < last; i++) edges.push(h.bucketLimit[i]);
+  edges.push(h.max);
+  return { counts, edges };
 }

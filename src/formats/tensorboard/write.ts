@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { PlxEvent } from "../../model/event.ts";
+import { type PlxEvent, toPolyaxonValue } from "../../model/event.ts";
 import { LEN, ProtoWriter } from "./proto.ts";
 import { crc32c8, maskCrc, maskedCrc32c } from "./crc32c.ts";
 import {
@@ -438,8 +438,8 @@ export class TensorboardEncoder {
         return null;
       }
       case "histogram": {
-        const counts = value!.values as unknown;
-        const edges = value!.counts as unknown;
+        const counts = value!.counts as unknown;
+        const edges = value!.edges as unknown;
         if (
           !Array.isArray(counts) || !Array.isArray(edges) || edges.length !== counts.length + 1 ||
           !counts.length || ![...counts, ...edges].every((x) => typeof x === "number" && Number.isFinite(x))
@@ -594,7 +594,8 @@ export class TensorboardEncoder {
     if (e.type === "metric") {
       writeNumberTensor(w, 8, DT.DOUBLE, [], [e.value]);
     } else {
-      const strings: Uint8Array[] = [enc.encode(toJson(e.value))];
+      // (the plugin holds values as Polyaxon names their fields, as the plx and JSONL files do)
+      const strings: Uint8Array[] = [enc.encode(toJson(toPolyaxonValue(e.type, e.value)))];
       if (inline) strings.push(inline);
       writeStringTensor(w, 8, [strings.length], strings);
     }

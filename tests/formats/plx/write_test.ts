@@ -59,7 +59,7 @@ Deno.test("encoders reproduce the writer's lines (spec Appendix B)", () => {
       kind: "histogram",
       name: "w",
       type: "histogram",
-      value: { values: [3, 5, 2], counts: [0, 0.5, 1, 1.5] },
+      value: { counts: [3, 5, 2], edges: [0, 0.5, 1, 1.5] },
     }),
     '5|2025-03-01 09:15:02.481516+00:00|{"values":[3.0,5.0,2.0],"counts":[0.0,0.5,1.0,1.5]}',
   );

@@ -203,14 +203,14 @@ export function allKinds(): {
     name: "w",
     step: 5,
     type: "histogram",
-    value: { values: [3.0, 5.0, 2.0], counts: [0.0, 0.5, 1.0, 1.5] },
+    value: { counts: [3.0, 5.0, 2.0], edges: [0.0, 0.5, 1.0, 1.5] },
   });
   add({
     kind: "histogram",
     name: "w",
     step: 6,
     type: "histogram",
-    value: { values: [0, 4, 0], counts: [-1, 0, 1, 2] },
+    value: { counts: [0, 4, 0], edges: [-1, 0, 1, 2] },
   });
   add({ kind: "text", name: "notes", step: 1, type: "text", value: "loss=0.69 | acc=0.51\nnext *café*" });
   add({

@@ -117,7 +117,7 @@ for (const name of ["tbx", "tf2"]) {
                 assertEquals(o.type, "histogram");
                 const rows = tn.values!;
                 const k = rows.length / 3;
-                const counts = v.values as number[], edges = v.counts as number[];
+                const counts = v.counts as number[], edges = v.edges as number[];
                 assertEquals(counts.length, k);
                 for (let r = 0; r < k; r++) {
                   close(edges[r], rows[r * 3], "left edge");

@@ -100,8 +100,8 @@ Deno.test("without the plxkit plugin, the native forms read back as their Polyax
     content_type: "gif",
   }]);
   assertEquals(byKind("histogram").map((e) => e.value), [
-    { values: [3, 5, 2], counts: [0, 0.5, 1, 1.5] },
-    { values: [4], counts: [0, 1] },
+    { counts: [3, 5, 2], edges: [0, 0.5, 1, 1.5] },
+    { counts: [4], edges: [0, 1] },
   ]);
   assertEquals(byKind("text").map((e) => [e.name, e.value]), [
     ["notes", "loss=0.69 | acc=0.51\nnext *café*"],

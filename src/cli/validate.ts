@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { UsageError } from "../diagnostics.ts";
+import { UsageError } from "./errors.ts";
+import { requireInputs } from "../io/files.ts";
 import { GENERATIONS } from "../formats/plx/read.ts";
 import { addToSummary, emptySummary, type ValidateOptions, validatePaths } from "../validate/validate.ts";
 import { isValid, jsonReport, junitReport, runText, summaryText } from "../validate/report.ts";
@@ -41,6 +42,7 @@ export const validateCommand: Command = {
   },
   async run(values, positionals, io) {
     if (!positionals.length) throw new UsageError("give at least one path to validate");
+    await requireInputs(positionals);
     const format = choice(values, "format", ["text", "json", "junit"] as const) ?? "text";
     const generation = choice(values, "generation", GENERATIONS);
     const strict = values.strict === true;

@@ -21,7 +21,8 @@ export const validateCommand: Command = {
   details: [
     "A path is a run folder, a tree holding many runs (e.g. an offline root with runs/<uuid>/), or single files.",
     "Findings are errors (invalid), warnings (fail only with --strict) and notes (never fail).",
-    "Exit codes: 0 valid, 1 invalid or unreadable input, 2 usage error.",
+    "A file named on the command line is checked by its format (plx, JSONL, TensorBoard, Parquet); an unknown one is an error.",
+    "Exit codes: 0 valid, 1 invalid or unreadable input, 2 usage error or a path that does not exist.",
   ].join("\n"),
   options: {
     format: {

@@ -9,6 +9,9 @@
  * @module
  */
 import * as path from "node:path";
+import { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { readChunks } from "../io/files.ts";
 import { type Diagnostic, DiagnosticSink } from "../diagnostics.ts";
 import { valueTypeOf } from "../model/event.ts";
 import { ArtifactKindSchema } from "../schema/values.ts";
@@ -195,9 +198,35 @@ function errText(e: unknown): string {
     : String(e);
 }
 
-/** Checks a JSONL file named on the command line (every line, every run). */
-export function validateJsonlFile(file: string, maxPerCode = 20): Promise<RunReport> {
-  return validateSourceInput(file, "jsonl", new JsonlSource([file]), maxPerCode);
+/**
+ * Checks a JSONL file named on the command line (every line, every run). A `.gz` file is also checked to
+ * end where its gzip stream ends: the reader decodes what a cut stream holds (so no line is lost), which
+ * alone would let a file cut between two lines pass.
+ */
+export async function validateJsonlFile(file: string, maxPerCode = 20): Promise<RunReport> {
+  const r = await validateSourceInput(file, "jsonl", new JsonlSource([file]), maxPerCode);
+  if (/\.gz$/i.test(file)) {
+    const problem = await gzipProblem(file);
+    if (problem !== null) {
+      r.files[0].diagnostics.push({ severity: "warning", code: "truncated-gzip", file, message: problem });
+    }
+  }
+  return r;
+}
+
+/** Why the gzip file `file` is not complete (cut short, damaged), or null when every member is whole. */
+async function gzipProblem(file: string): Promise<string | null> {
+  const z = createGunzip({ chunkSize: 1 << 20 });
+  const stream = Readable.from(readChunks(file)).pipe(z);
+  stream.on("error", () => {/* surfaced by the iterator below */});
+  try {
+    for await (const _ of stream) { /* decompress and drop */ }
+    return null;
+  } catch (e) {
+    return `gzip stream is cut short or damaged (${
+      e instanceof Error ? e.message : String(e)
+    }): lines after the cut are lost`;
+  }
 }
 
 /** Checks a plxkit Parquet dataset folder (every commit, part and row). */

@@ -9,7 +9,7 @@
 import * as path from "node:path";
 import type { ValidateOptions } from "./validate.ts";
 import type { Target } from "../formats/plx/layout.ts";
-import { detectTensorboardDir } from "../formats/tensorboard/layout.ts";
+import { detectTensorboardDir, isEventFileName } from "../formats/tensorboard/layout.ts";
 import { validateTensorboardRun } from "../formats/tensorboard/source.ts";
 import { validateDataset, validateJsonlFile } from "./lone.ts";
 
@@ -55,6 +55,31 @@ export function detectJsonlFiles(dir: string, files: string[]): Target[] {
   return out;
 }
 
+/**
+ * The event files directly in the TensorBoard run folder `dir` (regular files, links followed), sorted: the
+ * folder alone is listed, not the tree below it (nested runs are found and validated on their own).
+ */
+function eventFilesIn(dir: string): string[] | undefined {
+  const out: string[] = [];
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(dir)];
+  } catch {
+    return undefined; // validateTensorboardRun lists it again and reports why it cannot
+  }
+  for (const e of entries) {
+    if (!isEventFileName(e.name)) continue;
+    let isFile = e.isFile;
+    if (e.isSymlink) {
+      try {
+        isFile = Deno.statSync(path.join(dir, e.name)).isFile;
+      } catch { /* broken link */ }
+    }
+    if (isFile) out.push(e.name);
+  }
+  return out.sort();
+}
+
 /** Every extra validator, wired into `plxkit validate`. */
 export const VALIDATE_EXTRAS: NonNullable<ValidateOptions["extra"]> = [
   {
@@ -62,7 +87,7 @@ export const VALIDATE_EXTRAS: NonNullable<ValidateOptions["extra"]> = [
     validate: (t, o) => {
       switch (t.type) {
         case "tensorboard":
-          return validateTensorboardRun(t.run.path, t.run.id);
+          return validateTensorboardRun(t.run.path, t.run.id, {}, eventFilesIn(t.run.path));
         case "dataset":
           return validateDataset(t.path, o.maxPerCode);
         case "jsonl":

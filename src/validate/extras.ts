@@ -23,21 +23,24 @@ export function detectDataset(dir: string): Target | null {
   return null;
 }
 
-/** Whether the first bytes of a file are a plxkit JSONL event line (`{"run":`). */
+/** The start of a line plxkit's JSONL writer writes: keys in this order, compact. */
+const PLXKIT_LINE = /^\{"run":"(?:[^"\\]|\\.)*","scope":"(?:events|resources)","kind":"/;
+
+/** Whether a file starts with a line plxkit's JSONL writer wrote (other tools' JSONL does not). */
 function startsLikeJsonlEvent(file: string): boolean {
   try {
     using f = Deno.openSync(file, { read: true });
-    const buf = new Uint8Array(64);
+    const buf = new Uint8Array(4096);
     const n = f.readSync(buf) ?? 0;
-    return /^\s*\{\s*"run"\s*:/.test(new TextDecoder().decode(buf.subarray(0, n)));
+    return PLXKIT_LINE.test(new TextDecoder().decode(buf.subarray(0, n)));
   } catch {
     return false;
   }
 }
 
 /**
- * The plxkit JSONL files among the regular files `files` of `dir`: `.jsonl` files starting with an event
- * line, and `.jsonl` / `.jsonl.gz` files with their `<stem>.assets/` folder beside them (only plxkit writes
+ * The plxkit JSONL files among the regular files `files` of `dir`: `.jsonl` files starting with a line as
+ * plxkit writes it (`{"run":"…","scope":"events","kind":"…`), and `.jsonl` / `.jsonl.gz` files with their `<stem>.assets/` folder beside them (only plxkit writes
  * that). Other `.jsonl` files in a tree (logs, datasets of other tools) are left alone.
  */
 export function detectJsonlFiles(dir: string, files: string[]): Target[] {

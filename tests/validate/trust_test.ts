@@ -180,6 +180,7 @@ Deno.test("10.2: plxkit JSONL files and Parquet datasets in a tree are validated
     await Deno.mkdir(`${root}/a`);
     await Deno.copyFile(FIX + "jsonl/small.jsonl", `${root}/a/small.jsonl`);
     await Deno.writeTextFile(`${root}/a/other.jsonl`, '{"level": "info", "msg": "not plxkit"}\n');
+    await Deno.writeTextFile(`${root}/a/metrics.jsonl`, '{"run": "abc", "loss": 0.5}\n'); // another tool's
     await new Deno.Command("cp", { args: ["-r", FIX + "parquet/small-dataset", `${root}/ds`] }).output();
     const rs = await reports([root]);
     assertEquals(rs.map((r) => [r.format, path.relative(root, r.path), r.runs]), [

@@ -103,7 +103,7 @@ export function junitReport(runs: RunReport[], s: ValidationSummary, strict: boo
   let totalFailures = 0;
   const suites: string[] = [];
   for (const r of runs) {
-    const name = r.id || "(files outside any run)";
+    const name = r.id || (r.path && r.format !== "plx" ? `${r.format} ${r.path}` : "(files outside any run)");
     const cases: string[] = [];
     let failures = 0;
     const files = [...r.files];

@@ -447,8 +447,19 @@ class PandasTimes {
   #naive = { lines: [] as number[], count: 0 };
   constructor(readonly file: string) {}
 
+  #lastOffset = NaN;
+  #last: { lines: number[]; count: number } | null = null;
+
   add(offset: number, micros: number, line: number, sink: DiagnosticSink): void {
-    const e = offset !== offset ? this.#naive : this.#offsets.get(offset) ?? this.#new(offset);
+    // (one offset per file is the rule: the last group is reused without a map lookup)
+    let e = offset === this.#lastOffset ? this.#last! : null;
+    if (e === null) {
+      e = offset !== offset ? this.#naive : this.#offsets.get(offset) ?? this.#new(offset);
+      if (offset === offset) {
+        this.#lastOffset = offset;
+        this.#last = e;
+      }
+    }
     if (e.lines.length < 5) e.lines.push(line);
     e.count++;
     if (micros < PANDAS_MIN_MICROS || micros > PANDAS_MAX_MICROS) {

@@ -3,9 +3,9 @@
  *
  * ```ts
  * import { PlxSource } from "./mod.ts";
- * for await (const run of new PlxSource(["runs/"]).runs()) {
- *   if ("severity" in run) continue; // a problem found while walking
- *   for await (const batch of run.batches()) {
+ * for await (const item of new PlxSource(["runs/"]).runs()) {
+ *   if (item.type === "diagnostic") continue; // a problem met while walking (unreadable folder, symlink loop)
+ *   for await (const batch of item.run.batches()) {
  *     for (const e of batch.events) if (e.type === "metric") console.log(e.name, e.step, e.value);
  *   }
  * }

@@ -10,7 +10,7 @@
  * @module
  */
 import * as path from "node:path";
-import { convert, type EventSource } from "../src/convert/pipeline.ts";
+import { convert, type EventSource, runItem } from "../src/convert/pipeline.ts";
 import type { PlxEvent } from "../src/model/event.ts";
 import { PlxSource } from "../src/formats/plx/source.ts";
 import { ParquetSink } from "../src/formats/parquet/sink.ts";
@@ -119,18 +119,18 @@ if (ONE === undefined) await Deno.remove(out, { recursive: true }).catch(() => {
 
 await measure("plx read only", async () => {
   let n = 0;
-  for await (const run of new PlxSource([runDir]).runs()) {
-    if ("severity" in run) continue;
-    for await (const b of run.batches()) n += b.events.length;
+  for await (const item of new PlxSource([runDir]).runs()) {
+    if (item.type === "diagnostic") continue;
+    for await (const b of item.run.batches()) n += b.events.length;
   }
   return n;
 });
 await measure("plx read (columns)", async () => {
   // What the JSONL and Parquet sinks take: metric rows as columns (PlxBatch.metrics), no event objects.
   let n = 0;
-  for await (const run of new PlxSource([runDir]).runs()) {
-    if ("severity" in run) continue;
-    for await (const b of run.batches()) n += b.metrics?.length ?? b.events.length;
+  for await (const item of new PlxSource([runDir]).runs()) {
+    if (item.type === "diagnostic") continue;
+    for await (const b of item.run.batches()) n += b.metrics?.length ?? b.events.length;
   }
   return n;
 });
@@ -182,7 +182,7 @@ await measure("plx -> jsonl.gz", async () => {
 function synthetic(): EventSource {
   return {
     async *runs() {
-      yield {
+      yield runItem({
         info: { id: "run0" },
         async *batches() {
           let t = Date.UTC(2025, 2, 1) * 1000;
@@ -205,7 +205,7 @@ function synthetic(): EventSource {
           }
         },
         readAsset: () => Promise.resolve(null),
-      };
+      });
     },
   };
 }

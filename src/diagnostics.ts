@@ -7,12 +7,83 @@
 /** How bad a finding is: `error` makes input invalid, `warning` fails only under `--strict`, `info` never. */
 export type Severity = "error" | "warning" | "info";
 
+/**
+ * Every code a {@linkcode Diagnostic} can carry, one name per finding; docs/validation.md says what each
+ * means (a test checks that every code emitted anywhere is listed here and documented there).
+ */
+export const DIAGNOSTIC_CODES = [
+  // Polyaxon event files (.plx) and lines in general
+  "header",
+  "field-count",
+  "quote",
+  "bad-step",
+  "bad-timestamp",
+  "bad-metric",
+  "bad-json",
+  "schema",
+  "invalid-utf8",
+  "binary",
+  "line-too-long",
+  "truncated-line",
+  "too-large",
+  "mixed",
+  "unknown-field",
+  "generation",
+  // checks across events
+  "step-order",
+  "step-repeat",
+  "utc-offset-mix",
+  "pandas-unreadable",
+  "histogram-shape",
+  "confusion-shape",
+  "curve-shape",
+  "artifact-kind",
+  "asset",
+  // run layout and discovery
+  "io",
+  "not-a-file",
+  "symlink-loop",
+  "link-outside",
+  "unknown-file",
+  "unrecognised",
+  "not-validated",
+  // JSONL
+  "bad-event",
+  "truncated-gzip",
+  "run-not-contiguous",
+  // TensorBoard
+  "no-event-files",
+  "no-file-version",
+  "not-event-file",
+  "bad-length-crc",
+  "bad-data-crc",
+  "bad-length",
+  "truncated-record",
+  "bad-protobuf",
+  "bad-value",
+  "nan-wall-time",
+  "infinite-wall-time",
+  "restart",
+  "deduplicated",
+  // Parquet
+  "parquet",
+  "not-a-dataset",
+  "dataset-version",
+  "bad-commit",
+  "unreadable",
+  // conversion
+  "not-converted",
+] as const;
+
+/** A diagnostic code: one of {@linkcode DIAGNOSTIC_CODES}. */
+export type DiagnosticCode = typeof DIAGNOSTIC_CODES[number];
+
 /** One finding about one place in one file. */
 export interface Diagnostic {
   /** How bad the finding is. */
   severity: Severity;
   /** Stable machine-readable code, e.g. `field-count`, `bad-timestamp`, `truncated-line`. */
-  code: string;
+  code: DiagnosticCode;
   /** What is wrong, in words a user can act on. */
   message: string;
   /** The file, relative to the run folder when inside one (else as given). */
@@ -44,17 +115,71 @@ export interface ErrorPosition {
   offset?: number;
 }
 
+/** What kind of failure a {@linkcode PlxkitError} is. */
+export type ErrorCode = "input-not-found" | "unknown-format" | "bad-setting" | "bad-data";
+
 /**
- * Bad data that stops a read or a conversion: carries the file and position. The CLI prints its message
- * (never a stack trace) and exits 1.
+ * The base of every error plxkit's library throws on purpose: a `code` to branch on, and the file (and line
+ * or byte offset) when the error is about one. The CLI maps them to exit codes: bad data 1; a missing
+ * input, an unknown format or a bad setting 2 (a usage problem).
  */
-export class PlxDataError extends SyntaxError {
-  /** The file the bad data is in. */
-  readonly file: string;
+export class PlxkitError extends Error {
+  /** What kind of failure this is. */
+  readonly code: ErrorCode;
+  /** The file or path the error is about, when it is about one. */
+  readonly file?: string;
   /** 1-based line number, when known. */
   readonly line?: number;
   /** 0-based byte offset, when known. */
   readonly offset?: number;
+  /** An error of kind `code`; `where` names the file and position (already part of `message`). */
+  constructor(code: ErrorCode, message: string, where?: ErrorPosition) {
+    super(message);
+    this.name = "PlxkitError";
+    this.code = code;
+    this.file = where?.file;
+    this.line = where?.line;
+    this.offset = where?.offset;
+  }
+}
+
+/**
+ * A path given as input does not exist (or is a broken link). Its message is
+ * `no such file or directory: <path>`; nothing was read or written.
+ */
+export class InputNotFoundError extends PlxkitError {
+  /** The missing input as given. */
+  constructor(readonly path: string) {
+    super("input-not-found", `no such file or directory: ${path}`, { file: path });
+    this.name = "InputNotFoundError";
+  }
+}
+
+/** The format of an input cannot be told, or a format name is unknown. */
+export class FormatError extends PlxkitError {
+  /** A format error about `path` (when it is about one input). */
+  constructor(message: string, path?: string) {
+    super("unknown-format", message, path === undefined ? undefined : { file: path });
+    this.name = "FormatError";
+  }
+}
+
+/** A setting has a bad value (a format's `--set key=value`, a `--shard k/n`). */
+export class SettingError extends PlxkitError {
+  /** A setting error; `setting` is its name, when one setting is at fault. */
+  constructor(message: string, readonly setting?: string) {
+    super("bad-setting", message);
+    this.name = "SettingError";
+  }
+}
+
+/**
+ * Bad data that stops a read or a conversion: carries the file and position. The CLI prints its message
+ * (never a stack trace) and exits 1.
+ */
+export class PlxDataError extends PlxkitError {
+  /** The file the bad data is in. */
+  declare readonly file: string;
   /** An error at `where`; the message is prefixed with the file and the line or byte offset. */
   constructor(message: string, where: ErrorPosition) {
     const at = where.line !== undefined
@@ -62,20 +187,8 @@ export class PlxDataError extends SyntaxError {
       : where.offset !== undefined
       ? ` at byte ${where.offset}`
       : "";
-    super(`${where.file}${at}: ${message}`);
+    super("bad-data", `${where.file}${at}: ${message}`, where);
     this.name = "PlxDataError";
-    this.file = where.file;
-    this.line = where.line;
-    this.offset = where.offset;
-  }
-}
-
-/** A command-line usage mistake: the CLI prints it with a hint and exits 2. */
-export class UsageError extends TypeError {
-  /** A usage error; `message` is what the CLI prints. */
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
   }
 }
 

@@ -16,7 +16,8 @@ Deno.test("validate: exit 0 on valid runs, 1 on invalid, 2 on usage errors", asy
   assertEquals((await run("validate", FIX + "runs", "--format", "xml")).code, 2);
   assertEquals((await run("nope")).code, 2);
   const missing = await run("validate", "/no/such/path");
-  assertEquals(missing.code, 1);
+  assertEquals(missing.code, 2);
+  assertEquals(missing.err.trim(), "plxkit validate: no such file or directory: /no/such/path");
 });
 
 Deno.test("validate --generation requires a format generation", async () => {

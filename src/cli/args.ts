@@ -5,7 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { UsageError } from "../diagnostics.ts";
+import { UsageError } from "./errors.ts";
 
 /** One option of a command. */
 export interface OptionSpec {

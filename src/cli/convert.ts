@@ -4,12 +4,13 @@
  * @module
  */
 import * as path from "node:path";
-import { formatDiagnostic, UsageError } from "../diagnostics.ts";
+import { formatDiagnostic } from "../diagnostics.ts";
+import { UsageError } from "./errors.ts";
 import { convert, type ConvertReport } from "../convert/pipeline.ts";
 import { detectFormat, formatByName, FORMATS } from "../formats/registry.ts";
 import { choice, type Command, str } from "./args.ts";
 import { shardFilter } from "../convert/shard.ts";
-import { isInside } from "../io/files.ts";
+import { isInside, requireInputs } from "../io/files.ts";
 
 function parseSettings(list: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -72,6 +73,7 @@ export const convertCommand: Command = {
   },
   async run(values, positionals, io) {
     if (!positionals.length) throw new UsageError("give at least one input path");
+    await requireInputs(positionals);
     const toName = str(values, "to", true)!;
     const out = str(values, "out", true)!;
     const reportFormat = choice(values, "format", ["text", "json"] as const) ?? "text";
@@ -91,6 +93,18 @@ export const convertCommand: Command = {
           FORMATS.filter((f) => f.source).map((f) => f.name).join(", ")
         }`,
       );
+    }
+    if (fromName && from.detect) {
+      // An input named with the wrong --from would read as nothing and still make an (empty) output.
+      for (const i of positionals) {
+        if (await from.detect(i)) continue;
+        const other = await detectFormat([i]).catch(() => null);
+        if (other && other !== from) {
+          throw new UsageError(
+            `${i} does not look like ${from.name} input (it looks like ${other.name}); drop --from or name its format`,
+          );
+        }
+      }
     }
     for (const i of positionals) {
       if (isInside(path.resolve(out), path.resolve(i))) {

@@ -3,7 +3,9 @@
  *
  * @module
  */
-import { formatDiagnostic, UsageError } from "../diagnostics.ts";
+import { formatDiagnostic } from "../diagnostics.ts";
+import { UsageError } from "./errors.ts";
+import { requireInputs } from "../io/files.ts";
 import { detectFormat, formatByName } from "../formats/registry.ts";
 import { inspectionText, inspectRun, type RunInspection } from "../inspect/inspect.ts";
 import { type Command, str } from "./args.ts";
@@ -25,18 +27,19 @@ export const inspectCommand: Command = {
   },
   async run(values, positionals, io) {
     if (!positionals.length) throw new UsageError("give at least one run folder or tree");
+    await requireInputs(positionals);
     const all: RunInspection[] = [];
     let problems = 0;
     const fromName = str(values, "from");
     const format = fromName ? formatByName(fromName) : await detectFormat(positionals);
     if (!format?.source) throw new UsageError(`unknown input format "${fromName}"`);
-    for await (const run of format.source(positionals, { settings: {} }).runs()) {
-      if ("severity" in run) {
-        if (run.severity === "error") problems++;
-        io.err(formatDiagnostic(run));
+    for await (const item of format.source(positionals, { settings: {} }).runs()) {
+      if (item.type === "diagnostic") {
+        if (item.diagnostic.severity === "error") problems++;
+        io.err(formatDiagnostic(item.diagnostic));
         continue;
       }
-      const r = await inspectRun(run);
+      const r = await inspectRun(item.run);
       if (values.json) all.push(r);
       else io.out(inspectionText(r));
     }

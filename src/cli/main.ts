@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { PlxDataError, UsageError } from "../diagnostics.ts";
+import { InputNotFoundError, PlxDataError, PlxkitError } from "../diagnostics.ts";
+import { UsageError } from "./errors.ts";
 import { type CliIO, type Command, commandHelp, parseCommand } from "./args.ts";
 import { convertCommand } from "./convert.ts";
 import { inspectCommand } from "./inspect.ts";
@@ -88,7 +89,16 @@ export async function main(args: string[], io: CliIO = denoIO()): Promise<number
       io.err(`plxkit ${cmd.name}: ${e.message}\nRun 'plxkit ${cmd.name} --help' for usage.`);
       return 2;
     }
-    if (e instanceof PlxDataError) {
+    if (e instanceof InputNotFoundError) {
+      io.err(`plxkit ${cmd.name}: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof PlxkitError && e.code !== "bad-data") {
+      // an unknown format or a bad setting: a usage problem
+      io.err(`plxkit ${cmd.name}: ${e.message}\nRun 'plxkit ${cmd.name} --help' for usage.`);
+      return 2;
+    }
+    if (e instanceof PlxDataError || e instanceof PlxkitError) {
       io.err(`plxkit ${cmd.name}: ${e.message}`);
       return 1;
     }

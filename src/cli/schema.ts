@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { UsageError } from "../diagnostics.ts";
+import { UsageError } from "./errors.ts";
 import { SCHEMA_VERSION } from "../schema/values.ts";
 import { jsonSchemaOf, registerSchema, SCHEMAS } from "../schema/registry.ts";
 import { JsonlEventSchema } from "../formats/jsonl/codec.ts";

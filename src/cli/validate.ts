@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { UsageError } from "../diagnostics.ts";
+import { UsageError } from "./errors.ts";
+import { requireInputs } from "../io/files.ts";
 import { addToSummary, emptySummary, type ValidateOptions, validatePaths } from "../validate/validate.ts";
 import { isValid, jsonReport, junitReport, runText, summaryText } from "../validate/report.ts";
 import { choice, type Command } from "./args.ts";
@@ -19,7 +20,8 @@ export const validateCommand: Command = {
   details: [
     "A path is a run folder, a tree holding many runs (e.g. an offline root with runs/<uuid>/), or single files.",
     "Findings are errors (invalid), warnings (fail only with --strict) and notes (never fail).",
-    "Exit codes: 0 valid, 1 invalid or unreadable input, 2 usage error.",
+    "A file named on the command line is checked by its format (plx, JSONL, TensorBoard, Parquet); an unknown one is an error.",
+    "Exit codes: 0 valid, 1 invalid or unreadable input, 2 usage error or a path that does not exist.",
   ].join("\n"),
   options: {
     format: {
@@ -40,6 +42,7 @@ export const validateCommand: Command = {
   },
   async run(values, positionals, io) {
     if (!positionals.length) throw new UsageError("give at least one path to validate");
+    await requireInputs(positionals);
     const format = choice(values, "format", ["text", "json", "junit"] as const) ?? "text";
     const generation = choice(values, "generation", GENERATIONS);
     const strict = values.strict === true;

@@ -79,10 +79,39 @@ export interface RunSource {
   readAsset(rel: string): Promise<Uint8Array | null>;
 }
 
-/** Where runs come from. Diagnostics are problems met while finding runs. */
+/**
+ * One item of {@linkcode EventSource.runs}: a run found (`type: "run"`), or a problem met while looking for
+ * runs (`type: "diagnostic"`).
+ */
+export type SourceItem =
+  | { readonly type: "run"; readonly run: RunSource }
+  | { readonly type: "diagnostic"; readonly diagnostic: Diagnostic };
+
+/** A {@linkcode SourceItem} for a run found. */
+export function runItem(run: RunSource): SourceItem {
+  return { type: "run", run };
+}
+
+/** A {@linkcode SourceItem} for a problem met while looking for runs. */
+export function diagnosticItem(diagnostic: Diagnostic): SourceItem {
+  return { type: "diagnostic", diagnostic };
+}
+
+/** Where runs come from. */
 export interface EventSource {
-  /** Every run found, with a diagnostic for each problem met while looking for them. */
-  runs(): AsyncIterable<RunSource | Diagnostic>;
+  /**
+   * Every run found, and a diagnostic for each problem met while looking for them.
+   *
+   * @example
+   * ```ts
+   * import { PlxSource } from "../formats/plx/source.ts";
+   * for await (const item of new PlxSource(["fixtures/runs"]).runs()) {
+   *   if (item.type === "diagnostic") console.error(item.diagnostic.message);
+   *   else console.log(item.run.info.id);
+   * }
+   * ```
+   */
+  runs(): AsyncIterable<SourceItem>;
 }
 
 /** Where one run's events go. */

@@ -9,15 +9,18 @@ import type { Diagnostic } from "../diagnostics.ts";
 import { DropLedger, type EventSink, type EventSource, type RunSink } from "./core.ts";
 
 export {
+  diagnosticItem,
   DropLedger,
   type EventSink,
   type EventSource,
   loadRunInfo,
   recordText,
   type RunInfo,
+  runItem,
   type RunSink,
   type RunSource,
   runStretches,
+  type SourceItem,
 } from "./core.ts";
 
 /** Outcome of one run. */
@@ -87,11 +90,11 @@ export async function convert(
   };
   const folded = new Map<string, string>();
   for await (const item of source.runs()) {
-    if ("severity" in item) {
-      diag(item);
+    if (item.type === "diagnostic") {
+      diag(item.diagnostic);
       continue;
     }
-    const run = item;
+    const run = item.run;
     if (options.filter && !options.filter(run.info.id)) continue;
     const outcome: RunOutcome = { id: run.info.id, status: "ok", events: 0 };
     if (sink.runIdsArePaths) {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { UsageError } from "../diagnostics.ts";
+import { SettingError } from "../diagnostics.ts";
 
 /** FNV-1a 32-bit hash of a string's UTF-16 units. */
 export function fnv1a(s: string): number {
@@ -19,7 +19,7 @@ export function fnv1a(s: string): number {
 /**
  * Parses `k/n` into a filter over run ids, or returns undefined when `spec` is undefined.
  *
- * @throws {UsageError} When `spec` is not `k/n` with 1 <= k <= n.
+ * @throws {SettingError} When `spec` is not `k/n` with 1 <= k <= n.
  *
  * @example
  * ```ts
@@ -34,7 +34,7 @@ export function shardFilter(spec: string | undefined): ((id: string) => boolean)
   const k = m ? Number(m[1]) : NaN;
   const n = m ? Number(m[2]) : NaN;
   if (!m || n < 1 || k < 1 || k > n) {
-    throw new UsageError(`--shard takes k/n with 1 <= k <= n (got "${spec}")`);
+    throw new SettingError(`--shard takes k/n with 1 <= k <= n (got "${spec}")`);
   }
   return (id) => fnv1a(id) % n === k - 1;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { UsageError } from "../diagnostics.ts";
+import { FormatError, SettingError } from "../diagnostics.ts";
 import { isRunFolder } from "./plx/layout.ts";
 import { PlxSink } from "./plx/sink.ts";
 import { PlxSource } from "./plx/source.ts";
@@ -49,7 +49,7 @@ export const tensorboardFormat: FormatSpec = {
   source: (inputs, o) => {
     const steps = o.settings.steps ?? "all";
     if (steps !== "all" && steps !== "last" && steps !== "restart") {
-      throw new UsageError(`--set steps= takes all, last or restart (got "${steps}")`);
+      throw new SettingError(`--set steps= takes all, last or restart (got "${steps}")`);
     }
     return new TensorboardSource(inputs, { checksum: o.settings.checksum !== "false", steps });
   },
@@ -78,7 +78,7 @@ export function formatByName(name: string): FormatSpec | undefined {
 /**
  * The source format of `inputs`: the first format (in {@linkcode FORMATS} order) that recognises every input.
  *
- * @throws {UsageError} When no format recognises them all.
+ * @throws {FormatError} When no format recognises them all.
  */
 export async function detectFormat(inputs: string[]): Promise<FormatSpec> {
   for (const f of FORMATS) {
@@ -92,5 +92,5 @@ export async function detectFormat(inputs: string[]): Promise<FormatSpec> {
     }
     if (all) return f;
   }
-  throw new UsageError(`cannot tell the format of ${inputs.join(", ")}; name it with --from`);
+  throw new FormatError(`cannot tell the format of ${inputs.join(", ")}; name it with --from`);
 }

@@ -8,6 +8,10 @@ import type { Diagnostic } from "../diagnostics.ts";
 import type { PlxEvent } from "../model/event.ts";
 import { formatIsoTimestamp, type PlxTime } from "../model/time.ts";
 import type { RunSource } from "../convert/core.ts";
+import { PlxRunSource } from "../formats/plx/source.ts";
+import { listRun } from "../formats/plx/layout.ts";
+import { readLogs } from "../formats/plx/logs.ts";
+import { readChunks } from "../io/files.ts";
 
 /** Statistics of a metric series (NaN values are counted, not averaged). */
 export interface MetricStats {
@@ -36,7 +40,16 @@ export interface RunInspection {
   id: string;
   name?: string;
   status?: string;
+  /**
+   * Events: rows of event and resource files (the same count `plxkit validate` gives; records are not
+   * events).
+   */
   events: number;
+  /**
+   * Records besides events, as `plxkit validate` counts them: the run record (1), lineage records, and log
+   * records (`plxlogs/` lines, for Polyaxon run folders).
+   */
+  records: { run: number; lineage: number; log: number };
   kinds: Record<string, number>;
   series: SeriesInfo[];
   problems: { errors: number; warnings: number };
@@ -69,11 +82,15 @@ export async function inspectRun(
   const out: RunInspection = {
     id: run.info.id,
     events: 0,
+    records: { run: 0, lineage: 0, log: 0 },
     kinds: {},
     series: [],
     problems: { errors: 0, warnings: 0 },
   };
   const meta = run.info.meta;
+  if (meta) out.records.run = 1;
+  out.records.lineage = run.info.lineages?.length ?? 0;
+  if (run instanceof PlxRunSource) out.records.log = await countLogRecords(run);
   if (meta) {
     if (typeof meta.name === "string") out.name = meta.name;
     if (typeof meta.status === "string") out.status = meta.status;
@@ -102,6 +119,18 @@ export async function inspectRun(
   }
   out.series.sort((a, b) => (a.scope + a.kind + "/" + a.name < b.scope + b.kind + "/" + b.name ? -1 : 1));
   return out;
+}
+
+/** Log records of a Polyaxon run folder (`plxlogs/` lines), as the validator counts them. */
+async function countLogRecords(run: PlxRunSource): Promise<number> {
+  let n = 0;
+  for await (const e of listRun(run.folder)) {
+    if ("severity" in e || e.role !== "log") continue;
+    try {
+      for await (const b of readLogs(readChunks(e.abs), run.info.id, e.rel)) n += b.records.length;
+    } catch { /* unreadable: validate reports it */ }
+  }
+  return n;
 }
 
 function add(series: Map<string, Acc>, e: PlxEvent): void {
@@ -172,8 +201,13 @@ export function inspectionText(r: RunInspection): string {
   if (r.name) head.push(`name ${r.name}`);
   if (r.status) head.push(`status ${r.status}`);
   lines.push(head.join(", "));
+  const rec = r.records.run + r.records.lineage + r.records.log;
   lines.push(
-    `  ${r.events.toLocaleString("en-US")} events in ${r.series.length} series; kinds: ${
+    `  ${r.events.toLocaleString("en-US")} events in ${r.series.length} series, ${
+      rec.toLocaleString("en-US")
+    } record${
+      rec === 1 ? "" : "s"
+    } (run ${r.records.run}, lineage ${r.records.lineage}, log ${r.records.log}); kinds: ${
       Object.entries(r.kinds).map(([k, n]) => `${k} ${n}`).join(", ") || "none"
     }`,
   );

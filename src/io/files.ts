@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
+import { InputNotFoundError } from "../diagnostics.ts";
 
 /** Default read size: 1 MiB. */
 export const CHUNK_SIZE = 1 << 20;
@@ -244,4 +245,28 @@ export function checkSegment(what: string, s: string): string {
     );
   }
   return s;
+}
+
+/**
+ * Checks that every input path exists (a broken link does not), before anything is read or written.
+ *
+ * @throws {InputNotFoundError} For the first path that does not exist.
+ *
+ * @example
+ * ```ts
+ * import { requireInputs } from "./files.ts";
+ * await requireInputs(["deno.json"]);
+ * ```
+ */
+export async function requireInputs(paths: readonly string[]): Promise<void> {
+  for (const p of paths) {
+    try {
+      await Deno.stat(p);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) {
+        throw new InputNotFoundError(p);
+      }
+      // Other problems (permission denied...) are reported where the input is read.
+    }
+  }
 }

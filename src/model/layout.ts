@@ -36,8 +36,14 @@ export interface RunEntry {
   name?: string;
 }
 
-/** Something `plxkit validate` can be pointed at. */
+/**
+ * Something `plxkit validate` can be pointed at: a Polyaxon run folder, a file, or what other formats'
+ * detectors find in a tree: a TensorBoard run, a plxkit Parquet dataset (not walked below), a plxkit JSONL
+ * file (its `<stem>.assets/` folder not walked).
+ */
 export type Target =
   | { type: "run"; run: RunFolder }
   | { type: "file"; path: string; run: RunFolder | null; entry: RunEntry }
-  | { type: "tensorboard"; run: RunFolder };
+  | { type: "tensorboard"; run: RunFolder }
+  | { type: "dataset"; path: string }
+  | { type: "jsonl"; path: string };

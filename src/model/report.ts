@@ -15,7 +15,10 @@ export type Generation = typeof GENERATIONS[number];
 export interface FileReport {
   /** Run-relative path (or the path as given for lone files). */
   file: string;
-  /** What the file is (`event`, `resource`, `log`, `run-meta`, `lineage`, `tensorboard`, `unknown`). */
+  /**
+   * What the file is: `event`, `resource`, `log`, `run-meta`, `lineage` (parts of a Polyaxon run),
+   * `tensorboard`, `jsonl`, `parquet` (inputs of other formats) or `unknown`.
+   */
   role: string;
   /** Kind folder, for event files. */
   kind?: string;
@@ -23,8 +26,16 @@ export interface FileReport {
   generation?: Generation | null;
   /** Encoding seen, for event files. */
   encoding?: string;
-  /** Events (or records) read. */
+  /**
+   * Events read: rows of event and resource files (`events/`, `resources/`), of JSONL and Parquet, and
+   * TensorBoard values. Never run records, lineage records or log lines: those are `records`.
+   */
   events: number;
+  /**
+   * Records read: the run record (`run.plx.json`, 1), lineage records (one per entry of
+   * `lineages.plx.json`), log records (one per `plxlogs/` line).
+   */
+  records: number;
   /** Bytes read. */
   bytes: number;
   /** Findings in the file (plx files: at most `maxPerCode` per code, then one line counting the rest). */
@@ -37,8 +48,16 @@ export interface RunReport {
   id: string;
   /** Folder path as found. */
   path: string;
-  /** `plx` for Polyaxon run folders, `tensorboard` for TensorBoard logdirs. */
+  /**
+   * `plx` for Polyaxon run folders, `tensorboard` for TensorBoard runs, `jsonl` / `parquet` for those
+   * inputs, `unknown` for a file of no known format.
+   */
   format: string;
+  /**
+   * How many runs this report covers: 1 for a run folder or TensorBoard run (the default), the runs found
+   * in a JSONL file or Parquet dataset, 0 for files outside any run.
+   */
+  runs?: number;
   /** One report per file read, in the order read. */
   files: FileReport[];
   /** Findings not tied to one file. */

@@ -39,21 +39,31 @@ export function runText(r: RunReport, opts: TextOptions = {}): string {
   };
   for (const d of r.diagnostics) if (show(d)) lines.push(fmt(d));
   let events = 0;
+  let records = 0;
   for (const f of r.files) {
     events += f.events;
+    records += f.records;
     for (const d of f.diagnostics) if (show(d)) lines.push(fmt(d));
   }
   if (!lines.length && opts.showClean === false) return "";
-  const title = r.id ? `run ${r.id} (${r.path})` : "files outside any run";
-  const fmtName = r.format === "plx" ? "" : `, ${r.format}`;
-  return `${title}: ${plural(r.files.length, "file")}, ${plural(events, "event")}${fmtName}\n` +
+  const title = r.id
+    ? `run ${r.id} (${r.path})`
+    : r.path && r.format !== "plx"
+    ? `${r.format === "unknown" ? "file" : r.format} ${r.path}`
+    : "files outside any run";
+  const fmtName = r.format === "plx" || !r.id ? "" : `, ${r.format}`;
+  const runs = r.runs !== undefined && r.runs !== 1 && r.path ? `${plural(r.runs, "run")}, ` : "";
+  return `${title}: ${runs}${plural(r.files.length, "file")}, ${plural(events, "event")}, ${
+    plural(records, "record")
+  }${fmtName}\n` +
     (lines.length ? lines.join("\n") + "\n" : "");
 }
 
 /** The final count line. */
 export function summaryText(s: ValidationSummary, strict: boolean): string {
   const verdict = isValid(s, strict) ? "valid" : "INVALID";
-  return `${verdict}: ${plural(s.runs, "run")}, ${plural(s.files, "file")}, ${plural(s.events, "event")}; ` +
+  return `${verdict}: ${plural(s.runs, "run")}, ${plural(s.files, "file")}, ${plural(s.events, "event")}, ` +
+    `${plural(s.records, "record")}; ` +
     `${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}, ${plural(s.infos, "note")}` +
     (strict ? " (strict: warnings fail)" : "") + "\n";
 }
@@ -93,12 +103,19 @@ export function junitReport(runs: RunReport[], s: ValidationSummary, strict: boo
   let totalFailures = 0;
   const suites: string[] = [];
   for (const r of runs) {
-    const name = r.id || "(files outside any run)";
+    const name = r.id || (r.path && r.format !== "plx" ? `${r.format} ${r.path}` : "(files outside any run)");
     const cases: string[] = [];
     let failures = 0;
     const files = [...r.files];
     if (r.diagnostics.length) {
-      files.unshift({ file: "(run)", role: "run", events: 0, bytes: 0, diagnostics: r.diagnostics });
+      files.unshift({
+        file: "(run)",
+        role: "run",
+        events: 0,
+        records: 0,
+        bytes: 0,
+        diagnostics: r.diagnostics,
+      });
     }
     for (const f of files) {
       const bad = f.diagnostics.filter(failing);

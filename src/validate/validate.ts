@@ -7,7 +7,7 @@
  * @module
  */
 import * as path from "node:path";
-import { type Diagnostic, DiagnosticSink } from "../diagnostics.ts";
+import { type Diagnostic, DiagnosticSink, ioDiag } from "../diagnostics.ts";
 import { assetRefs, type PlxEvent, toPolyaxonValue } from "../model/event.ts";
 import { parseTimestamp } from "../model/time.ts";
 import { isInside, readChunks } from "../io/files.ts";
@@ -20,6 +20,14 @@ import { PlxReader } from "../formats/plx/read.ts";
 import { readLogs } from "../formats/plx/logs.ts";
 import type { RunEntry, RunFolder, Target } from "../model/layout.ts";
 import type { FileReport, Generation, RunReport } from "../model/report.ts";
+import {
+  type FileFormat,
+  sniffFile,
+  unrecognisedReport,
+  validateJsonlFile,
+  validateParquetFile,
+  validateTensorboardFile,
+} from "./lone.ts";
 
 /** Options of the validator. */
 export interface ValidateOptions {
@@ -34,18 +42,23 @@ export interface ValidateOptions {
   /** Extra validators for targets other formats find (e.g. TensorBoard logdirs). */
   extra?: {
     detectors: NonNullable<DiscoverOptions["detectors"]>;
-    validate: (target: Target) => Promise<RunReport | null>;
+    validate: (target: Target, options: ValidateOptions) => Promise<RunReport | null>;
   }[];
 }
 
 /** Totals over a validation. */
 export interface ValidationSummary {
-  /** Run reports added (the report of files outside any run counts as one). */
+  /**
+   * Runs validated: run folders, TensorBoard runs, and the runs found in JSONL files and Parquet datasets
+   * (files outside any run add none).
+   */
   runs: number;
   /** Files validated. */
   files: number;
-  /** Events (or records) read, over all files. */
+  /** Events read, over all files (see {@linkcode FileReport.events}). */
   events: number;
+  /** Records read (run records, lineage records, log records), over all files. */
+  records: number;
   /** Bytes read, over all files. */
   bytes: number;
   /** Error diagnostics found, shown or not (a capped code's "N more" line counts N). */
@@ -58,7 +71,7 @@ export interface ValidationSummary {
 
 /** Adds a run's counts to a summary. */
 export function addToSummary(s: ValidationSummary, r: RunReport): void {
-  s.runs++;
+  s.runs += r.runs ?? 1;
   const count = (d: Diagnostic) => {
     const n = d.count ?? 1;
     if (d.severity === "error") s.errors += n;
@@ -69,6 +82,7 @@ export function addToSummary(s: ValidationSummary, r: RunReport): void {
   for (const f of r.files) {
     s.files++;
     s.events += f.events;
+    s.records += f.records;
     s.bytes += f.bytes;
     f.diagnostics.forEach(count);
   }
@@ -76,7 +90,7 @@ export function addToSummary(s: ValidationSummary, r: RunReport): void {
 
 /** An empty summary. */
 export function emptySummary(): ValidationSummary {
-  return { runs: 0, files: 0, events: 0, bytes: 0, errors: 0, warnings: 0, infos: 0 };
+  return { runs: 0, files: 0, events: 0, records: 0, bytes: 0, errors: 0, warnings: 0, infos: 0 };
 }
 
 /**
@@ -96,7 +110,7 @@ export async function* validatePaths(
   options: ValidateOptions = {},
 ): AsyncGenerator<RunReport> {
   const detectors = (options.extra ?? []).flatMap((x) => x.detectors);
-  const loose: RunReport = { id: "", path: "", format: "plx", files: [], diagnostics: [] };
+  const loose: RunReport = { id: "", path: "", format: "plx", runs: 0, files: [], diagnostics: [] };
   for await (const t of discover(paths, { detectors })) {
     if ("severity" in t) {
       loose.diagnostics.push(t);
@@ -107,16 +121,33 @@ export async function* validatePaths(
       continue;
     }
     if (t.type === "file") {
-      const root = t.run?.path ?? path.dirname(t.entry.abs);
-      const report = await validateEntry(t.entry, t.run?.id ?? "", root, options, new Map());
-      options.onFile?.(report);
-      if (t.run) yield { id: t.run.id, path: t.run.path, format: "plx", files: [report], diagnostics: [] };
-      else loose.files.push(report);
+      if (t.run) {
+        const report = await validateEntry(t.entry, t.run.id, t.run.path, options, new Map());
+        options.onFile?.(report);
+        yield { id: t.run.id, path: t.run.path, format: "plx", files: [report], diagnostics: [] };
+        continue;
+      }
+      // A file named on the command line outside any run: checked by its format, never passed unchecked.
+      const r = await validateLoneFile(t.entry.abs, t.path, options);
+      if ("kind" in r) {
+        const entry: RunEntry = {
+          ...t.entry,
+          role: "event",
+          kind: r.kind,
+          name: path.basename(t.entry.abs).replace(/\.plx$/i, ""),
+        };
+        const report = await validateEntry(entry, "", path.dirname(t.entry.abs), options, new Map());
+        options.onFile?.(report);
+        loose.files.push(report);
+      } else {
+        for (const f of r.files) options.onFile?.(f);
+        yield r;
+      }
       continue;
     }
     let done = false;
     for (const x of options.extra ?? []) {
-      const r = await x.validate(t);
+      const r = await x.validate(t, options);
       if (r) {
         yield r;
         done = true;
@@ -126,13 +157,59 @@ export async function* validatePaths(
     if (!done) {
       loose.diagnostics.push({
         severity: "info",
-        code: "unknown",
+        code: "not-validated",
         file: String((t as { path?: string }).path ?? ""),
         message: "not validated",
       });
     }
   }
   if (loose.files.length || loose.diagnostics.length) yield loose;
+}
+
+/**
+ * Validates a file named on the command line that is in no run: by the format {@linkcode sniffFile} finds.
+ * For a Polyaxon event file, its kind (the caller checks it as a run's file is checked).
+ */
+async function validateLoneFile(
+  abs: string,
+  given: string,
+  options: ValidateOptions,
+): Promise<RunReport | { kind: string }> {
+  let format: FileFormat | null;
+  let size = 0;
+  try {
+    size = (await Deno.stat(abs)).size;
+    format = await sniffFile(abs);
+  } catch (e) {
+    const r = unrecognisedReport(given, size);
+    r.files[0].diagnostics = [ioDiag(given, e, "cannot read")];
+    return r;
+  }
+  const max = options.maxPerCode ?? 20;
+  switch (format?.format) {
+    case undefined:
+      return unrecognisedReport(given, size);
+    case "plx":
+      return { kind: format.kind };
+    case "jsonl":
+      return relabel(await validateJsonlFile(abs, max), abs, given);
+    case "tensorboard":
+      return relabel(await validateTensorboardFile(abs), abs, given);
+    case "parquet":
+      return relabel(await validateParquetFile(abs), abs, given);
+  }
+}
+
+/** Shows the path as the user gave it. */
+function relabel(r: RunReport, abs: string, given: string): RunReport {
+  const fix = (f: string) => (f === abs ? given : f);
+  r.path = fix(r.path);
+  for (const f of r.files) {
+    f.file = fix(f.file);
+    for (const d of f.diagnostics) d.file = fix(d.file);
+  }
+  for (const d of r.diagnostics) d.file = fix(d.file);
+  return r;
 }
 
 /** Validates one run folder. */
@@ -159,7 +236,14 @@ async function validateEntry(
   assetCache: Map<string, string | null>,
 ): Promise<FileReport> {
   const sink = new DiagnosticSink(options.maxPerCode ?? 20);
-  const report: FileReport = { file: entry.rel, role: entry.role, events: 0, bytes: 0, diagnostics: [] };
+  const report: FileReport = {
+    file: entry.rel,
+    role: entry.role,
+    events: 0,
+    records: 0,
+    bytes: 0,
+    diagnostics: [],
+  };
   const streaming = entry.role === "event" || entry.role === "resource";
   const counted = countBytes(readChunks(entry.abs, undefined, streaming), report);
   try {
@@ -170,7 +254,7 @@ async function validateEntry(
         break;
       case "log":
         for await (const b of readLogs(counted, runId, entry.rel)) {
-          report.events += b.records.length;
+          report.records += b.records.length;
           b.diagnostics.forEach((d) => sink.add(d));
         }
         break;
@@ -260,16 +344,20 @@ async function validateEvents(
     lastStep = step;
     lastStepLine = line;
   };
+  const times = new PandasTimes(file);
   for await (const batch of reader.read(chunks)) {
     for (const d of batch.diagnostics) sink.add(d);
     const m = batch.metrics;
     if (m !== undefined) {
-      // Metric rows as columns: only steps to check, no event objects needed.
+      // Metric rows as columns: only steps and times to check, no event objects needed.
       const steps = m.step;
       const lines = m.line;
+      const offsets = m.offset;
+      const micros = m.micros;
       for (let i = 0; i < m.length; i++) {
         const step = steps[i];
         if (step === step) checkStep(step, lines[i]);
+        times.add(offsets[i], micros[i], lines[i], sink);
       }
       continue;
     }
@@ -280,15 +368,20 @@ async function validateEvents(
       const line = lines[i];
       const step = e.step;
       if (step !== null) checkStep(step, line);
+      times.add(e.timestamp.offset ?? NaN, e.timestamp.micros, line, sink);
       if (e.type !== "metric") {
         checkValue(e, file, line, sink);
         if (checkAssets) {
+          // Models and artifacts may be folders (Polyaxon logs a saved model directory as is); an image,
+          // audio clip, video or dataframe is a file.
+          const folderOk = e.type === "model" || e.type === "artifact";
           for (const ref of assetRefs(e)) {
-            let problem = assetCache.get(ref);
+            const key = folderOk ? `d:${ref}` : `f:${ref}`;
+            let problem = assetCache.get(key);
             if (problem === undefined) {
               realRoot ??= await Deno.realPath(root);
-              problem = await checkAsset(root, ref, realRoot);
-              assetCache.set(ref, problem);
+              problem = await checkAsset(root, ref, realRoot, folderOk);
+              assetCache.set(key, problem);
             }
             if (problem) sink.add({ severity: "error", code: "asset", file, line, message: problem });
           }
@@ -296,6 +389,7 @@ async function validateEvents(
       }
     }
   }
+  times.finish(sink);
   const info = reader.info;
   report.events = info.events;
   report.generation = info.generation;
@@ -317,6 +411,86 @@ async function validateEvents(
       message: `format generation is ${
         info.generations.join(" or ")
       }, not the required ${options.generation}`,
+    });
+  }
+}
+
+/** The range of pandas' nanosecond timestamps (1677-09-21 to 2262-04-11), in microseconds since 1970. */
+const PANDAS_MIN_MICROS = -9_223_372_036_854_775;
+const PANDAS_MAX_MICROS = 9_223_372_036_854_775;
+
+function offsetText(offset: number): string {
+  if (offset !== offset) return "no UTC offset (naive)";
+  const a = Math.abs(offset);
+  const hh = String(Math.floor(a / 3600)).padStart(2, "0");
+  const mm = String(Math.floor((a % 3600) / 60)).padStart(2, "0");
+  const ss = a % 60 ? `:${String(a % 60).padStart(2, "0")}` : "";
+  return `${offset < 0 ? "-" : "+"}${hh}:${mm}${ss}`;
+}
+
+/**
+ * Where Polyaxon's own reader would fail on a file's timestamps: traceml reads them with pandas
+ * (`read_csv(parse_dates=...)`, `to_datetime`), which cannot parse a column mixing UTC offsets (or aware
+ * and naive times) and cannot hold a time outside its nanosecond range. plxkit reads both; these are
+ * warnings naming the lines.
+ */
+class PandasTimes {
+  /** Lines per offset seen (a few kept), in order of first appearance; offsets in seconds, NaN naive. */
+  #offsets = new Map<number, { lines: number[]; count: number }>();
+  #naive = { lines: [] as number[], count: 0 };
+  constructor(readonly file: string) {}
+
+  #lastOffset = NaN;
+  #last: { lines: number[]; count: number } | null = null;
+
+  add(offset: number, micros: number, line: number, sink: DiagnosticSink): void {
+    // (one offset per file is the rule: the last group is reused without a map lookup)
+    let e = offset === this.#lastOffset ? this.#last! : null;
+    if (e === null) {
+      e = offset !== offset ? this.#naive : this.#offsets.get(offset) ?? this.#new(offset);
+      if (offset === offset) {
+        this.#lastOffset = offset;
+        this.#last = e;
+      }
+    }
+    if (e.lines.length < 5) e.lines.push(line);
+    e.count++;
+    if (micros < PANDAS_MIN_MICROS || micros > PANDAS_MAX_MICROS) {
+      sink.add({
+        severity: "warning",
+        code: "pandas-unreadable",
+        file: this.file,
+        line,
+        message:
+          "timestamp outside 1677-09-21..2262-04-11: Polyaxon's reader (pandas, nanosecond timestamps) fails on this file",
+      });
+    }
+  }
+
+  #new(offset: number) {
+    const e = { lines: [] as number[], count: 0 };
+    this.#offsets.set(offset, e);
+    return e;
+  }
+
+  finish(sink: DiagnosticSink): void {
+    const groups = [...this.#offsets.entries()];
+    if (this.#naive.count) groups.push([NaN, this.#naive]);
+    if (groups.length < 2) return;
+    groups.sort((a, b) => a[1].lines[0] - b[1].lines[0]);
+    const where = groups.map(([o, g]) => {
+      const more = g.count - g.lines.length;
+      return `${offsetText(o)} at line${g.count === 1 ? "" : "s"} ${g.lines.join(", ")}${
+        more ? ` and ${more} more` : ""
+      }`;
+    }).join("; ");
+    sink.add({
+      severity: "warning",
+      code: "utc-offset-mix",
+      file: this.file,
+      line: groups[1][1].lines[0],
+      message: `timestamps mix UTC offsets (${where}): Polyaxon's reader (pandas) cannot parse this file's ` +
+        "timestamps; plxkit reads each with its own offset",
     });
   }
 }
@@ -444,8 +618,16 @@ function checkSpan(
   }
 }
 
-/** Checks one asset reference; returns a problem sentence or null. */
-export async function checkAsset(root: string, ref: string, realRoot?: string): Promise<string | null> {
+/**
+ * Checks one asset reference; returns a problem sentence or null. The asset must exist inside the run and be
+ * a regular file, or a folder when `folderOk` (models and artifacts).
+ */
+export async function checkAsset(
+  root: string,
+  ref: string,
+  realRoot?: string,
+  folderOk = true,
+): Promise<string | null> {
   if (ref.includes("\0")) return `asset path ${JSON.stringify(ref)} contains a NUL byte`;
   if (path.isAbsolute(ref) || /^[A-Za-z]:[\\/]/.test(ref)) {
     return `asset path "${ref}" is absolute; asset paths must be relative to the run folder`;
@@ -462,6 +644,15 @@ export async function checkAsset(root: string, ref: string, realRoot?: string): 
   }
   if (!isInside(real, realRoot ?? await Deno.realPath(root))) {
     return `asset "${ref}" is a link that leads outside the run folder (to ${real})`;
+  }
+  try {
+    const st = await Deno.stat(real);
+    if (st.isDirectory && !folderOk) return `asset "${ref}" is a folder, not a file`;
+    if (!st.isFile && !st.isDirectory) {
+      return `asset "${ref}" is not a regular file (a FIFO, socket or device)`;
+    }
+  } catch (e) {
+    return `asset "${ref}" cannot be read: ${e instanceof Error ? e.message : String(e)}`;
   }
   return null;
 }
@@ -512,5 +703,5 @@ async function validateJsonFile(
     sink.add({ severity: "error", code: "schema", file: entry.rel, message: zodMessage(r.error) });
     return;
   }
-  report.events = Array.isArray(doc) ? doc.length : 1;
+  report.records = Array.isArray(doc) ? doc.length : 1;
 }

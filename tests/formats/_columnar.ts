@@ -6,7 +6,7 @@
  */
 import fc from "../_fc.ts";
 import type { PlxEvent } from "../../src/model/event.ts";
-import type { EventSource, RunSource } from "../../src/convert/pipeline.ts";
+import { type EventSource, runItem, type RunSource } from "../../src/convert/pipeline.ts";
 
 /** An in-memory source: runs in the given order, `failAfter` makes a run throw after its first batch. */
 export function memorySource(
@@ -27,7 +27,7 @@ export function memorySource(
           },
           readAsset: (rel) => Promise.resolve(options.assets?.[rel] ?? null),
         };
-        yield source;
+        yield runItem(source);
       }
     },
   };

@@ -49,10 +49,10 @@ Deno.test("fuzz: a Parquet part replaced by damaged bytes", async () => {
     async (bytes) => {
       await Deno.writeFile(target, bytes);
       try {
-        for await (const run of fmt.source!([dir], { settings: {} }).runs()) {
-          if ("severity" in run) continue;
+        for await (const item of fmt.source!([dir], { settings: {} }).runs()) {
+          if (item.type === "diagnostic") continue;
           try {
-            for await (const b of run.batches()) {
+            for await (const b of item.run.batches()) {
               for (const d of b.diagnostics) assertOk(d.message.length > 0);
             }
           } catch (e) {

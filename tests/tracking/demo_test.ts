@@ -36,9 +36,10 @@ Deno.test("the seed demo writes a run PlxReader reads with no diagnostics, every
   assertEquals(typeof rec.outputs.loss, "number");
   // The whole run through the lead's run reader: no diagnostics at all, every asset readable.
   let runs = 0, events = 0;
-  for await (const src of new PlxSource([root]).runs()) {
-    assertOk(!("severity" in src), JSON.stringify(src));
-    if ("severity" in src) continue;
+  for await (const item of new PlxSource([root]).runs()) {
+    assertOk(item.type === "run", JSON.stringify(item));
+    if (item.type !== "run") continue;
+    const src = item.run;
     runs++;
     assertEquals(src.info.meta?.status, "succeeded");
     for await (const b of src.batches()) {

@@ -3,15 +3,16 @@
  *
  * @module
  */
-import { UsageError } from "../../diagnostics.ts";
+import { SettingError } from "../../diagnostics.ts";
 import { isJsonlFile, JsonlSink } from "./sink.ts";
 import { JsonlSource } from "./source.ts";
 import type { FormatSpec } from "../../convert/core.ts";
 
 async function looksLikeJsonl(input: string): Promise<boolean> {
-  if (/\.jsonl(\.gz)?$/i.test(input)) return true;
   try {
-    if (!(await Deno.stat(input)).isDirectory) return false;
+    const st = await Deno.stat(input);
+    if (st.isFile) return /\.jsonl(\.gz)?$/i.test(input); // a folder named x.jsonl is not a JSONL file
+    if (!st.isDirectory) return false;
     for await (const e of Deno.readDir(input)) {
       if (e.isFile && /\.jsonl(\.gz)?$/i.test(e.name)) return true;
     }
@@ -31,22 +32,22 @@ export const jsonlFormat: FormatSpec = {
   },
   sink: (out, { settings, shard }) => {
     if (shard !== undefined && isJsonlFile(out)) {
-      throw new UsageError(
+      throw new SettingError(
         `--shard writes one file per run: give --out a folder, not ${out} (workers would replace each other's file)`,
       );
     }
     for (const k of Object.keys(settings)) {
       if (k !== "compress" && k !== "gzip_level") {
-        throw new UsageError(`jsonl: unknown setting "${k}" (known: compress, gzip_level)`);
+        throw new SettingError(`jsonl: unknown setting "${k}" (known: compress, gzip_level)`);
       }
     }
     const level = settings.gzip_level === undefined ? undefined : Number(settings.gzip_level);
     if (level !== undefined && !(Number.isInteger(level) && level >= 1 && level <= 9)) {
-      throw new UsageError(`jsonl: gzip_level must be 1..9 (got "${settings.gzip_level}")`);
+      throw new SettingError(`jsonl: gzip_level must be 1..9 (got "${settings.gzip_level}")`);
     }
     const c = settings.compress;
     if (c !== undefined && c !== "gzip" && c !== "none") {
-      throw new UsageError(`jsonl: compress must be gzip or none (got "${c}")`);
+      throw new SettingError(`jsonl: compress must be gzip or none (got "${c}")`);
     }
     return Promise.resolve(new JsonlSink(out, { gzip: c === "gzip", level }));
   },

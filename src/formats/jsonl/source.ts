@@ -13,7 +13,14 @@ import { readChunks, safeJoin } from "../../io/files.ts";
 import { type JsonlBatch, readJsonl } from "./read.ts";
 import { jsonlAssetDir, jsonlStem } from "./sink.ts";
 import { MetricBatch, type PlxBatch } from "../../model/batch.ts";
-import { type EventSource, loadRunInfo, type RunSource, runStretches } from "../../convert/core.ts";
+import {
+  diagnosticItem,
+  type EventSource,
+  loadRunInfo,
+  runItem,
+  runStretches,
+  type SourceItem,
+} from "../../convert/core.ts";
 
 /** Every `.jsonl` / `.jsonl.gz` file named by `inputs` (folders are listed, not recursed), sorted. */
 export async function jsonlFiles(inputs: string[]): Promise<{ files: string[]; problems: Diagnostic[] }> {
@@ -109,8 +116,8 @@ class Cursor {
  * ```ts
  * import { JsonlSource } from "./source.ts";
  * for await (const run of new JsonlSource(["out/all.jsonl"]).runs()) {
- *   if ("severity" in run) continue;
- *   for await (const b of run.batches()) console.log(run.info.id, b.events.length);
+ *   if (run.type === "diagnostic") continue;
+ *   for await (const b of run.run.batches()) console.log(run.run.info.id, b.events.length);
  * }
  * ```
  */
@@ -119,9 +126,9 @@ export class JsonlSource implements EventSource {
   constructor(readonly inputs: string[]) {}
 
   /** Runs in file order; problems as diagnostics. */
-  async *runs(): AsyncGenerator<RunSource | Diagnostic> {
+  async *runs(): AsyncGenerator<SourceItem> {
     const { files, problems } = await jsonlFiles(this.inputs);
-    yield* problems;
+    yield* problems.map(diagnosticItem);
     const seen = new Set<string>();
     for (const file of files) {
       const gzip = /\.gz$/i.test(file);
@@ -129,14 +136,14 @@ export class JsonlSource implements EventSource {
       try {
         it = readJsonl(readChunks(file), file, { gzip })[Symbol.asyncIterator]();
       } catch (e) {
-        yield { severity: "error", code: "io", file, message: `cannot read: ${String(e)}` };
+        yield diagnosticItem({ severity: "error", code: "io", file, message: `cannot read: ${String(e)}` });
         continue;
       }
       const cursor = new Cursor(it);
       try {
         while (true) {
           const run = await cursor.peekRun();
-          yield* cursor.pendingDiags.splice(0);
+          yield* cursor.pendingDiags.splice(0).map(diagnosticItem);
           if (run === null) break;
           if (seen.has(run)) {
             let skipped = 0;
@@ -145,7 +152,7 @@ export class JsonlSource implements EventSource {
               if (!first) first = t.firstLine;
               skipped += t.batch.metrics?.length ?? t.batch.events.length;
             }
-            yield {
+            yield diagnosticItem({
               severity: "error",
               code: "run-not-contiguous",
               file,
@@ -153,13 +160,13 @@ export class JsonlSource implements EventSource {
               message:
                 `run ${run} appears again after other runs; its ${skipped} events from here are skipped ` +
                 `(a run's lines must be contiguous)`,
-            };
+            });
             continue;
           }
           seen.add(run);
           const assetDir = jsonlAssetDir(file, run);
           const info = loadRunInfo(run, assetDir);
-          yield {
+          yield runItem({
             info,
             async *batches(): AsyncGenerator<PlxBatch> {
               for (let t = await cursor.take(run); t; t = await cursor.take(run)) {
@@ -176,26 +183,26 @@ export class JsonlSource implements EventSource {
                 return null;
               }
             },
-          };
+          });
           // Skip what the consumer did not read (e.g. a run the sink already has).
           while (await cursor.take(run));
         }
       } catch (e) {
-        yield {
+        yield diagnosticItem({
           severity: "error",
           code: "io",
           file,
           message: `cannot read: ${e instanceof Error ? e.message : String(e)}`,
-        };
+        });
       }
       // Runs without events have no lines; their run records beside the file bring them back.
       for (const id of await recordOnlyRuns(file, seen)) {
         seen.add(id);
-        yield {
+        yield runItem({
           info: loadRunInfo(id, jsonlAssetDir(file, id)),
           async *batches(): AsyncGenerator<PlxBatch> {},
           readAsset: () => Promise.resolve(null),
-        };
+        });
       }
     }
   }
@@ -209,8 +216,7 @@ async function recordOnlyRuns(file: string, seen: Set<string>): Promise<string[]
     for await (const e of Deno.readDir(dir)) {
       if (!e.isDirectory || seen.has(e.name)) continue;
       try {
-        await Deno.stat(path.join(dir, e.name, "run.plx.json"));
-        out.push(e.name);
+        if ((await Deno.stat(path.join(dir, e.name, "run.plx.json"))).isFile) out.push(e.name);
       } catch { /* assets only: not a run record */ }
     }
   } catch { /* no assets folder */ }

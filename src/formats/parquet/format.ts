@@ -4,7 +4,7 @@
  * @module
  */
 import * as path from "node:path";
-import { UsageError } from "../../diagnostics.ts";
+import { SettingError } from "../../diagnostics.ts";
 import { ParquetSink, type ParquetSinkOptions } from "./sink.ts";
 import { ParquetSource } from "./source.ts";
 import { COMPRESSIONS, type ParquetCompression } from "./write.ts";
@@ -13,7 +13,7 @@ import type { FormatSpec } from "../../convert/core.ts";
 function positiveInt(key: string, v: string): number {
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n < 1) {
-    throw new UsageError(`parquet: ${key} must be a positive integer (got "${v}")`);
+    throw new SettingError(`parquet: ${key} must be a positive integer (got "${v}")`);
   }
   return n;
 }
@@ -21,7 +21,7 @@ function positiveInt(key: string, v: string): number {
 /**
  * Parses `--set` settings of the Parquet sink: row_group_rows, part_mb / part_bytes, compression, encoder.
  *
- * @throws {UsageError} On an unknown key or a bad value.
+ * @throws {SettingError} On an unknown key or a bad value.
  *
  * @example
  * ```ts
@@ -37,16 +37,16 @@ export function parquetSettings(settings: Record<string, string>, shard?: string
     else if (k === "part_bytes") o.partBytes = positiveInt(k, v);
     else if (k === "encoder") {
       if (v !== "worker" && v !== "inline" && v !== "wasm") {
-        throw new UsageError(`parquet: encoder must be worker, inline or wasm`);
+        throw new SettingError(`parquet: encoder must be worker, inline or wasm`);
       }
       o.encoder = v;
     } else if (k === "compression") {
       if (!(v in COMPRESSIONS)) {
-        throw new UsageError(`parquet: compression must be one of ${Object.keys(COMPRESSIONS).join(", ")}`);
+        throw new SettingError(`parquet: compression must be one of ${Object.keys(COMPRESSIONS).join(", ")}`);
       }
       o.compression = v as ParquetCompression;
     } else {
-      throw new UsageError(
+      throw new SettingError(
         `parquet: unknown setting "${k}" (known: row_group_rows, part_mb, part_bytes, compression, encoder)`,
       );
     }

@@ -7,13 +7,20 @@
  * @module
  */
 import * as path from "node:path";
-import { type Diagnostic, PlxDataError } from "../../diagnostics.ts";
+import { PlxDataError } from "../../diagnostics.ts";
 import { valueTypeOf } from "../../model/event.ts";
 import { safeJoin } from "../../io/files.ts";
 import { batchEvents, batchMetricColumns, readWindow } from "./read.ts";
 import { ASSETS_DIR, checkDatasetVersion, type PartRecord, readCommits } from "./sink.ts";
 import { MetricBatch, type PlxBatch } from "../../model/batch.ts";
-import { type EventSource, type RunInfo, type RunSource, runStretches } from "../../convert/core.ts";
+import {
+  diagnosticItem,
+  type EventSource,
+  type RunInfo,
+  runItem,
+  runStretches,
+  type SourceItem,
+} from "../../convert/core.ts";
 
 /** Rows decoded at a time from a part. */
 const WINDOW = 1 << 18;
@@ -108,8 +115,8 @@ async function isDir(p: string): Promise<boolean> {
  * ```ts
  * import { ParquetSource } from "./source.ts";
  * for await (const run of new ParquetSource(["out/dataset"]).runs()) {
- *   if ("severity" in run) continue;
- *   for await (const b of run.batches()) console.log(run.info.id, b.events.length);
+ *   if (run.type === "diagnostic") continue;
+ *   for await (const b of run.run.batches()) console.log(run.run.info.id, b.events.length);
  * }
  * ```
  */
@@ -118,38 +125,38 @@ export class ParquetSource implements EventSource {
   constructor(readonly roots: string[]) {}
 
   /** Runs commit by commit; problems as diagnostics. */
-  async *runs(): AsyncGenerator<RunSource | Diagnostic> {
+  async *runs(): AsyncGenerator<SourceItem> {
     for (const root of this.roots) {
       if (!(await isDir(path.join(root, "_plxkit")))) {
-        yield {
+        yield diagnosticItem({
           severity: "error",
           code: "not-a-dataset",
           file: root,
           message: "not a plxkit Parquet dataset (no _plxkit/ folder with commit records)",
-        };
+        });
         continue;
       }
       try {
         await checkDatasetVersion(root);
       } catch (e) {
-        yield {
+        yield diagnosticItem({
           severity: "error",
           code: "dataset-version",
           file: root,
           message: e instanceof Error ? e.message : String(e),
-        };
+        });
         continue;
       }
       let commits;
       try {
         commits = await readCommits(root);
       } catch (e) {
-        yield {
+        yield diagnosticItem({
           severity: "error",
           code: "bad-commit",
           file: path.join(root, "_plxkit/commits"),
           message: `unreadable commit record: ${e instanceof Error ? e.message : String(e)}`,
-        };
+        });
         continue;
       }
       for (const c of commits) {
@@ -167,7 +174,7 @@ export class ParquetSource implements EventSource {
           if (r.lineages) info.lineages = r.lineages;
           if (r.records) info.records = r.records;
           const assetDir = path.join(root, ASSETS_DIR, r.id);
-          yield {
+          yield runItem({
             info,
             async *batches(): AsyncGenerator<PlxBatch> {
               for (const cur of cursors) {
@@ -181,7 +188,7 @@ export class ParquetSource implements EventSource {
                 return null;
               }
             },
-          };
+          });
           // Skip what the consumer did not read (a run the sink already has, or one that failed).
           for (const cur of cursors) {
             try {

@@ -10,15 +10,24 @@ import { isInside } from "../../io/files.ts";
 import { type Diagnostic, ioDiag } from "../../diagnostics.ts";
 import type { RunEntry, RunFolder, Target } from "../../model/layout.ts";
 
-const RUN_MARKERS = ["events", "resources", "plxlogs", "run.plx.json"];
+/** What marks a run folder: these folders, or this file (a name alone is not enough: the type must match). */
+const RUN_MARKERS: [name: string, folder: boolean][] = [
+  ["events", true],
+  ["resources", true],
+  ["plxlogs", true],
+  ["run.plx.json", false],
+];
 
-/** Whether `dir` is a run folder. */
+/**
+ * Whether `dir` is a run folder: it holds an `events/`, `resources/` or `plxlogs/` folder or a
+ * `run.plx.json` file (a file named `events` or a folder named `run.plx.json` does not count).
+ */
 export function isRunFolder(dir: string): Promise<boolean> {
   // (synchronous calls: cheaper than round trips through the I/O thread pool, over thousands of runs)
-  for (const m of RUN_MARKERS) {
+  for (const [m, folder] of RUN_MARKERS) {
     try {
-      Deno.statSync(path.join(dir, m));
-      return Promise.resolve(true);
+      const st = Deno.statSync(path.join(dir, m));
+      if (folder ? st.isDirectory : st.isFile) return Promise.resolve(true);
     } catch { /* not there */ }
   }
   return Promise.resolve(false);
@@ -29,10 +38,15 @@ export interface DiscoverOptions {
   /** Called for each folder entered, for progress display. */
   onFolder?: (dir: string) => void;
   /**
-   * Extra detectors tried on folders that are not Polyaxon runs (e.g. TensorBoard logdirs). A detector
-   * returns a target for the folder, or `null`; walking goes on below it either way.
+   * Extra detectors tried on folders that are not Polyaxon runs (e.g. TensorBoard logdirs), given the names
+   * of the regular files directly in the folder (links followed; folders, FIFOs and broken links left out,
+   * so a folder named like a data file is never taken for one). A detector returns a target for the
+   * folder, or `null`; walking goes on below it either way.
    */
-  detectors?: ((dir: string, names: string[]) => Promise<Target | null> | Target | null)[];
+  detectors?: ((
+    dir: string,
+    files: string[],
+  ) => Promise<Target | Target[] | null> | Target | Target[] | null)[];
 }
 
 /**
@@ -101,28 +115,42 @@ async function* walk(
     yield { type: "run", run: { id: path.basename(path.resolve(dir)), path: dir } };
     return;
   }
-  const names: string[] = [];
+  const files: string[] = [];
   const dirs: string[] = [];
   try {
     for (const e of Deno.readDirSync(dir)) {
-      names.push(e.name);
-      if (e.isDirectory || e.isSymlink) dirs.push(e.name);
+      if (e.isFile) files.push(e.name);
+      else if (e.isDirectory) dirs.push(e.name);
+      else if (e.isSymlink) {
+        try {
+          const st = Deno.statSync(path.join(dir, e.name));
+          if (st.isFile) files.push(e.name);
+          else if (st.isDirectory) dirs.push(e.name);
+        } catch {
+          dirs.push(e.name); // a broken link: reported when followed below
+        }
+      }
     }
   } catch (e) {
     yield ioDiag(dir, e, "cannot list");
     return;
   }
-  // Other formats' runs (e.g. TensorBoard logdirs) may nest: yield and keep descending.
+  files.sort();
+  // Other formats' runs (e.g. TensorBoard logdirs) may nest: yield and keep descending, except below a
+  // Parquet dataset (its folders are its own) and into a JSONL file's assets folder.
+  const skip = new Set<string>();
   for (const d of options.detectors ?? []) {
-    const t = await d(dir, names);
-    if (t) {
+    const found = await d(dir, files);
+    const list = found === null ? [] : Array.isArray(found) ? found : [found];
+    for (const t of list) {
       yield t;
-      break;
+      if (t.type === "dataset") return;
+      if (t.type === "jsonl") skip.add(path.basename(t.path).replace(/\.jsonl(\.gz)?$/i, ".assets"));
     }
   }
   dirs.sort();
   for (const name of dirs) {
-    if (name === ".git" || name === "node_modules") continue;
+    if (name === ".git" || name === "node_modules" || skip.has(name)) continue;
     const child = path.join(dir, name);
     try {
       if (!Deno.statSync(child).isDirectory) continue;

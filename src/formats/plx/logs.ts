@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Diagnostic } from "../../diagnostics.ts";
+import type { Diagnostic, DiagnosticCode } from "../../diagnostics.ts";
 import type { LogRecord } from "../../model/event.ts";
 import { parseTimestamp } from "../../model/time.ts";
 import { LogChunkSchema, LogRecordSchema } from "../../schema/run.ts";
@@ -61,7 +61,7 @@ export async function* readLogs(
       const line = batch.lines[i];
       if (line === null || line.trim() === "") continue;
       const lineNo = batch.first + i;
-      let err: [string, string] | null = null;
+      let err: [DiagnosticCode, string] | null = null;
       if (enc === "jsonl") {
         err = jsonLine(line, run, records);
       } else if (header === null) {
@@ -103,7 +103,7 @@ function toRecord(run: string, r: Record<string, unknown>): LogRecord {
   return rec;
 }
 
-function jsonLine(line: string, run: string, out: LogRecord[]): [string, string] | null {
+function jsonLine(line: string, run: string, out: LogRecord[]): [DiagnosticCode, string] | null {
   let obj: unknown;
   try {
     obj = JSON.parse(line);
@@ -119,7 +119,12 @@ function jsonLine(line: string, run: string, out: LogRecord[]): [string, string]
   return null;
 }
 
-function csvLine(line: string, header: string[], run: string, out: LogRecord[]): [string, string] | null {
+function csvLine(
+  line: string,
+  header: string[],
+  run: string,
+  out: LogRecord[],
+): [DiagnosticCode, string] | null {
   const fields = line.split("|");
   if (fields.length < 5) return ["field-count", `expected 5 fields separated by "|", found ${fields.length}`];
   // The value column is JSON ({"_": "..."}) and may itself contain "|": rejoin the surplus into it.

@@ -5,7 +5,10 @@
  *
  * @module
  */
-import type { Diagnostic } from "../../diagnostics.ts";
+import type { Diagnostic, DiagnosticCode } from "../../diagnostics.ts";
+
+/** A line's outcome: the diagnostic code of its problem, or `""` when it was read. */
+type Code = DiagnosticCode | "";
 import {
   type EventScope,
   fromPolyaxonValue,
@@ -344,7 +347,7 @@ export class PlxReader {
     }
     this.#lineNo = lineNo;
     let err: string | null;
-    let code: string;
+    let code: Code;
     const c0 = line.charCodeAt(0);
     if (
       c0 === 123 /* { */ &&
@@ -374,13 +377,13 @@ export class PlxReader {
           ),
         );
       } else {
-        this.#diags.push(this.#diag("error", code, lineNo, err));
+        this.#diags.push(this.#diag("error", code as DiagnosticCode, lineNo, err));
       }
     }
   }
 
   /** Whether a failure on the last line is what a write cut short would look like. */
-  #couldBeCut(code: string, err: string): boolean {
+  #couldBeCut(code: Code, err: string): boolean {
     switch (code) {
       case "field-count":
         return / found [12]$/.test(err);
@@ -401,7 +404,7 @@ export class PlxReader {
     }
   }
 
-  #diag(severity: Diagnostic["severity"], code: string, line: number, message: string): Diagnostic {
+  #diag(severity: Diagnostic["severity"], code: DiagnosticCode, line: number, message: string): Diagnostic {
     return { severity, code, file: this.#meta.file, line, message };
   }
 
@@ -430,7 +433,7 @@ export class PlxReader {
     this.#cols = { step, timestamp, value: fields.indexOf(others[0]) };
   }
 
-  #csvLine(line: string, cols: Columns): [string, string | null] {
+  #csvLine(line: string, cols: Columns): [Code, string | null] {
     let fields: string[];
     if (line.indexOf('"') === -1) {
       // Fast path: the writer never quotes.
@@ -472,7 +475,7 @@ export class PlxReader {
     return this.#value(fields[cols.value], step, timestamp, false);
   }
 
-  #jsonLine(line: string): [string, string | null] {
+  #jsonLine(line: string): [Code, string | null] {
     let obj: unknown;
     try {
       obj = JSON.parse(line);
@@ -532,7 +535,7 @@ export class PlxReader {
     return ["schema", `"${kind}" must be a JSON object or a JSON string holding one`];
   }
 
-  #value(cell: string, step: number | null, timestamp: PlxTime, fromJson: boolean): [string, string | null] {
+  #value(cell: string, step: number | null, timestamp: PlxTime, fromJson: boolean): [Code, string | null] {
     const type = this.#type;
     const m = this.#meta;
     if (type === "metric") {
@@ -561,7 +564,7 @@ export class PlxReader {
   }
 
   /** Records one event of this file's type at the current line. */
-  #emit(step: number | null, timestamp: PlxTime, value: unknown): [string, null] {
+  #emit(step: number | null, timestamp: PlxTime, value: unknown): [Code, null] {
     const m = this.#meta;
     this.#events.push(
       {
@@ -579,7 +582,7 @@ export class PlxReader {
     return ["", null];
   }
 
-  #structured(value: object, step: number | null, timestamp: PlxTime, size = 0): [string, string | null] {
+  #structured(value: object, step: number | null, timestamp: PlxTime, size = 0): [Code, string | null] {
     const type = this.#type;
     const m = this.#meta;
     // Deeply nested values would exhaust the stack of schema checks and writers: bound the depth

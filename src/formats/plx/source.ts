@@ -7,13 +7,20 @@
  * @module
  */
 import * as path from "node:path";
-import type { Diagnostic } from "../../diagnostics.ts";
 import { isInside, readChunks, safeJoin } from "../../io/files.ts";
 import { discover, listRun } from "./layout.ts";
 import { PlxReader, type PlxReadOptions } from "./read.ts";
 import type { RunEntry, RunFolder } from "../../model/layout.ts";
 import type { PlxBatch } from "../../model/batch.ts";
-import { type EventSource, loadRunInfo, type RunInfo, type RunSource } from "../../convert/core.ts";
+import {
+  diagnosticItem,
+  type EventSource,
+  loadRunInfo,
+  type RunInfo,
+  runItem,
+  type RunSource,
+  type SourceItem,
+} from "../../convert/core.ts";
 
 /** Opens a `.plx` file entry of a run and reads it. */
 export function readEntry(
@@ -102,8 +109,8 @@ export class PlxRunSource implements RunSource {
  * ```ts
  * import { PlxSource } from "./source.ts";
  * for await (const run of new PlxSource(["fixtures/runs"]).runs()) {
- *   if ("severity" in run) continue;
- *   for await (const batch of run.batches()) console.log(batch.events.length);
+ *   if (run.type === "diagnostic") continue;
+ *   for await (const batch of run.run.batches()) console.log(batch.events.length);
  * }
  * ```
  */
@@ -115,29 +122,29 @@ export class PlxSource implements EventSource {
    * Yields each run found under `paths` (a lone event file as a run of its own), with diagnostics for
    * problems met on the way.
    */
-  async *runs(): AsyncGenerator<RunSource | Diagnostic> {
+  async *runs(): AsyncGenerator<SourceItem> {
     for await (const t of discover(this.paths)) {
-      if ("severity" in t) yield t;
-      else if (t.type === "run") yield await PlxRunSource.open(t.run, this.options);
-      else if (t.type === "tensorboard") continue; // only found when detectors are given
+      if ("severity" in t) yield diagnosticItem(t);
+      else if (t.type === "run") yield runItem(await PlxRunSource.open(t.run, this.options));
+      else if (t.type !== "file") continue; // other formats: only found when detectors are given
       else if (t.entry.role === "event" || t.entry.role === "resource") {
         const folder = t.run ??
           { id: path.basename(path.dirname(path.resolve(t.path))), path: path.dirname(t.path) };
         const entry = t.entry;
         const info: RunInfo = { id: folder.id };
         const options = this.options;
-        yield {
+        yield runItem({
           info,
           batches: () => readEntry(folder, entry, options).batches,
           readAsset: (rel) => new PlxRunSource(folder, info).readAsset(rel),
-        };
+        });
       } else {
-        yield {
+        yield diagnosticItem({
           severity: "info",
           code: "not-converted",
           file: t.path,
           message: "not an event file; not converted",
-        };
+        });
       }
     }
   }

@@ -147,8 +147,16 @@ export async function hasEventFiles(input: string, depth = 4): Promise<boolean> 
     if (depth < 0) return false;
     const dirs: string[] = [];
     for await (const e of Deno.readDir(input)) {
-      if (e.isFile && isEventFileName(e.name)) return true;
-      if (e.isDirectory && !e.name.startsWith(".") && e.name !== "node_modules") dirs.push(e.name);
+      let { isFile, isDirectory } = e;
+      if (e.isSymlink) {
+        try {
+          ({ isFile, isDirectory } = await Deno.stat(path.join(input, e.name)));
+        } catch {
+          continue;
+        }
+      }
+      if (isFile && isEventFileName(e.name)) return true;
+      if (isDirectory && !e.name.startsWith(".") && e.name !== "node_modules") dirs.push(e.name);
     }
     for (const d of dirs) if (await hasEventFiles(path.join(input, d), depth - 1)) return true;
   } catch { /* unreadable: not this format */ }
@@ -158,7 +166,8 @@ export async function hasEventFiles(input: string, depth = 4): Promise<boolean> 
 /**
  * A discovery detector for `discover(..., { detectors })` (see `DiscoverOptions.detectors`): a folder
  * directly holding event files is a TensorBoard run; `discover` keeps walking below it, so nested runs
- * (`hp/` and `hp/trial1/`) are each found.
+ * (`hp/` and `hp/trial1/`) are each found. `files` are the names of the regular files in `dir` (only files
+ * are event files: a folder named `tfevents-js/` is not one).
  *
  * @example
  * ```ts
@@ -166,8 +175,8 @@ export async function hasEventFiles(input: string, depth = 4): Promise<boolean> 
  * detectTensorboardDir("logs/run1", ["events.out.tfevents.1.host"]); // { type: "tensorboard", run: {...} }
  * ```
  */
-export function detectTensorboardDir(dir: string, names: string[]): Target | null {
-  if (!names.some(isEventFileName)) return null;
+export function detectTensorboardDir(dir: string, files: string[]): Target | null {
+  if (!files.some(isEventFileName)) return null;
   const run: RunFolder = { id: path.basename(path.resolve(dir)), path: dir };
   return { type: "tensorboard", run };
 }

@@ -897,7 +897,7 @@ export class TensorboardRunReader {
       if (!n || !this.#report) continue;
       out.push({
         severity: "info",
-        code: "repeated-step",
+        code: "step-repeat",
         file: ".",
         message: `${kind} "${name}": ${n} event${n === 1 ? "" : "s"} repeat or go back in step; all kept ` +
           `(TensorBoard's data server keeps only the last value per step)`,

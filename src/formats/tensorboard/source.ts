@@ -11,13 +11,20 @@
  * @module
  */
 import * as path from "node:path";
-import { type Diagnostic, ioDiag } from "../../diagnostics.ts";
+import { ioDiag } from "../../diagnostics.ts";
 import { CHUNK_SIZE, fillChunk } from "../../io/files.ts";
 import { findRuns, runIdOf, type TbRunDir } from "./layout.ts";
 import { assetFromRecord, type TbReadOptions, TensorboardRunReader } from "./read.ts";
 import { maskedCrc32c } from "./crc32c.ts";
 import type { PlxBatch } from "../../model/batch.ts";
-import type { EventSource, RunInfo, RunSource } from "../../convert/core.ts";
+import {
+  diagnosticItem,
+  type EventSource,
+  type RunInfo,
+  runItem,
+  type RunSource,
+  type SourceItem,
+} from "../../convert/core.ts";
 import type { FileReport, RunReport } from "../../model/report.ts";
 
 /**
@@ -220,8 +227,8 @@ async function readFull(f: Deno.FsFile, buf: Uint8Array): Promise<boolean> {
  * ```ts
  * import { TensorboardSource } from "./source.ts";
  * for await (const run of new TensorboardSource(["fixtures/tensorboard/logdirs/tf2"]).runs()) {
- *   if ("severity" in run) continue;
- *   for await (const b of run.batches()) console.log(run.info.id, b.events.length);
+ *   if (run.type === "diagnostic") continue;
+ *   for await (const b of run.run.batches()) console.log(run.run.info.id, b.events.length);
  * }
  * ```
  */
@@ -230,11 +237,11 @@ export class TensorboardSource implements EventSource {
   constructor(readonly paths: string[], readonly options: TbReadOptions = {}) {}
 
   /** Yields every run found under each path in turn, with diagnostics for problems met finding them. */
-  async *runs(): AsyncGenerator<RunSource | Diagnostic> {
+  async *runs(): AsyncGenerator<SourceItem> {
     for (const p of this.paths) {
       for await (const r of findRuns(p)) {
-        if ("severity" in r) yield r;
-        else yield new TensorboardRunSource(r, this.options);
+        if ("severity" in r) yield diagnosticItem(r);
+        else yield runItem(new TensorboardRunSource(r, this.options));
       }
     }
   }
@@ -243,7 +250,8 @@ export class TensorboardSource implements EventSource {
 /**
  * Validates the event files directly in the TensorBoard run folder `dir`: framing, CRCs, protobufs, wall
  * times and values, one {@linkcode FileReport} per file, plus run-level notes (values not convertible,
- * repeated steps). For `plxkit validate`.
+ * repeated steps). For `plxkit validate`. `only` names the files of `dir` to check instead (e.g. one event file
+ * named on the command line, whatever its name).
  *
  * @example
  * ```ts
@@ -256,18 +264,20 @@ export async function validateTensorboardRun(
   dir: string,
   id: string,
   options: TbReadOptions = {},
+  only?: string[],
 ): Promise<RunReport> {
   const report: RunReport = { id, path: dir, format: "tensorboard", files: [], diagnostics: [] };
   const files: string[] = [];
-  try {
-    for await (const r of findRuns(dir)) {
-      if ("severity" in r) report.diagnostics.push(r);
-      else if (r.rel === ".") files.push(...r.files);
-    }
-  } catch (e) {
-    report.diagnostics.push(ioDiag(dir, e, "cannot list"));
-    return report;
-  }
+  if (only) files.push(...only);
+  else {try {
+      for await (const r of findRuns(dir)) {
+        if ("severity" in r) report.diagnostics.push(r);
+        else if (r.rel === ".") files.push(...r.files);
+      }
+    } catch (e) {
+      report.diagnostics.push(ioDiag(dir, e, "cannot list"));
+      return report;
+    }}
   if (!files.length) {
     report.diagnostics.push({
       severity: "error",
@@ -284,7 +294,7 @@ export async function validateTensorboardRun(
   });
   for (const f of files) {
     const abs = path.join(dir, f);
-    const fr: FileReport = { file: f, role: "tensorboard", events: 0, bytes: 0, diagnostics: [] };
+    const fr: FileReport = { file: f, role: "tensorboard", events: 0, records: 0, bytes: 0, diagnostics: [] };
     report.files.push(fr);
     try {
       fr.bytes = (await Deno.stat(abs)).size;

@@ -221,16 +221,18 @@ Deno.test("leftovers of a killed conversion are removed when their file is writt
   }
 });
 
+import { runItem } from "../../../src/convert/pipeline.ts";
+
 Deno.test("a run without events comes back from its run record (file and folder modes)", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const source: import("../../../src/convert/pipeline.ts").EventSource = {
       async *runs() {
-        yield {
+        yield runItem({
           info: { id: "empty", meta: { uuid: "empty" } },
           async *batches() {},
           readAsset: () => Promise.resolve(null),
-        };
+        });
       },
     };
     for (const out of ["x.jsonl", "folder"]) {

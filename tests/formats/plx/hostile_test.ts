@@ -3,7 +3,7 @@
  * input run, nothing written outside the output folder, collisions reported rather than overwritten.
  */
 import { assertEquals, assertOk } from "../../_assert.ts";
-import { convert, type EventSource, type RunSource } from "../../../src/convert/pipeline.ts";
+import { convert, type EventSource, runItem, type RunSource } from "../../../src/convert/pipeline.ts";
 import { PlxSink } from "../../../src/formats/plx/sink.ts";
 import { PlxRunWriter } from "../../../src/formats/plx/write.ts";
 import { validateRun } from "../../../src/validate/validate.ts";
@@ -32,7 +32,7 @@ function source(runs: [string, PlxEvent[]][]): EventSource {
           },
           readAsset: () => Promise.resolve(null),
         };
-        yield run;
+        yield runItem(run);
       }
     },
   };

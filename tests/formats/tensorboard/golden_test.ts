@@ -36,8 +36,9 @@ function close(a: number, b: number, what: string): void {
 
 async function readAll(logdir: string) {
   const runs = new Map<string, { src: RunSource; events: PlxEvent[]; diags: string[] }>();
-  for await (const r of new TensorboardSource([logdir]).runs()) {
-    if ("severity" in r) throw new Error(r.message);
+  for await (const item of new TensorboardSource([logdir]).runs()) {
+    if (item.type === "diagnostic") throw new Error(item.diagnostic.message);
+    const r = item.run;
     const events: PlxEvent[] = [];
     const diags: string[] = [];
     for await (const b of r.batches()) {
@@ -172,8 +173,8 @@ Deno.test("steps policy: all (default), last (data server), restart (Python load
     const out: [number | null, unknown][] = [];
     const notes: string[] = [];
     for await (const r of new TensorboardSource([dir], { steps }).runs()) {
-      if ("severity" in r) continue;
-      for await (const b of r.batches()) {
+      if (r.type === "diagnostic") continue;
+      for await (const b of r.run.batches()) {
         out.push(...b.events.map((e) => [e.step, e.value] as [number | null, unknown]));
         notes.push(...b.diagnostics.map((d) => `${d.code}: ${d.message}`));
       }

@@ -170,8 +170,9 @@ Deno.test("files: tensorboard golden logdir -> plx -> tensorboard keeps run fold
     assertEquals(dirs, ["hp", "hp/trial1", "restart", "train"]);
     const back = new Map<string, PlxEvent[]>();
     const tags = new Map<string, unknown>();
-    for await (const r of new TensorboardSource([`${tmp}/tb`]).runs()) {
-      if ("severity" in r) continue;
+    for await (const item of new TensorboardSource([`${tmp}/tb`]).runs()) {
+      if (item.type === "diagnostic") continue;
+      const r = item.run;
       const es: PlxEvent[] = [];
       for await (const b of r.batches()) es.push(...b.events);
       back.set(r.info.id, es);
@@ -356,7 +357,7 @@ Deno.test("detectTensorboardDir: a folder with event files is a tensorboard targ
   for await (const t of discover([`${ROOT}logdirs/tf2`], { detectors: [detectTensorboardDir] })) {
     found.push(t);
   }
-  assertEquals(found.map((t) => "type" in t ? [t.type, t.run?.id] : t.code), [
+  assertEquals(found.map((t) => "type" in t ? [t.type, "run" in t ? t.run?.id : t.path] : t.code), [
     ["tensorboard", "hp_run"],
     ["tensorboard", "run1"],
   ]);

@@ -2,9 +2,10 @@
  * Polyaxon run folders as an {@linkcode EventSink}: writes `<out>/<run>/events/...`, copies referenced asset
  * bytes, and writes `run.plx.json` when the source has one.
  *
- * Each run is built in a hidden `.<run>.partial` folder and renamed into place when complete, so an
- * interrupted conversion never leaves a run that looks complete; a rerun skips finished runs and rebuilds
- * unfinished ones.
+ * Each run is built in a temporary folder of the reserved `.plxkit-tmp-` namespace (io/commit.ts) and
+ * renamed into place when complete, so an interrupted conversion never leaves a run that looks complete; a
+ * rerun skips finished runs, removes the temporaries of dead writers and rebuilds unfinished runs. Nothing is
+ * written through a link in the output tree and no existing file is replaced.
  *
  * Needs `--allow-read --allow-write`.
  *
@@ -20,7 +21,9 @@ import {
   type RunSink,
   type RunSource,
 } from "../../convert/pipeline.ts";
-import { safeJoin, writeFileAtomic } from "../../io/files.ts";
+import { writeFileNew } from "../../io/files.ts";
+import { commitDir, forget, removeStaleTemps, tempIn } from "../../io/commit.ts";
+import { noLinkBelow, outputJoin } from "../../io/safe.ts";
 import { checkSegment, PlxRunWriter } from "./write.ts";
 
 /** Writes runs into `outDir` in Polyaxon's layout. */
@@ -29,19 +32,32 @@ export class PlxSink implements EventSink {
   readonly runIdsArePaths = true;
   /** A sink writing each run to `<outDir>/<run id>/`. */
   constructor(readonly outDir: string) {}
+  #started = false;
 
   async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
+    if (!this.#started) {
+      this.#started = true;
+      await Deno.mkdir(this.outDir, { recursive: true });
+      await removeStaleTemps(this.outDir);
+    }
     const id = checkSegment("run id", info.id || "run");
     const final = path.join(this.outDir, id);
     try {
-      await Deno.lstat(final);
+      const st = await Deno.lstat(final);
+      if (st.isSymlink) {
+        throw new RangeError(`${final} is a symbolic link in the output; not written through`);
+      }
       return "done";
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
-    const partial = path.join(this.outDir, `.${id}.partial`);
-    await Deno.remove(partial, { recursive: true }).catch(() => {});
-    await Deno.mkdir(partial, { recursive: true });
+    const partial = tempIn(this.outDir, id);
+    try {
+      await Deno.mkdir(partial);
+    } catch (e) {
+      forget(partial);
+      throw e;
+    }
     return new PlxRunSink(partial, final, info, ledger);
   }
 
@@ -72,12 +88,12 @@ class PlxRunSink implements RunSink {
         }
         let target: string;
         try {
-          target = safeJoin(this.partial, ref);
+          target = outputJoin(this.partial, ref);
         } catch {
           this.ledger.note("plx: asset path outside the run (event kept, file not copied)");
           continue;
         }
-        await writeFileAtomic(target, bytes);
+        await writeFileNew(target, bytes);
       }
     }
     await this.#writer.write(events);
@@ -90,22 +106,24 @@ class PlxRunSink implements RunSink {
   async commit(): Promise<void> {
     await this.#writer.commit();
     if (this.info.meta) {
-      await writeFileAtomic(
+      await writeFileNew(
         path.join(this.partial, "run.plx.json"),
         recordText(this.info.meta, this.info.records?.meta),
       );
     }
     if (this.info.lineages?.length) {
-      await writeFileAtomic(
+      await writeFileNew(
         path.join(this.partial, "lineages.plx.json"),
         recordText(this.info.lineages, this.info.records?.lineages),
       );
     }
-    await Deno.rename(this.partial, this.final);
+    noLinkBelow(path.dirname(this.final), this.final);
+    await commitDir(this.partial, this.final);
   }
 
   async abort(): Promise<void> {
     await this.#writer.abort();
     await Deno.remove(this.partial, { recursive: true }).catch(() => {});
+    forget(this.partial);
   }
 }

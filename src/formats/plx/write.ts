@@ -15,6 +15,7 @@ import { ascii, copyShortDecimal, integer } from "../../io/ascii.ts";
 import { DECLARED_FIELDS, type ValueType } from "../../schema/values.ts";
 import { homogeneous, pydanticJson, pyJsonDumps, pyJsonString } from "../../json/python.ts";
 import { safeJoin, tempSibling } from "../../io/files.ts";
+import { forget, isReservedName } from "../../io/commit.ts";
 
 /** Top-level fields holding floats (written with `.0`), per value type. */
 const FLOAT_FIELDS: Partial<Record<ValueType, readonly string[]>> = {
@@ -111,6 +112,11 @@ export function encodeLine(event: PlxEvent): string {
 export function checkSegment(what: string, s: string): string {
   if (s === "" || s === "." || s === ".." || /[\\/\0]/.test(s)) {
     throw new RangeError(`${what} ${JSON.stringify(s)} cannot be a file name`);
+  }
+  if (isReservedName(s)) {
+    throw new RangeError(
+      `${what} ${JSON.stringify(s)} starts with ".plxkit-", a prefix reserved for plxkit's temporaries`,
+    );
   }
   // Only a name of more than 66 UTF-16 units can exceed 200 UTF-8 bytes: skip the encoding otherwise.
   if (s.length > 66 && new TextEncoder().encode(s).length > 200) {
@@ -273,13 +279,17 @@ export class PlxRunWriter {
         throw e;
       }
       await Deno.remove(f.tmp);
+      forget(f.tmp);
     }
     this.#files.clear();
   }
 
   /** Deletes the temporary files. */
   async abort(): Promise<void> {
-    for (const f of this.#files.values()) await Deno.remove(f.tmp).catch(() => {});
+    for (const f of this.#files.values()) {
+      await Deno.remove(f.tmp).catch(() => {});
+      forget(f.tmp);
+    }
     this.#files.clear();
   }
 }

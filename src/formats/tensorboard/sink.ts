@@ -2,19 +2,22 @@
  * TensorBoard logdirs as an {@linkcode EventSink}: one event file per run, at `<out>/<run>/`.
  *
  * The run's directory is the original TensorBoard run path when the run came from TensorBoard (kept in
- * `RunInfo.meta.tensorboard.run`), else the run id. The file is written under a temporary name that
- * TensorBoard ignores (no `tfevents` in it) and renamed into place when the run is complete, so a run's
- * output is complete or absent; a rerun skips runs whose folder already holds an event file.
+ * `RunInfo.meta.tensorboard.run`), else the run id. The file is written under a temporary name at the top
+ * of the output (reserved `.plxkit-tmp-` namespace, no `tfevents` in it, so TensorBoard ignores it) and
+ * published into the run's folder when the run is complete (io/commit.ts), so a run's output is complete or
+ * absent; a rerun skips runs whose folder already holds an event file and removes dead writers' temporaries.
+ * No link in the output tree is written through.
  *
  * Needs `--allow-read --allow-write`.
  *
  * @module
  */
 import * as path from "node:path";
-import { randomUUID } from "node:crypto";
 import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/pipeline.ts";
 import type { PlxEvent } from "../../model/event.ts";
 import { safeJoin } from "../../io/files.ts";
+import { commitNew, forget, removeStaleTemps, tempIn } from "../../io/commit.ts";
+import { noLinkBelow } from "../../io/safe.ts";
 import { checkSegment } from "../plx/write.ts";
 import { isEventFileName } from "./layout.ts";
 import { type TbWriteOptions, TensorboardEncoder } from "./write.ts";
@@ -85,20 +88,32 @@ export class TensorboardSink implements EventSink {
   readonly runIdsArePaths = true;
   /** A sink writing each run's event file under `outDir` (see {@linkcode runDirOf}). */
   constructor(readonly outDir: string, readonly options: TbWriteOptions = {}) {}
+  #started = false;
 
   async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
     await Deno.mkdir(this.outDir, { recursive: true });
+    if (!this.#started) {
+      this.#started = true;
+      await removeStaleTemps(this.outDir);
+    }
     const dir = runDirOf(this.outDir, info);
+    noLinkBelow(this.outDir, dir);
     if (await hasEventFile(dir)) return "done";
     let created = false;
     try {
-      await Deno.stat(dir);
+      await Deno.lstat(dir);
     } catch {
       created = true;
     }
     await Deno.mkdir(dir, { recursive: true });
-    const tmp = path.join(dir, `.plxkit-${randomUUID().slice(0, 8)}.partial`);
-    const file = await Deno.open(tmp, { write: true, createNew: true });
+    const tmp = tempIn(this.outDir, "run.partial");
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(tmp, { write: true, createNew: true });
+    } catch (e) {
+      forget(tmp);
+      throw e;
+    }
     return new TensorboardRunSink(dir, tmp, file, created, info, ledger, this.options);
   }
 
@@ -159,7 +174,7 @@ class TensorboardRunSink implements RunSink {
     await this.#pending;
     await this.file.sync().catch(() => {});
     this.file.close();
-    await Deno.rename(this.tmp, path.join(this.dir, eventFileName(this.#headerAt)));
+    await commitNew(this.tmp, path.join(this.dir, eventFileName(this.#headerAt)));
   }
 
   async abort(): Promise<void> {
@@ -168,6 +183,7 @@ class TensorboardRunSink implements RunSink {
       this.file.close();
     } catch { /* closed */ }
     await Deno.remove(this.tmp).catch(() => {});
+    forget(this.tmp);
     if (this.created) await Deno.remove(this.dir).catch(() => {});
   }
 }

@@ -1,6 +1,7 @@
 import fc from "../../_fc.ts";
 import { gzipSync } from "node:zlib";
 import * as path from "node:path";
+import { TMP_PREFIX, writerTag } from "../../../src/io/commit.ts";
 import { assertEquals, assertOk } from "../../_assert.ts";
 import { convert } from "../../../src/convert/pipeline.ts";
 import type { PlxEvent } from "../../../src/model/event.ts";
@@ -215,8 +216,10 @@ Deno.test("leftovers of a killed conversion are removed when their file is writt
   const dir = await Deno.makeTempDir();
   try {
     const runs: [string, PlxEvent[]][] = [["a", [{ ...metric(1), run: "a" }]]];
-    await Deno.writeTextFile(path.join(dir, ".a.jsonl.0123abcd.tmp"), "half");
-    await Deno.writeTextFile(path.join(dir, ".all.jsonl.89abcdef.tmp"), "half");
+    // Temporaries of a dead writer of this host (pid 4194305 is above Linux's largest pid).
+    const dead = writerTag().replace(/-\d+$/, "-4194305");
+    await Deno.writeTextFile(path.join(dir, `${TMP_PREFIX}${dead}-0123abcd-a.jsonl`), "half");
+    await Deno.writeTextFile(path.join(dir, `${TMP_PREFIX}${dead}-89abcdef-all.jsonl`), "half");
     await convert(memorySource(runs), new JsonlSink(dir));
     await convert(memorySource(runs), new JsonlSink(path.join(dir, "all.jsonl")));
     assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["a.jsonl", "all.jsonl"]);

@@ -111,6 +111,27 @@ export function readSourceTextSync(file: string, root?: string, maxBytes = 1 << 
 }
 
 /**
+ * The bytes of asset `rel` of a run whose files live under `root`, under the one read rule: `null` when
+ * `rel` is not a path inside `root` or the file does not exist (the sink records the asset as missing).
+ *
+ * @throws {RefusedSourceError} When the file is a link leading out of `root`, a FIFO, device or folder.
+ */
+export async function readAssetUnder(root: string, rel: string): Promise<Uint8Array | null> {
+  let p: string;
+  try {
+    p = safeJoin(root, rel);
+  } catch {
+    return null;
+  }
+  try {
+    return await readSource(p, root);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
+/**
  * Joins `rel` onto the output root `root` ({@linkcode safeJoin}: no `..`, absolute path or NUL) and refuses
  * the result when any existing component below `root` (the target included) is a symbolic link: writing
  * through it would land outside the output.

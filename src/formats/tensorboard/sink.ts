@@ -24,6 +24,13 @@ import { type TbWriteOptions, TensorboardEncoder } from "./write.ts";
 
 let sequence = 0;
 
+/** Event types whose records carry a file's bytes. */
+const ASSET_TYPES = new Set(["image", "video", "audio", "artifact", "model", "dataframe"]);
+/** Events with files encoded per write. */
+const ASSET_SLICE = 8;
+/** Bytes of asset files kept for reuse by one run. */
+const CACHE_BYTES = 64 << 20;
+
 /**
  * The event file name of spec §6.1: `events.out.tfevents.<%010d secs>.<host>.<pid>.<seq>.plxkit`.
  *
@@ -159,7 +166,40 @@ class TensorboardRunSink implements RunSink {
       await this.#write(this.#enc.header(events[0].timestamp.micros / 1e6));
       this.#headerAt = events[0].timestamp.micros / 1e6;
     }
-    await this.#write(await this.#enc.encode(events, (rel) => source.readAsset(rel)));
+    // Events that carry files are encoded a few at a time (memory bounded by a few files, not by a batch
+    // of thousands of images), and a file referenced again is read once (a small cache by path).
+    const read = (rel: string) => this.#readAsset(rel, source);
+    if (!events.some((e) => ASSET_TYPES.has(e.type))) {
+      await this.#write(await this.#enc.encode(events, read));
+      return;
+    }
+    for (let i = 0; i < events.length; i += ASSET_SLICE) {
+      await this.#write(await this.#enc.encode(events.slice(i, i + ASSET_SLICE), read));
+    }
+  }
+
+  #cache = new Map<string, Uint8Array | null>();
+  #cached = 0;
+
+  async #readAsset(rel: string, source: RunSource): Promise<Uint8Array | null> {
+    if (this.#cache.has(rel)) {
+      const hit = this.#cache.get(rel)!;
+      this.#cache.delete(rel); // most recently used last
+      this.#cache.set(rel, hit);
+      return hit;
+    }
+    const bytes = await source.readAsset(rel);
+    const size = bytes?.length ?? 0;
+    if (size <= CACHE_BYTES) {
+      while (this.#cache.size && (this.#cached + size > CACHE_BYTES || this.#cache.size >= 64)) {
+        const [k, v] = this.#cache.entries().next().value!;
+        this.#cache.delete(k);
+        this.#cached -= v?.length ?? 0;
+      }
+      this.#cache.set(rel, bytes);
+      this.#cached += size;
+    }
+    return bytes;
   }
 
   async commit(): Promise<void> {

@@ -13,7 +13,7 @@
 import * as path from "node:path";
 import type { Diagnostic } from "../../diagnostics.ts";
 import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts";
-import { CHUNK_SIZE, fillChunk } from "../../io/files.ts";
+import { checkRegular, CHUNK_SIZE, fillChunk } from "../../io/files.ts";
 import { ioDiag } from "../plx/layout.ts";
 import type { PlxBatch } from "../plx/read.ts";
 import type { FileReport, RunReport } from "../../validate/types.ts";
@@ -33,6 +33,7 @@ import { maskedCrc32c } from "./crc32c.ts";
  * ```
  */
 export async function* readAhead(file: string, chunkSize = CHUNK_SIZE): AsyncGenerator<Uint8Array> {
+  checkRegular(file); // (a FIFO is refused, never opened)
   using f = await Deno.open(file, { read: true });
   const fill = () => fillChunk(f, new Uint8Array(chunkSize));
 

@@ -87,7 +87,8 @@ export async function snapshot(dir: string): Promise<Record<string, string>> {
       const abs = path.join(d, e.name);
       if (e.isSymlink) out[r] = `-> ${await Deno.readLink(abs)}`;
       else if (e.isDirectory) await walk(abs, r);
-      else out[r] = new TextDecoder("latin1").decode(await Deno.readFile(abs));
+      else if (e.isFile) out[r] = new TextDecoder("latin1").decode(await Deno.readFile(abs));
+      else out[r] = "(not a regular file)"; // (a FIFO: never opened)
     }
   };
   await walk(dir, "");

@@ -30,6 +30,7 @@ import {
 } from "../../model/event.ts";
 import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/pipeline.ts";
 import { safeJoin, writeFileAtomic } from "../../io/files.ts";
+import { readSourceTextSync } from "../../io/safe.ts";
 import { PlxDataError } from "../../diagnostics.ts";
 import { checkSegment } from "../plx/write.ts";
 import { COLUMNAR_VERSION } from "../jsonl/codec.ts";
@@ -131,7 +132,7 @@ export async function checkDatasetVersion(root: string): Promise<void> {
   const file = path.join(root, "_plxkit", "dataset.json");
   let d: { format?: unknown; version?: unknown };
   try {
-    d = JSON.parse(await Deno.readTextFile(file));
+    d = JSON.parse(readSourceTextSync(file, root));
   } catch (e) {
     throw new PlxDataError(`unreadable: ${e instanceof Error ? e.message : String(e)}`, { file });
   }
@@ -159,7 +160,7 @@ export async function readCommits(root: string): Promise<CommitRecord[]> {
   try {
     for await (const e of Deno.readDir(dir)) {
       if (!e.isFile || !e.name.endsWith(".json") || e.name.startsWith(".")) continue;
-      const rec = JSON.parse(await Deno.readTextFile(path.join(dir, e.name))) as CommitRecord;
+      const rec = JSON.parse(readSourceTextSync(path.join(dir, e.name), root)) as CommitRecord;
       if (rec?.format === "plxkit-parquet" && Array.isArray(rec.parts) && Array.isArray(rec.runs)) {
         out.push(rec);
       }

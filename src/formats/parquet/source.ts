@@ -7,7 +7,7 @@
  * @module
  */
 import * as path from "node:path";
-import { readAssetUnder } from "../../io/safe.ts";
+import { readAssetUnder, readSource } from "../../io/safe.ts";
 import { type Diagnostic, PlxDataError } from "../../diagnostics.ts";
 import { valueTypeOf } from "../../model/event.ts";
 import { type EventSource, type RunInfo, type RunSource, runStretches } from "../../convert/pipeline.ts";
@@ -55,7 +55,7 @@ class KindCursor {
         continue;
       }
       try {
-        this.#bytes ??= await Deno.readFile(safeJoin(this.root, p.file));
+        this.#bytes ??= await readSource(safeJoin(this.root, p.file), this.root);
         const table = readWindow(this.#bytes, this.#offset, WINDOW);
         const items: Item[] = [];
         let rows = 0;

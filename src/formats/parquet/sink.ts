@@ -309,11 +309,13 @@ export class ParquetSink implements EventSink {
       for await (const f of Deno.readDir(path.join(this.root, d.name))) {
         const seq = seqOf(f.name);
         if (seq < 0) continue;
-        this.#partSeq = Math.max(this.#partSeq, seq + 1);
         if (f.name.startsWith(".") && f.name.endsWith(".tmp")) {
-          // A part of a conversion that stopped before its commit: its runs are not done; drop it.
+          // A part of a conversion that stopped before its commit: its runs are not done; drop it. Its
+          // number is free again, so a rerun after a kill names its parts as an uninterrupted run would.
           await Deno.remove(path.join(this.root, d.name, f.name)).catch(() => {});
+          continue;
         }
+        this.#partSeq = Math.max(this.#partSeq, seq + 1);
       }
     }
   }

@@ -73,6 +73,8 @@ export const DIAGNOSTIC_CODES = [
   "unreadable",
   // conversion
   "not-converted",
+  "bad-run-id",
+  "bad-run-record",
 ] as const;
 
 /** A diagnostic code: one of {@linkcode DIAGNOSTIC_CODES}. */
@@ -99,10 +101,31 @@ export interface Diagnostic {
   count?: number;
 }
 
-/** Formats a diagnostic as `file:line: severity: message`. */
+/**
+ * Escapes control characters (C0 but tab, DEL, C1, and the bidirectional overrides) as `\xNN` / `\u{N}`,
+ * so text taken from a file can never move the cursor, recolour or retitle a terminal when printed.
+ *
+ * @example
+ * ```ts
+ * import { escapeControls } from "./diagnostics.ts";
+ * escapeControls("a\x1b[2Jb"); // "a\\x1b[2Jb"
+ * ```
+ */
+export function escapeControls(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n <= 0xff ? `\\x${n.toString(16).padStart(2, "0")}` : `\\u{${n.toString(16)}}`;
+  });
+}
+
+/**
+ * Formats a diagnostic as `file:line: severity: message`, the one way diagnostics are printed: control
+ * characters from file names and contents are escaped ({@linkcode escapeControls}).
+ */
 export function formatDiagnostic(d: Diagnostic, prefix = ""): string {
   const where = d.line !== undefined ? `:${d.line}` : d.offset !== undefined ? `@${d.offset}` : "";
-  return `${prefix}${d.file}${where}: ${d.severity}: ${d.message}`;
+  return escapeControls(`${prefix}${d.file}${where}: ${d.severity}: ${d.message}`);
 }
 
 /** Where in which file a {@linkcode PlxDataError} happened. */

@@ -4,13 +4,67 @@
  * @module
  */
 import * as path from "node:path";
-import { formatDiagnostic } from "../diagnostics.ts";
+import { escapeControls, formatDiagnostic } from "../diagnostics.ts";
 import { UsageError } from "./errors.ts";
 import { convert, type ConvertReport } from "../convert/pipeline.ts";
 import { detectFormat, formatByName, FORMATS } from "../formats/registry.ts";
 import { choice, type Command, str } from "./args.ts";
 import { shardFilter } from "../convert/shard.ts";
 import { isInside, requireInputs } from "../io/files.ts";
+import { lockOutput, removeLiveTemps } from "../io/commit.ts";
+import { realish } from "../io/safe.ts";
+import { isJsonlFile, jsonlStem } from "../formats/jsonl/sink.ts";
+
+/** Folders an output must stay out of for input `input`: the input and, for a JSONL file, its sidecar. */
+function inputRoots(input: string): string[] {
+  return isJsonlFile(input) ? [input, `${jsonlStem(input)}.assets`] : [input];
+}
+
+/**
+ * Checks `--out` before anything is written: not empty, of the kind the target writes (a folder, or a
+ * `.jsonl[.gz]` file), not existing when it is a file (never overwritten), and not inside an input or an
+ * input's JSONL sidecar, compared by real paths (a link from the output into an input is seen through).
+ */
+async function checkOut(out: string, toName: string, inputs: string[]): Promise<boolean> {
+  if (out.trim() === "") throw new UsageError("--out is empty; give an output folder or file");
+  const file = toName === "jsonl" && isJsonlFile(out);
+  let st: Deno.FileInfo | null = null;
+  try {
+    st = await Deno.stat(out);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  if (st && file) {
+    throw new UsageError(
+      st.isDirectory
+        ? `--out ${out} is an existing folder, but a name ending in .jsonl writes one file; give a new file name, or a folder name without .jsonl for one file per run`
+        : `--out ${out} already exists; plxkit never overwrites an output (remove it or choose another name)`,
+    );
+  }
+  if (st && !file && !st.isDirectory) {
+    throw new UsageError(
+      `--out ${out} is an existing file; ${toName} writes a folder${
+        toName === "jsonl" ? " (or a new file whose name ends in .jsonl)" : ""
+      }`,
+    );
+  }
+  const outs = file ? [out, `${jsonlStem(out)}.assets`] : [out];
+  for (const i of inputs) {
+    for (const root of inputRoots(i)) {
+      const r = realish(root);
+      for (const o of outs) {
+        if (isInside(realish(o), r)) {
+          throw new UsageError(
+            `--out ${out} is inside the input ${root === i ? i : `${i} (its sidecar ${root})`}${
+              path.resolve(o) !== realish(o) ? " through a link" : ""
+            }; inputs are never written to`,
+          );
+        }
+      }
+    }
+  }
+  return file;
+}
 
 function parseSettings(list: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -28,7 +82,7 @@ export function reportText(r: ConvertReport): string {
   const failed = r.runs.filter((x) => x.status === "failed");
   const skipped = r.runs.filter((x) => x.status === "skipped").length;
   const lines: string[] = [];
-  for (const f of failed) lines.push(`failed: ${f.id}: ${f.error}`);
+  for (const f of failed) lines.push(escapeControls(`failed: ${f.id}: ${f.error}`));
   const dropped = Object.entries(r.dropped);
   if (dropped.length) {
     lines.push("not carried over:");
@@ -106,11 +160,7 @@ export const convertCommand: Command = {
         }
       }
     }
-    for (const i of positionals) {
-      if (isInside(path.resolve(out), path.resolve(i))) {
-        throw new UsageError(`--out ${out} is inside the input ${i}; inputs are never written to`);
-      }
-    }
+    const outIsFile = await checkOut(out, to.name, positionals);
     const settings = parseSettings(values.set as string[] | undefined);
     const known = new Set([...Object.keys(from.settings ?? {}), ...Object.keys(to.settings ?? {})]);
     for (const k of Object.keys(settings)) {
@@ -125,17 +175,35 @@ export const convertCommand: Command = {
     const shard = str(values, "shard");
     const filter = shardFilter(shard);
     const source = from.source(positionals, { settings });
-    const sink = await to.sink(out, { settings, shard });
     const quiet = values.quiet === true;
-    const report = await convert(source, sink, {
-      filter,
-      onDiagnostic: (d) => {
-        if (!quiet || d.severity === "error") io.err(formatDiagnostic(d));
-      },
-      onRun: (r) => {
-        if (io.errIsTty && !quiet) io.err(`${r.status.padEnd(7)} ${r.id} (${r.events} events)`);
-      },
-    });
+    // One writer per output (per shard): a second conversion into the same --out waits for the first.
+    const lock = await lockOutput(out, outIsFile, { shard, onWait: (m) => io.err(`plxkit convert: ${m}`) });
+    // Interrupted: remove this process's temporaries (a rerun also removes those of killed writers).
+    const onSignal = () => {
+      removeLiveTemps();
+      lock.release();
+      Deno.exit(130);
+    };
+    const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+    for (const sig of signals) Deno.addSignalListener(sig, onSignal);
+    let report: ConvertReport;
+    try {
+      const sink = await to.sink(out, { settings, shard });
+      report = await convert(source, sink, {
+        filter,
+        onDiagnostic: (d) => {
+          if (!quiet || d.severity === "error") io.err(formatDiagnostic(d));
+        },
+        onRun: (r) => {
+          if (io.errIsTty && !quiet) {
+            io.err(escapeControls(`${r.status.padEnd(7)} ${r.id} (${r.events} events)`));
+          }
+        },
+      });
+    } finally {
+      for (const sig of signals) Deno.removeSignalListener(sig, onSignal);
+      lock.release();
+    }
     if (reportFormat === "json") io.out(JSON.stringify(report, null, 2) + "\n");
     else io.out(reportText(report));
     const failed = report.runs.some((r) => r.status === "failed") ||

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InputNotFoundError, PlxDataError, PlxkitError } from "../diagnostics.ts";
+import { escapeControls, InputNotFoundError, PlxDataError, PlxkitError } from "../diagnostics.ts";
 import { UsageError } from "./errors.ts";
 import { type CliIO, type Command, commandHelp, parseCommand } from "./args.ts";
 import { convertCommand } from "./convert.ts";
@@ -84,6 +84,7 @@ export async function main(args: string[], io: CliIO = denoIO()): Promise<number
     }
     return await cmd.run(values, positionals, io);
   } catch (e) {
+    if (e instanceof Error) e.message = escapeControls(e.message);
     if (e instanceof Deno.errors.BrokenPipe) return 0; // the reader of stdout (e.g. `| head`) is gone
     if (e instanceof UsageError) {
       io.err(`plxkit ${cmd.name}: ${e.message}\nRun 'plxkit ${cmd.name} --help' for usage.`);

@@ -8,6 +8,7 @@
  */
 import * as path from "node:path";
 import type { Diagnostic } from "../diagnostics.ts";
+import { readSourceTextSync } from "../io/safe.ts";
 import type { PlxBatch } from "../model/batch.ts";
 import type { MetricColumns, PlxEvent } from "../model/event.ts";
 
@@ -162,35 +163,94 @@ export class DropLedger {
   }
 }
 
-/** A JSON file's text and value, or undefined when it is missing or not JSON. */
-function readJson(file: string): { text: string; value: unknown } | undefined {
-  try {
-    // (synchronous: a small file, and cheaper than a round trip through the I/O thread pool)
-    const text = Deno.readTextFileSync(file);
-    return { text, value: JSON.parse(text) };
-  } catch {
-    return undefined;
-  }
+/** Problems met loading a run's records ({@linkcode loadRunInfo}), by run info. */
+const recordProblems = new WeakMap<RunInfo, Diagnostic[]>();
+
+/**
+ * The problems {@linkcode loadRunInfo} met with the run records of `info` (unreadable, refused, not JSON,
+ * wrong shape), as `bad-run-record` errors: sources yield them with the run's first batch, and a run with
+ * one is not committed (its record would be lost).
+ */
+export function runInfoProblems(info: RunInfo): Diagnostic[] {
+  return recordProblems.get(info) ?? [];
 }
 
 /**
- * The run info of run `id` from the offline files in `dir` (`run.plx.json`, `lineages.plx.json`), each
- * taken when it is valid JSON of the right shape. Used wherever those files sit beside events.
+ * A JSON file's text and value; undefined when it does not exist; a diagnostic when it cannot be read
+ * (permissions, a link out of the run, a FIFO) or is not JSON of the wanted shape.
+ */
+function readJson(
+  dir: string,
+  name: string,
+  shape: (v: unknown) => boolean,
+  what: string,
+): { text: string; value: unknown } | Diagnostic | undefined {
+  const file = path.join(dir, name);
+  let text: string;
+  try {
+    // (synchronous: a small file, and cheaper than a round trip through the I/O thread pool)
+    text = readSourceTextSync(file, dir);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    const why = e instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : e instanceof Error
+      ? e.message.replace(`${file}: `, "")
+      : String(e);
+    return { severity: "error", code: "bad-run-record", file: name, message: `cannot read: ${why}` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return {
+      severity: "error",
+      code: "bad-run-record",
+      file: name,
+      message: `not valid JSON (${
+        e instanceof Error ? e.message : String(e)
+      }); the run's record would be lost`,
+    };
+  }
+  if (!shape(value)) {
+    return {
+      severity: "error",
+      code: "bad-run-record",
+      file: name,
+      message: `not ${what}; the run's record would be lost`,
+    };
+  }
+  return { text, value };
+}
+
+/**
+ * The run info of run `id` from the offline files in `dir` (`run.plx.json`, `lineages.plx.json`). A file
+ * that exists but cannot be read or is not JSON of the right shape is left out of the info and reported by
+ * {@linkcode runInfoProblems}. Used wherever those files sit beside events.
  */
 export function loadRunInfo(id: string, dir: string): RunInfo {
   const info: RunInfo = { id };
   const records: NonNullable<RunInfo["records"]> = {};
-  const meta = readJson(path.join(dir, "run.plx.json"));
-  if (meta && typeof meta.value === "object" && meta.value !== null && !Array.isArray(meta.value)) {
+  const problems: Diagnostic[] = [];
+  const meta = readJson(
+    dir,
+    "run.plx.json",
+    (v) => typeof v === "object" && v !== null && !Array.isArray(v),
+    "a JSON object",
+  );
+  if (meta && "severity" in meta) problems.push(meta);
+  else if (meta) {
     info.meta = meta.value as Record<string, unknown>;
     records.meta = meta.text;
   }
-  const lin = readJson(path.join(dir, "lineages.plx.json"));
-  if (lin && Array.isArray(lin.value)) {
-    info.lineages = lin.value;
+  const lin = readJson(dir, "lineages.plx.json", Array.isArray, "a JSON array");
+  if (lin && "severity" in lin) problems.push(lin);
+  else if (lin) {
+    info.lineages = lin.value as unknown[];
     records.lineages = lin.text;
   }
   if (records.meta !== undefined || records.lineages !== undefined) info.records = records;
+  if (problems.length) recordProblems.set(info, problems);
   return info;
 }
 

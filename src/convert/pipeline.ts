@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Diagnostic } from "../diagnostics.ts";
+import type { Diagnostic, DiagnosticCode } from "../diagnostics.ts";
 import { DropLedger, type EventSink, type EventSource, type RunSink } from "./core.ts";
 
 export {
@@ -16,12 +16,25 @@ export {
   loadRunInfo,
   recordText,
   type RunInfo,
+  runInfoProblems,
   runItem,
   type RunSink,
   type RunSource,
   runStretches,
   type SourceItem,
 } from "./core.ts";
+
+/**
+ * Diagnostic codes that mean a whole file of a run was not read (unreadable, refused, cut, a bad run
+ * record): a run with one is failed and not committed, so a rerun tries it again instead of calling it done.
+ */
+export const LOSS_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>([
+  "io",
+  "link-outside",
+  "not-a-file",
+  "bad-run-record",
+  "truncated-gzip",
+]);
 
 /** Outcome of one run. */
 export interface RunOutcome {
@@ -89,6 +102,8 @@ export async function convert(
     if (report.diagnostics.length < max) report.diagnostics.push(d);
   };
   const folded = new Map<string, string>();
+  // Every run id met in this conversion: the same id from two inputs is an error, never "already done".
+  const ids = new Set<string>();
   for await (const item of source.runs()) {
     if (item.type === "diagnostic") {
       diag(item.diagnostic);
@@ -97,6 +112,16 @@ export async function convert(
     const run = item.run;
     if (options.filter && !options.filter(run.info.id)) continue;
     const outcome: RunOutcome = { id: run.info.id, status: "ok", events: 0 };
+    if (ids.has(run.info.id)) {
+      outcome.status = "failed";
+      outcome.error = `run id ${
+        JSON.stringify(run.info.id)
+      } comes a second time in this conversion (from another input, or another run with the same name after sanitising); the second is not converted, so nothing of either is merged or lost silently (rename one)`;
+      report.runs.push(outcome);
+      options.onRun?.(outcome);
+      continue;
+    }
+    ids.add(run.info.id);
     if (sink.runIdsArePaths) {
       const key = run.info.id.normalize("NFC").toLowerCase();
       const other = folded.get(key);
@@ -117,9 +142,14 @@ export async function convert(
       if (out === "done") {
         outcome.status = "skipped";
       } else {
+        const lost: Diagnostic[] = [];
         for await (const batch of run.batches()) {
           for (const d of batch.diagnostics) {
-            diag(d.file.startsWith(run.info.id) ? d : { ...d, file: `${run.info.id}/${d.file}` });
+            const shown = d.file.startsWith(run.info.id) ? d : { ...d, file: `${run.info.id}/${d.file}` };
+            if (LOSS_CODES.has(d.code)) {
+              lost.push(shown);
+              diag({ ...shown, severity: "error" });
+            } else diag(shown);
           }
           const m = batch.metrics;
           if (m !== undefined && out.writeMetrics !== undefined) {
@@ -131,6 +161,15 @@ export async function convert(
             await out.write(batch.events, run);
             outcome.events += batch.events.length;
           }
+        }
+        if (lost.length) {
+          throw new Error(
+            `not committed: ${lost.length} file${
+              lost.length === 1 ? "" : "s"
+            } of the run could not be read (${
+              lost.slice(0, 3).map((d) => `${d.file}: ${d.message}`).join("; ")
+            }${lost.length > 3 ? "; ..." : ""})`,
+          );
         }
         await out.commit();
       }

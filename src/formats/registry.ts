@@ -5,7 +5,7 @@
  * @module
  */
 import { FormatError, SettingError } from "../diagnostics.ts";
-import { isRunFolder } from "./plx/layout.ts";
+import { discover } from "./plx/layout.ts";
 import { PlxSink } from "./plx/sink.ts";
 import { PlxSource } from "./plx/source.ts";
 import { hasEventFiles } from "./tensorboard/layout.ts";
@@ -15,17 +15,27 @@ import { jsonlFormat } from "./jsonl/format.ts";
 import { parquetFormat } from "./parquet/format.ts";
 import type { FormatSpec } from "../convert/core.ts";
 
-async function anyRunUnder(p: string, depth = 3): Promise<boolean> {
+/**
+ * Whether a Polyaxon run (or a lone `.plx` file) is anywhere under `p`: the same discovery, at any depth,
+ * as conversion and validation use (stops at the first run).
+ */
+async function anyRunUnder(p: string): Promise<boolean> {
   try {
-    const st = await Deno.stat(p);
-    if (st.isFile) return p.endsWith(".plx");
-    if (await isRunFolder(p)) return true;
-    if (depth === 0) return false;
-    for await (const e of Deno.readDir(p)) {
-      if (e.isDirectory && (await anyRunUnder(`${p}/${e.name}`, depth - 1))) return true;
+    for await (const t of discover([p])) {
+      if ("severity" in t) continue;
+      if (t.type === "run") return true;
+      if (t.type === "file" && p.endsWith(".plx")) return true;
     }
   } catch { /* unreadable: not this format */ }
   return false;
+}
+
+/** A `true|false` setting (default true). @throws {SettingError} On any other value. */
+function flag(settings: Record<string, string>, key: string): boolean {
+  const v = settings[key];
+  if (v === undefined || v === "true") return true;
+  if (v === "false") return false;
+  throw new SettingError(`--set ${key}= takes true or false (got "${v}")`);
 }
 
 /** Polyaxon run folders. */
@@ -51,9 +61,9 @@ export const tensorboardFormat: FormatSpec = {
     if (steps !== "all" && steps !== "last" && steps !== "restart") {
       throw new SettingError(`--set steps= takes all, last or restart (got "${steps}")`);
     }
-    return new TensorboardSource(inputs, { checksum: o.settings.checksum !== "false", steps });
+    return new TensorboardSource(inputs, { checksum: flag(o.settings, "checksum"), steps });
   },
-  sink: (out, o) => Promise.resolve(new TensorboardSink(out, { plugin: o.settings.plugin !== "false" })),
+  sink: (out, o) => Promise.resolve(new TensorboardSink(out, { plugin: flag(o.settings, "plugin") })),
   settings: {
     checksum: "false: skip payload CRC checks when reading (as TensorBoard's data server does)",
     steps:

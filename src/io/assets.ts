@@ -11,6 +11,17 @@ import { safeJoin, writeFileAtomic } from "./files.ts";
 /** Why an asset was not copied. */
 export type AssetSkip = "outside" | "missing";
 
+/** Options of {@linkcode AssetCopier}. */
+export interface AssetCopierOptions {
+  /**
+   * The target of a run-relative path; throws when the path would leave the output (the asset is then
+   * skipped as `outside`, without reading it). @default safeJoin(dir, rel)
+   */
+  join?: (rel: string) => string;
+  /** Writes one asset. @default writeFileAtomic */
+  write?: (target: string, bytes: Uint8Array) => Promise<void>;
+}
+
 /**
  * Copies assets under `dir`: each path is checked with {@linkcode safeJoin} first (a path leaving `dir` is
  * skipped as `outside` without reading it), then read (`null`: skipped as `missing`), then written
@@ -29,8 +40,22 @@ export type AssetSkip = "outside" | "missing";
 export class AssetCopier {
   readonly #done = new Set<string>();
 
-  /** A copier into `dir` that reports each asset not copied (and why) to `skipped`. */
-  constructor(readonly dir: string, readonly skipped: (why: AssetSkip, rel: string) => void) {}
+  readonly #join: (rel: string) => string;
+  readonly #write: (target: string, bytes: Uint8Array) => Promise<void>;
+
+  /**
+   * A copier into `dir` that reports each asset not copied (and why) to `skipped`. `options.join` maps a
+   * run-relative path to its target (throwing when it would leave the output; default
+   * {@linkcode safeJoin} onto `dir`), `options.write` writes it (default: atomically).
+   */
+  constructor(
+    readonly dir: string,
+    readonly skipped: (why: AssetSkip, rel: string) => void,
+    options: AssetCopierOptions = {},
+  ) {
+    this.#join = options.join ?? ((rel) => safeJoin(dir, rel));
+    this.#write = options.write ?? writeFileAtomic;
+  }
 
   /** Copies the assets `refs` (run-relative paths) not copied yet, reading their bytes with `read`. */
   async copy(refs: Iterable<string>, read: (rel: string) => Promise<Uint8Array | null>): Promise<void> {
@@ -39,7 +64,7 @@ export class AssetCopier {
       this.#done.add(rel);
       let target: string;
       try {
-        target = safeJoin(this.dir, rel);
+        target = this.#join(rel);
       } catch {
         this.skipped("outside", rel);
         continue;
@@ -49,7 +74,7 @@ export class AssetCopier {
         this.skipped("missing", rel);
         continue;
       }
-      await writeFileAtomic(target, bytes);
+      await this.#write(target, bytes);
     }
   }
 }

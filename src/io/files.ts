@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { InputNotFoundError } from "../diagnostics.ts";
+import { commitNew, commitNewSync, forget, isReservedName, tempIn } from "./commit.ts";
 
 /** Default read size: 1 MiB. */
 export const CHUNK_SIZE = 1 << 20;
@@ -16,6 +16,8 @@ export const CHUNK_SIZE = 1 << 20;
  * Reads a file in chunks of `chunkSize` bytes: each chunk a fresh buffer the caller may keep, or with
  * `reuse` one buffer refilled for every chunk (no allocation per chunk; the caller must be done with a
  * chunk before asking for the next, as the plx and log readers are).
+ *
+ * A FIFO, socket, device or folder is refused from `stat` before opening (opening a FIFO blocks forever).
  *
  * @example
  * ```ts
@@ -29,6 +31,7 @@ export async function* readChunks(
   chunkSize = CHUNK_SIZE,
   reuse = false,
 ): AsyncGenerator<Uint8Array> {
+  checkRegular(file);
   if (!reuse) {
     using f = await Deno.open(file, { read: true });
     while (true) {
@@ -85,9 +88,31 @@ function giveBuffer(buf: Uint8Array): void {
   if (bufferPool.length < 4) bufferPool.push(buf);
 }
 
-/** A name for a temporary sibling of `target`, unique per process and call. */
+/**
+ * Throws when `file` (links followed) is not a regular file: FIFOs, sockets, devices and folders are
+ * refused from `stat` alone, never opened.
+ */
+export function checkRegular(file: string): Deno.FileInfo {
+  const st = Deno.statSync(file);
+  if (!st.isFile) {
+    const what = st.isDirectory
+      ? "a folder"
+      : st.isFifo
+      ? "a FIFO (named pipe)"
+      : st.isSocket
+      ? "a socket"
+      : "a device or other non-regular file";
+    throw new Deno.errors.InvalidData(`${file} is ${what}, not a regular file; not read`);
+  }
+  return st;
+}
+
+/**
+ * A name for a temporary sibling of `target`, unique per process and call, in plxkit's reserved
+ * `.plxkit-tmp-` namespace (see io/commit.ts).
+ */
 export function tempSibling(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID().slice(0, 8)}.tmp`);
+  return tempIn(path.dirname(target), path.basename(target));
 }
 
 /**
@@ -107,26 +132,66 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
     Deno.mkdirSync(path.dirname(target), { recursive: true });
     const tmp = tempSibling(target);
     try {
-      if (typeof data === "string") Deno.writeTextFileSync(tmp, data);
-      else Deno.writeFileSync(tmp, data);
+      if (typeof data === "string") Deno.writeTextFileSync(tmp, data, { createNew: true });
+      else Deno.writeFileSync(tmp, data, { createNew: true });
       Deno.renameSync(tmp, target);
     } catch (e) {
       try {
         Deno.removeSync(tmp);
       } catch { /* not made */ }
       throw e;
+    } finally {
+      forget(tmp);
     }
     return;
   }
   await Deno.mkdir(path.dirname(target), { recursive: true });
   const tmp = tempSibling(target);
   try {
-    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
-    else await Deno.writeFile(tmp, data);
+    if (typeof data === "string") await Deno.writeTextFile(tmp, data, { createNew: true });
+    else await Deno.writeFile(tmp, data, { createNew: true });
     await Deno.rename(tmp, target);
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
     throw e;
+  } finally {
+    forget(tmp);
+  }
+}
+
+/**
+ * Writes a new file atomically and never over an existing one: exclusive temporary sibling, then
+ * `commitNew` (io/commit.ts), which fails with `OutputExistsError` when `target` exists.
+ */
+export async function writeFileNew(target: string, data: Uint8Array | string): Promise<void> {
+  if (data.length <= 1 << 16) {
+    Deno.mkdirSync(path.dirname(target), { recursive: true });
+    const tmp = tempSibling(target);
+    try {
+      if (typeof data === "string") Deno.writeTextFileSync(tmp, data, { createNew: true });
+      else Deno.writeFileSync(tmp, data, { createNew: true });
+      commitNewSync(tmp, target);
+    } catch (e) {
+      try {
+        Deno.removeSync(tmp);
+      } catch { /* not made */ }
+      throw e;
+    } finally {
+      forget(tmp);
+    }
+    return;
+  }
+  await Deno.mkdir(path.dirname(target), { recursive: true });
+  const tmp = tempSibling(target);
+  try {
+    if (typeof data === "string") await Deno.writeTextFile(tmp, data, { createNew: true });
+    else await Deno.writeFile(tmp, data, { createNew: true });
+    await commitNew(tmp, target);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  } finally {
+    forget(tmp);
   }
 }
 
@@ -192,12 +257,12 @@ export class AtomicFileWriter {
     this.#len = 0;
   }
 
-  /** Flushes, closes and renames the temporary file onto the target. */
+  /** Flushes, closes and publishes the temporary file as the target (never over an existing file). */
   async commit(): Promise<void> {
     await this.#drain();
     this.#file!.close();
     this.#file = null;
-    await Deno.rename(this.tmp, this.target);
+    await commitNew(this.tmp, this.target);
   }
 
   /** Closes and deletes the temporary file; the target is untouched. */
@@ -207,6 +272,7 @@ export class AtomicFileWriter {
     } catch { /* already closed */ }
     this.#file = null;
     await Deno.remove(this.tmp).catch(() => {});
+    forget(this.tmp);
   }
 }
 
@@ -237,6 +303,11 @@ export function safeJoin(root: string, rel: string): string {
 export function checkSegment(what: string, s: string): string {
   if (s === "" || s === "." || s === ".." || /[\\/\0]/.test(s)) {
     throw new RangeError(`${what} ${JSON.stringify(s)} cannot be a file name`);
+  }
+  if (isReservedName(s)) {
+    throw new RangeError(
+      `${what} ${JSON.stringify(s)} starts with ".plxkit-", a prefix reserved for plxkit's temporaries`,
+    );
   }
   // Only a name of more than 66 UTF-16 units can exceed 200 UTF-8 bytes: skip the encoding otherwise.
   if (s.length > 66 && new TextEncoder().encode(s).length > 200) {

@@ -66,12 +66,30 @@ export async function* gunzipChunks(
   const z = createGunzip({ chunkSize: 1 << 20, finishFlush: constants.Z_SYNC_FLUSH });
   const stream = Readable.from(counted()).pipe(z);
   stream.on("error", () => {/* surfaced by the iterator below */});
+  let outBytes = 0;
   try {
-    for await (const c of stream) yield c as Uint8Array;
+    for await (const c of stream) {
+      outBytes += (c as Uint8Array).length;
+      // A gzip bomb: real JSONL does not expand this much; stop instead of inflating for minutes.
+      if (outBytes > GZIP_BOMB_MIN && outBytes > GZIP_MAX_RATIO * Math.max(inBytes, 1)) {
+        onError(
+          `gzip data expands more than ${GZIP_MAX_RATIO}× (${outBytes} bytes from ${inBytes}): a gzip bomb? stopped reading`,
+          inBytes,
+        );
+        stream.destroy();
+        return;
+      }
+      yield c as Uint8Array;
+    }
   } catch (e) {
     onError(`gzip data is damaged or cut short: ${e instanceof Error ? e.message : String(e)}`, inBytes);
   }
 }
+
+/** Output size after which {@linkcode gunzipChunks} checks the expansion ratio. */
+export const GZIP_BOMB_MIN = 64 << 20;
+/** Largest expansion {@linkcode gunzipChunks} accepts (real JSONL compresses 5-50×; deflate's limit is ~1032×). */
+export const GZIP_MAX_RATIO = 400;
 
 /** The part of a metric line between the step and the timestamp, and between the timestamp and the value. */
 const TS_KEY = ',"timestamp":"';
@@ -313,7 +331,7 @@ export async function* readJsonl(
   const bytes = options.gzip
     ? gunzipChunks(
       chunks,
-      (message, offset) => late.push({ severity: "warning", code: "truncated-gzip", file, offset, message }),
+      (message, offset) => late.push({ severity: "error", code: "truncated-gzip", file, offset, message }),
     )
     : chunks;
   const dec = new LineDecoder(file);
@@ -339,6 +357,17 @@ export async function* readJsonl(
       batch.raw.lineCount = lineNo - batch.first - n;
     }
     const out = dec.take();
+    if (options.gzip) {
+      // A gzip file cut short shows as an incomplete last line: that is a damaged file, an error.
+      for (const b of out) {
+        for (const d of b.diagnostics) {
+          if (d.code !== "truncated-line") continue;
+          d.severity = "error";
+          d.code = "truncated-gzip";
+          d.message = "the gzip file is cut short (its last line is incomplete); what follows is lost";
+        }
+      }
+    }
     if (batch.final) out[out.length - 1].diagnostics.push(...late.splice(0));
     yield* out;
   }

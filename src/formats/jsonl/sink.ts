@@ -2,8 +2,8 @@
  * JSONL as an {@linkcode EventSink}.
  *
  * - `--out x.jsonl` / `--out x.jsonl.gz`: one file holding every run, run after run, written to a temporary
- *   sibling and renamed when the conversion ends. A failed run is cut off the file again. No resume: a
- *   rerun rewrites the file.
+ *   sibling and published when the conversion ends. A failed run is cut off the file again. No resume, and
+ *   an existing file is never replaced.
  * - `--out dir/`: one file per run, `dir/<run>.jsonl` (or `.jsonl.gz` with `--set compress=gzip`), each
  *   written to a temporary name and renamed when the run is complete; a rerun skips runs whose file
  *   exists (resume), and `--shard k/n` workers can share the folder.
@@ -17,7 +17,7 @@
  */
 import * as path from "node:path";
 import { assetRefs, type MetricColumns, type PlxEvent } from "../../model/event.ts";
-import { AtomicFileWriter, checkSegment, tempSibling, writeFileAtomic } from "../../io/files.ts";
+import { AtomicFileWriter, checkSegment, tempSibling, writeFileNew } from "../../io/files.ts";
 import { AssetCopier, assetSkipReason } from "../../io/assets.ts";
 import { JsonlEncoder } from "./write.ts";
 import {
@@ -28,6 +28,8 @@ import {
   type RunSink,
   type RunSource,
 } from "../../convert/core.ts";
+import { commitNew, forget, OutputExistsError, removeStaleTemps } from "../../io/commit.ts";
+import { outputJoin } from "../../io/safe.ts";
 
 /** Options of {@linkcode JsonlSink}. */
 export interface JsonlSinkOptions {
@@ -55,25 +57,59 @@ export function isJsonlFile(out: string): boolean {
 /** Copies the assets an event batch references and records the run files; shared by both modes. */
 class RunFiles {
   readonly #assets: AssetCopier;
+  /** The output folder holding `<stem>.assets/`: no link below it is written through. */
+  readonly root: string;
+  /** `<stem>.assets/<run>`, relative to {@linkcode RunFiles.root}. */
+  readonly rel: string;
   constructor(readonly dir: string, ledger: DropLedger) {
-    this.#assets = new AssetCopier(dir, (why) => ledger.note(assetSkipReason("jsonl", why)));
+    this.root = path.dirname(path.dirname(dir));
+    this.rel = path.relative(this.root, dir);
+    this.#assets = new AssetCopier(dir, (why) => ledger.note(assetSkipReason("jsonl", why)), {
+      join: (ref) => outputJoin(this.root, path.join(this.rel, ref)),
+      write: writeSame,
+    });
   }
 
   async copy(events: PlxEvent[], source: RunSource): Promise<void> {
     const read = (rel: string) => source.readAsset(rel);
-    for (const e of events) await this.#assets.copy(assetRefs(e), read);
+    for (const e of events) {
+      if (e.type === "metric" || e.type === "text" || e.type === "html") continue;
+      await this.#assets.copy(assetRefs(e), read);
+    }
   }
 
   async runRecords(info: RunInfo): Promise<void> {
     if (info.meta) {
-      await writeFileAtomic(path.join(this.dir, "run.plx.json"), recordText(info.meta, info.records?.meta));
+      await writeSame(
+        outputJoin(this.root, path.join(this.rel, "run.plx.json")),
+        recordText(info.meta, info.records?.meta),
+      );
     }
     if (info.lineages?.length) {
-      await writeFileAtomic(
-        path.join(this.dir, "lineages.plx.json"),
+      await writeSame(
+        outputJoin(this.root, path.join(this.rel, "lineages.plx.json")),
         recordText(info.lineages, info.records?.lineages),
       );
     }
+  }
+}
+
+/**
+ * Writes a new file, never replacing one: an existing file with exactly these bytes (left by an earlier,
+ * interrupted conversion) is kept; one with other bytes is an error.
+ */
+async function writeSame(target: string, data: Uint8Array | string): Promise<void> {
+  try {
+    await writeFileNew(target, data);
+  } catch (e) {
+    if (!(e instanceof OutputExistsError)) throw e;
+    const want = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    const st = await Deno.lstat(target);
+    if (st.isFile && st.size === want.length) {
+      const have = await Deno.readFile(target);
+      if (have.every((b, i) => b === want[i])) return;
+    }
+    throw e;
   }
 }
 
@@ -97,8 +133,8 @@ export class JsonlSink implements EventSink {
   #tmp = "";
   #size = 0;
   #runs = new Set<string>();
-  /** Leftover temporary files of killed conversions, by the file they were meant to become. */
-  #stale: Map<string, string[]> | null = null;
+  /** Whether the temporaries of killed conversions were removed. */
+  #stale = false;
   /** gzip level. */
   readonly level: number | undefined;
 
@@ -114,25 +150,11 @@ export class JsonlSink implements EventSink {
     this.level = options.level;
   }
 
-  /** Temporary files (`.<name>.<random>.tmp`) left in `dir` by killed conversions, keyed by `<name>`. */
-  async #staleTemps(dir: string): Promise<Map<string, string[]>> {
-    if (this.#stale) return this.#stale;
-    this.#stale = new Map();
-    try {
-      for await (const e of Deno.readDir(dir)) {
-        const m = /^\.(.+)\.[0-9a-f]{8}\.tmp$/.exec(e.name);
-        if (!e.isFile || !m) continue;
-        const list = this.#stale.get(m[1]) ?? [];
-        list.push(path.join(dir, e.name));
-        this.#stale.set(m[1], list);
-      }
-    } catch { /* no folder yet */ }
-    return this.#stale;
-  }
-
-  /** Deletes what a killed conversion left for `name` (only this writer can be writing it). */
-  async #dropStale(dir: string, name: string): Promise<void> {
-    for (const f of (await this.#staleTemps(dir)).get(name) ?? []) await Deno.remove(f).catch(() => {});
+  /** Deletes the temporaries that killed conversions left in `dir` (once per sink). */
+  async #dropStale(dir: string): Promise<void> {
+    if (this.#stale) return;
+    this.#stale = true;
+    await removeStaleTemps(dir);
   }
 
   async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
@@ -140,7 +162,7 @@ export class JsonlSink implements EventSink {
     if (this.single) {
       if (this.#runs.has(id)) return "done";
       if (!this.#file) {
-        await this.#dropStale(path.dirname(path.resolve(this.out)), path.basename(this.out));
+        await this.#dropStale(path.dirname(path.resolve(this.out)));
         await Deno.mkdir(path.dirname(path.resolve(this.out)), { recursive: true });
         this.#tmp = tempSibling(this.out);
         this.#file = await Deno.open(this.#tmp, { write: true, createNew: true });
@@ -156,7 +178,7 @@ export class JsonlSink implements EventSink {
         if (!(e instanceof Deno.errors.NotFound)) throw e;
       }
     }
-    await this.#dropStale(this.out, path.basename(target));
+    await this.#dropStale(this.out);
     return new FileRun(await AtomicFileWriter.open(target), target, info, ledger, this.gzip, this.level);
   }
 
@@ -189,13 +211,19 @@ export class JsonlSink implements EventSink {
     if (!this.single) return;
     if (!this.#file) {
       // No run at all: still produce the (empty) file so the output exists.
-      await writeFileAtomic(this.out, new Uint8Array());
+      await writeFileNew(this.out, new Uint8Array());
       return;
     }
     await this.#file.sync();
     this.#file.close();
     this.#file = null;
-    await Deno.rename(this.#tmp, this.out);
+    try {
+      await commitNew(this.#tmp, this.out);
+    } catch (e) {
+      await Deno.remove(this.#tmp).catch(() => {});
+      forget(this.#tmp);
+      throw e;
+    }
   }
 }
 

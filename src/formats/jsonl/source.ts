@@ -9,7 +9,8 @@
  */
 import * as path from "node:path";
 import type { Diagnostic } from "../../diagnostics.ts";
-import { readChunks, safeJoin } from "../../io/files.ts";
+import { readChunks } from "../../io/files.ts";
+import { readAssetUnder } from "../../io/safe.ts";
 import { type JsonlBatch, readJsonl } from "./read.ts";
 import { jsonlAssetDir, jsonlStem } from "./sink.ts";
 import { MetricBatch, type PlxBatch } from "../../model/batch.ts";
@@ -17,6 +18,7 @@ import {
   diagnosticItem,
   type EventSource,
   loadRunInfo,
+  runInfoProblems,
   runItem,
   runStretches,
   type SourceItem,
@@ -164,11 +166,39 @@ export class JsonlSource implements EventSource {
             continue;
           }
           seen.add(run);
-          const assetDir = jsonlAssetDir(file, run);
+          let assetDir: string;
+          try {
+            assetDir = jsonlAssetDir(file, run);
+          } catch (e) {
+            // A run id that cannot be a folder name: this run's lines are skipped, the file goes on.
+            let skipped = 0;
+            let first = 0;
+            for (let t = await cursor.take(run); t; t = await cursor.take(run)) {
+              if (!first) first = t.firstLine;
+              skipped += t.batch.metrics?.length ?? t.batch.events.length;
+            }
+            yield diagnosticItem({
+              severity: "error",
+              code: "bad-run-id",
+              file,
+              line: first || undefined,
+              message: `${
+                e instanceof Error ? e.message : String(e)
+              }; its ${skipped} events are not converted`,
+            });
+            continue;
+          }
           const info = loadRunInfo(run, assetDir);
           yield runItem({
             info,
             async *batches(): AsyncGenerator<PlxBatch> {
+              const bad = runInfoProblems(info);
+              if (bad.length) {
+                yield {
+                  events: [],
+                  diagnostics: bad.map((d) => ({ ...d, file: path.join(assetDir, d.file) })),
+                };
+              }
               for (let t = await cursor.take(run); t; t = await cursor.take(run)) {
                 t.batch.diagnostics.push(...cursor.pendingDiags.splice(0));
                 yield t.batch;
@@ -176,13 +206,7 @@ export class JsonlSource implements EventSource {
               const d = cursor.pendingDiags.splice(0);
               if (d.length) yield { events: [], diagnostics: d };
             },
-            readAsset: async (rel: string) => {
-              try {
-                return await Deno.readFile(safeJoin(assetDir, rel));
-              } catch {
-                return null;
-              }
-            },
+            readAsset: (rel: string) => readAssetUnder(assetDir, rel),
           });
           // Skip what the consumer did not read (e.g. a run the sink already has).
           while (await cursor.take(run));
@@ -198,10 +222,17 @@ export class JsonlSource implements EventSource {
       // Runs without events have no lines; their run records beside the file bring them back.
       for (const id of await recordOnlyRuns(file, seen)) {
         seen.add(id);
+        const dir = jsonlAssetDir(file, id);
+        const info = loadRunInfo(id, dir);
         yield runItem({
-          info: loadRunInfo(id, jsonlAssetDir(file, id)),
-          async *batches(): AsyncGenerator<PlxBatch> {},
-          readAsset: () => Promise.resolve(null),
+          info,
+          async *batches(): AsyncGenerator<PlxBatch> {
+            const bad = runInfoProblems(info);
+            if (bad.length) {
+              yield { events: [], diagnostics: bad.map((d) => ({ ...d, file: path.join(dir, d.file) })) };
+            }
+          },
+          readAsset: (rel: string) => readAssetUnder(dir, rel),
         });
       }
     }

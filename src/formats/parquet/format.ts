@@ -10,10 +10,10 @@ import { ParquetSource } from "./source.ts";
 import { COMPRESSIONS, type ParquetCompression } from "./write.ts";
 import type { FormatSpec } from "../../convert/core.ts";
 
-function positiveInt(key: string, v: string): number {
+function positiveInt(key: string, v: string, max: number): number {
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new SettingError(`parquet: ${key} must be a positive integer (got "${v}")`);
+  if (!Number.isSafeInteger(n) || n < 1 || n > max) {
+    throw new SettingError(`--set ${key}: must be an integer from 1 to ${max} (got "${v}")`);
   }
   return n;
 }
@@ -32,9 +32,9 @@ function positiveInt(key: string, v: string): number {
 export function parquetSettings(settings: Record<string, string>, shard?: string): ParquetSinkOptions {
   const o: ParquetSinkOptions = { shard };
   for (const [k, v] of Object.entries(settings)) {
-    if (k === "row_group_rows") o.rowGroupRows = positiveInt(k, v);
-    else if (k === "part_mb") o.partBytes = positiveInt(k, v) * 1024 * 1024;
-    else if (k === "part_bytes") o.partBytes = positiveInt(k, v);
+    if (k === "row_group_rows") o.rowGroupRows = positiveInt(k, v, 1 << 24);
+    else if (k === "part_mb") o.partBytes = positiveInt(k, v, 1 << 20) * 1024 * 1024;
+    else if (k === "part_bytes") o.partBytes = positiveInt(k, v, 2 ** 40);
     else if (k === "encoder") {
       if (v !== "worker" && v !== "inline" && v !== "wasm") {
         throw new SettingError(`parquet: encoder must be worker, inline or wasm`);

@@ -32,6 +32,7 @@ import {
 } from "../../model/event.ts";
 import { checkSegment, safeJoin, writeFileAtomic } from "../../io/files.ts";
 import { AssetCopier, assetSkipReason } from "../../io/assets.ts";
+import { noLinkBelow, readSource, readSourceTextSync } from "../../io/safe.ts";
 import { PlxDataError } from "../../diagnostics.ts";
 import { SCHEMA_VERSION, type ValueType } from "../../schema/values.ts";
 import { partitionDir } from "./schema.ts";
@@ -132,7 +133,7 @@ export async function checkDatasetVersion(root: string): Promise<void> {
   const file = path.join(root, "_plxkit", "dataset.json");
   let d: { format?: unknown; version?: unknown };
   try {
-    d = JSON.parse(await Deno.readTextFile(file));
+    d = JSON.parse(new TextDecoder().decode(await readSource(file, root, 1 << 20)));
   } catch (e) {
     throw new PlxDataError(`unreadable: ${e instanceof Error ? e.message : String(e)}`, { file });
   }
@@ -160,7 +161,7 @@ export async function readCommits(root: string): Promise<CommitRecord[]> {
   try {
     for await (const e of Deno.readDir(dir)) {
       if (!e.isFile || !e.name.endsWith(".json") || e.name.startsWith(".")) continue;
-      const rec = JSON.parse(await Deno.readTextFile(path.join(dir, e.name))) as CommitRecord;
+      const rec = JSON.parse(readSourceTextSync(path.join(dir, e.name), root)) as CommitRecord;
       if (rec?.format === "plxkit-parquet" && Array.isArray(rec.parts) && Array.isArray(rec.runs)) {
         out.push(rec);
       }
@@ -309,11 +310,13 @@ export class ParquetSink implements EventSink {
       for await (const f of Deno.readDir(path.join(this.root, d.name))) {
         const seq = seqOf(f.name);
         if (seq < 0) continue;
-        this.#partSeq = Math.max(this.#partSeq, seq + 1);
         if (f.name.startsWith(".") && f.name.endsWith(".tmp")) {
-          // A part of a conversion that stopped before its commit: its runs are not done; drop it.
+          // A part of a conversion that stopped before its commit: its runs are not done; drop it. Its
+          // number is free again, so a rerun after a kill names its parts as an uninterrupted run would.
           await Deno.remove(path.join(this.root, d.name, f.name)).catch(() => {});
+          continue;
         }
+        this.#partSeq = Math.max(this.#partSeq, seq + 1);
       }
     }
   }
@@ -520,6 +523,12 @@ class ParquetRunSink implements RunSink {
     this.#assets = new AssetCopier(
       path.join(sink.root, ASSETS_DIR, id),
       (why) => ledger.note(assetSkipReason("parquet", why)),
+      {
+        write: async (target, bytes) => {
+          noLinkBelow(sink.root, target); // (never written through a link in the output)
+          await writeFileAtomic(target, bytes);
+        },
+      },
     );
   }
 

@@ -7,6 +7,7 @@
  * @module
  */
 import * as path from "node:path";
+import { readAssetUnder, readSource } from "../../io/safe.ts";
 import { PlxDataError } from "../../diagnostics.ts";
 import { valueTypeOf } from "../../model/event.ts";
 import { safeJoin } from "../../io/files.ts";
@@ -61,7 +62,7 @@ class KindCursor {
         continue;
       }
       try {
-        this.#bytes ??= await Deno.readFile(safeJoin(this.root, p.file));
+        this.#bytes ??= await readSource(safeJoin(this.root, p.file), this.root);
         const table = readWindow(this.#bytes, this.#offset, WINDOW);
         const items: Item[] = [];
         let rows = 0;
@@ -173,7 +174,11 @@ export class ParquetSource implements EventSource {
           if (r.meta) info.meta = r.meta;
           if (r.lineages) info.lineages = r.lineages;
           if (r.records) info.records = r.records;
-          const assetDir = path.join(root, ASSETS_DIR, r.id);
+          // (a run id like ../../x never leads the reads out of the dataset's _assets/)
+          let assetDir: string | null = null;
+          try {
+            assetDir = safeJoin(path.join(root, ASSETS_DIR), r.id);
+          } catch { /* no assets for it */ }
           yield runItem({
             info,
             async *batches(): AsyncGenerator<PlxBatch> {
@@ -181,13 +186,8 @@ export class ParquetSource implements EventSource {
                 for (let b = await cur.take(r.id); b; b = await cur.take(r.id)) yield b;
               }
             },
-            readAsset: async (rel: string) => {
-              try {
-                return await Deno.readFile(safeJoin(assetDir, rel));
-              } catch {
-                return null;
-              }
-            },
+            readAsset: (rel: string) =>
+              assetDir === null ? Promise.resolve(null) : readAssetUnder(assetDir, rel),
           });
           // Skip what the consumer did not read (a run the sink already has, or one that failed).
           for (const cur of cursors) {

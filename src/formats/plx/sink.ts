@@ -2,9 +2,10 @@
  * Polyaxon run folders as an {@linkcode EventSink}: writes `<out>/<run>/events/...`, copies referenced asset
  * bytes, and writes `run.plx.json` when the source has one.
  *
- * Each run is built in a hidden `.<run>.partial` folder and renamed into place when complete, so an
- * interrupted conversion never leaves a run that looks complete; a rerun skips finished runs and rebuilds
- * unfinished ones.
+ * Each run is built in a temporary folder of the reserved `.plxkit-tmp-` namespace (io/commit.ts) and
+ * renamed into place when complete, so an interrupted conversion never leaves a run that looks complete; a
+ * rerun skips finished runs, removes the temporaries of dead writers and rebuilds unfinished runs. Nothing is
+ * written through a link in the output tree and no existing file is replaced.
  *
  * Needs `--allow-read --allow-write`.
  *
@@ -12,7 +13,7 @@
  */
 import * as path from "node:path";
 import { assetRefs, type MetricColumns, type PlxEvent } from "../../model/event.ts";
-import { checkSegment, writeFileAtomic } from "../../io/files.ts";
+import { checkSegment, writeFileNew } from "../../io/files.ts";
 import { AssetCopier, assetSkipReason } from "../../io/assets.ts";
 import { PlxRunWriter } from "./write.ts";
 import {
@@ -23,6 +24,8 @@ import {
   type RunSink,
   type RunSource,
 } from "../../convert/core.ts";
+import { commitDir, forget, removeStaleTemps, tempIn } from "../../io/commit.ts";
+import { noLinkBelow, outputJoin } from "../../io/safe.ts";
 
 /** Writes runs into `outDir` in Polyaxon's layout. */
 export class PlxSink implements EventSink {
@@ -30,19 +33,32 @@ export class PlxSink implements EventSink {
   readonly runIdsArePaths = true;
   /** A sink writing each run to `<outDir>/<run id>/`. */
   constructor(readonly outDir: string) {}
+  #started = false;
 
   async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
+    if (!this.#started) {
+      this.#started = true;
+      await Deno.mkdir(this.outDir, { recursive: true });
+      await removeStaleTemps(this.outDir);
+    }
     const id = checkSegment("run id", info.id || "run");
     const final = path.join(this.outDir, id);
     try {
-      await Deno.lstat(final);
+      const st = await Deno.lstat(final);
+      if (st.isSymlink) {
+        throw new RangeError(`${final} is a symbolic link in the output; not written through`);
+      }
       return "done";
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
-    const partial = path.join(this.outDir, `.${id}.partial`);
-    await Deno.remove(partial, { recursive: true }).catch(() => {});
-    await Deno.mkdir(partial, { recursive: true });
+    const partial = tempIn(this.outDir, id);
+    try {
+      await Deno.mkdir(partial);
+    } catch (e) {
+      forget(partial);
+      throw e;
+    }
     return new PlxRunSink(partial, final, info, ledger);
   }
 
@@ -59,7 +75,10 @@ class PlxRunSink implements RunSink {
     readonly ledger: DropLedger,
   ) {
     this.#writer = new PlxRunWriter(partial);
-    this.#assets = new AssetCopier(partial, (why) => ledger.note(assetSkipReason("plx", why)));
+    this.#assets = new AssetCopier(partial, (why) => ledger.note(assetSkipReason("plx", why)), {
+      join: (rel) => outputJoin(partial, rel),
+      write: writeFileNew,
+    });
   }
 
   async write(events: PlxEvent[], source: RunSource): Promise<void> {
@@ -75,22 +94,24 @@ class PlxRunSink implements RunSink {
   async commit(): Promise<void> {
     await this.#writer.commit();
     if (this.info.meta) {
-      await writeFileAtomic(
+      await writeFileNew(
         path.join(this.partial, "run.plx.json"),
         recordText(this.info.meta, this.info.records?.meta),
       );
     }
     if (this.info.lineages?.length) {
-      await writeFileAtomic(
+      await writeFileNew(
         path.join(this.partial, "lineages.plx.json"),
         recordText(this.info.lineages, this.info.records?.lineages),
       );
     }
-    await Deno.rename(this.partial, this.final);
+    noLinkBelow(path.dirname(this.final), this.final);
+    await commitDir(this.partial, this.final);
   }
 
   async abort(): Promise<void> {
     await this.#writer.abort();
     await Deno.remove(this.partial, { recursive: true }).catch(() => {});
+    forget(this.partial);
   }
 }

@@ -7,7 +7,8 @@
  * @module
  */
 import * as path from "node:path";
-import { isInside, readChunks, safeJoin } from "../../io/files.ts";
+import { readChunks } from "../../io/files.ts";
+import { readAssetUnder } from "../../io/safe.ts";
 import { discover, listRun } from "./layout.ts";
 import { PlxReader, type PlxReadOptions } from "./read.ts";
 import type { RunEntry, RunFolder } from "../../model/layout.ts";
@@ -17,6 +18,7 @@ import {
   type EventSource,
   loadRunInfo,
   type RunInfo,
+  runInfoProblems,
   runItem,
   type RunSource,
   type SourceItem,
@@ -49,6 +51,8 @@ export class PlxRunSource implements RunSource {
   }
 
   async *batches(): AsyncGenerator<PlxBatch> {
+    const bad = runInfoProblems(this.info);
+    if (bad.length) yield { events: [], diagnostics: bad };
     for await (const e of listRun(this.folder)) {
       if ("severity" in e) {
         yield { events: [], diagnostics: [e] };
@@ -84,21 +88,9 @@ export class PlxRunSource implements RunSource {
     }
   }
 
-  async readAsset(rel: string): Promise<Uint8Array | null> {
-    let p: string;
-    try {
-      p = safeJoin(this.folder.path, rel);
-    } catch {
-      return null;
-    }
-    try {
-      const real = await Deno.realPath(p);
-      const root = await Deno.realPath(this.folder.path);
-      if (!isInside(real, root)) return null;
-      return await Deno.readFile(real);
-    } catch {
-      return null;
-    }
+  /** An asset's bytes under the one read rule (io/safe.ts); `null` when missing. */
+  readAsset(rel: string): Promise<Uint8Array | null> {
+    return readAssetUnder(this.folder.path, rel);
   }
 }
 

@@ -21,6 +21,7 @@ import { PlxRowEncoder } from "./row.ts";
 import { DECLARED_FIELDS, type ValueType } from "../../schema/values.ts";
 import { homogeneous, pydanticJson, pyJsonDumps, pyJsonString } from "../../json/python.ts";
 import { checkSegment, safeJoin, tempSibling } from "../../io/files.ts";
+import { forget } from "../../io/commit.ts";
 
 /** Top-level fields holding floats (written with `.0`), per value type. */
 const FLOAT_FIELDS: Partial<Record<ValueType, readonly string[]>> = {
@@ -306,13 +307,17 @@ export class PlxRunWriter {
         throw e;
       }
       await Deno.remove(f.tmp);
+      forget(f.tmp);
     }
     this.#files.clear();
   }
 
   /** Deletes the temporary files. */
   async abort(): Promise<void> {
-    for (const f of this.#files.values()) await Deno.remove(f.tmp).catch(() => {});
+    for (const f of this.#files.values()) {
+      await Deno.remove(f.tmp).catch(() => {});
+      forget(f.tmp);
+    }
     this.#files.clear();
   }
 }

@@ -8,6 +8,7 @@
 import * as path from "node:path";
 import { type Diagnostic, ioDiag } from "../../diagnostics.ts";
 import type { RunFolder, Target } from "../../model/layout.ts";
+import { isInside } from "../../io/files.ts";
 
 /**
  * Whether a file name is a TensorBoard event file: the basename contains `tfevents` and it is not a
@@ -81,6 +82,13 @@ export async function* findRuns(root: string): AsyncGenerator<TbRunDir | Diagnos
     return;
   }
   const seen = new Set<string>();
+  let realRoot: string;
+  try {
+    realRoot = await Deno.realPath(root);
+  } catch (e) {
+    yield ioDiag(root, e, "cannot resolve");
+    return;
+  }
   const stack: string[] = ["."];
   while (stack.length) {
     const rel = stack.pop()!;
@@ -111,6 +119,17 @@ export async function* findRuns(root: string): AsyncGenerator<TbRunDir | Diagnos
             const s = await Deno.stat(path.join(dir, e.name));
             isDir = s.isDirectory;
             isFile = s.isFile;
+            // The one read rule (io/safe.ts): a link leading out of the logdir is not followed.
+            const real = await Deno.realPath(path.join(dir, e.name));
+            if (!isInside(real, realRoot) && (isDir || isEventFileName(e.name))) {
+              yield {
+                severity: "error",
+                code: "link-outside",
+                file: path.join(dir, e.name),
+                message: `a link leading outside the logdir ${root} (to ${real}); not read`,
+              };
+              continue;
+            }
           } catch {
             continue;
           }

@@ -103,6 +103,21 @@ export function assetFromRecord(record: Uint8Array, ref: AssetRef): Uint8Array |
 /** See {@linkcode TbReadOptions.steps}. */
 export type StepPolicy = "all" | "last" | "restart";
 
+/**
+ * A tag's Polyaxon name cut to fit a file name: names over 200 UTF-8 bytes keep their first ~180 bytes
+ * and get `~<hash of the whole name>` appended (`onShorten` is called), so one long tag never fails a run.
+ */
+function shortName(name: string, onShorten: () => void): string {
+  const bytes = new TextEncoder().encode(name);
+  if (bytes.length <= 200) return name;
+  onShorten();
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  let cut = new TextDecoder().decode(bytes.subarray(0, 180));
+  if (cut.endsWith("\ufffd")) cut = cut.slice(0, -1); // (a character cut in half)
+  return `${cut}~${h.toString(16).padStart(8, "0")}`;
+}
+
 /** What a run's reading learnt besides events: goes into `RunInfo.meta`. */
 export interface TbRunMeta {
   /** hparams of `session_start_info` (run inputs). */
@@ -570,6 +585,13 @@ export class TensorboardRunReader {
       base = toFqnName(tag);
     } catch { /* empty tag */ }
     if (base === "" || base === "." || base === "..") base = "tag";
+    base = shortName(
+      base,
+      () =>
+        this.#drop(
+          "tags longer than 200 bytes (name shortened with a hash; full tag kept in run.plx.json tensorboard.tags)",
+        ),
+    );
     let name = base;
     for (let i = 2; this.#taken.has(kind + "\0" + name); i++) name = `${base}-${i}`;
     this.#taken.add(kind + "\0" + name);

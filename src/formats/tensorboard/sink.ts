@@ -2,23 +2,33 @@
  * TensorBoard logdirs as an {@linkcode EventSink}: one event file per run, at `<out>/<run>/`.
  *
  * The run's directory is the original TensorBoard run path when the run came from TensorBoard (kept in
- * `RunInfo.meta.tensorboard.run`), else the run id. The file is written under a temporary name that
- * TensorBoard ignores (no `tfevents` in it) and renamed into place when the run is complete, so a run's
- * output is complete or absent; a rerun skips runs whose folder already holds an event file.
+ * `RunInfo.meta.tensorboard.run`), else the run id. The file is written under a temporary name at the top
+ * of the output (reserved `.plxkit-tmp-` namespace, no `tfevents` in it, so TensorBoard ignores it) and
+ * published into the run's folder when the run is complete (io/commit.ts), so a run's output is complete or
+ * absent; a rerun skips runs whose folder already holds an event file and removes dead writers' temporaries.
+ * No link in the output tree is written through.
  *
  * Needs `--allow-read --allow-write`.
  *
  * @module
  */
 import * as path from "node:path";
-import { randomUUID } from "node:crypto";
 import type { PlxEvent } from "../../model/event.ts";
 import { checkSegment, safeJoin } from "../../io/files.ts";
+import { commitNew, forget, removeStaleTemps, tempIn } from "../../io/commit.ts";
+import { noLinkBelow } from "../../io/safe.ts";
 import { isEventFileName } from "./layout.ts";
 import { type TbWriteOptions, TensorboardEncoder } from "./write.ts";
 import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/core.ts";
 
 let sequence = 0;
+
+/** Event types whose records carry a file's bytes. */
+const ASSET_TYPES = new Set(["image", "video", "audio", "artifact", "model", "dataframe"]);
+/** Events with files encoded per write. */
+const ASSET_SLICE = 8;
+/** Bytes of asset files kept for reuse by one run. */
+const CACHE_BYTES = 64 << 20;
 
 /**
  * The event file name of spec §6.1: `events.out.tfevents.<%010d secs>.<host>.<pid>.<seq>.plxkit`.
@@ -84,20 +94,32 @@ export class TensorboardSink implements EventSink {
   readonly runIdsArePaths = true;
   /** A sink writing each run's event file under `outDir` (see {@linkcode runDirOf}). */
   constructor(readonly outDir: string, readonly options: TbWriteOptions = {}) {}
+  #started = false;
 
   async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
     await Deno.mkdir(this.outDir, { recursive: true });
+    if (!this.#started) {
+      this.#started = true;
+      await removeStaleTemps(this.outDir);
+    }
     const dir = runDirOf(this.outDir, info);
+    noLinkBelow(this.outDir, dir);
     if (await hasEventFile(dir)) return "done";
     let created = false;
     try {
-      await Deno.stat(dir);
+      await Deno.lstat(dir);
     } catch {
       created = true;
     }
     await Deno.mkdir(dir, { recursive: true });
-    const tmp = path.join(dir, `.plxkit-${randomUUID().slice(0, 8)}.partial`);
-    const file = await Deno.open(tmp, { write: true, createNew: true });
+    const tmp = tempIn(this.outDir, "run.partial");
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(tmp, { write: true, createNew: true });
+    } catch (e) {
+      forget(tmp);
+      throw e;
+    }
     return new TensorboardRunSink(dir, tmp, file, created, info, ledger, this.options);
   }
 
@@ -143,7 +165,40 @@ class TensorboardRunSink implements RunSink {
       await this.#write(this.#enc.header(events[0].timestamp.micros / 1e6));
       this.#headerAt = events[0].timestamp.micros / 1e6;
     }
-    await this.#write(await this.#enc.encode(events, (rel) => source.readAsset(rel)));
+    // Events that carry files are encoded a few at a time (memory bounded by a few files, not by a batch
+    // of thousands of images), and a file referenced again is read once (a small cache by path).
+    const read = (rel: string) => this.#readAsset(rel, source);
+    if (!events.some((e) => ASSET_TYPES.has(e.type))) {
+      await this.#write(await this.#enc.encode(events, read));
+      return;
+    }
+    for (let i = 0; i < events.length; i += ASSET_SLICE) {
+      await this.#write(await this.#enc.encode(events.slice(i, i + ASSET_SLICE), read));
+    }
+  }
+
+  #cache = new Map<string, Uint8Array | null>();
+  #cached = 0;
+
+  async #readAsset(rel: string, source: RunSource): Promise<Uint8Array | null> {
+    if (this.#cache.has(rel)) {
+      const hit = this.#cache.get(rel)!;
+      this.#cache.delete(rel); // most recently used last
+      this.#cache.set(rel, hit);
+      return hit;
+    }
+    const bytes = await source.readAsset(rel);
+    const size = bytes?.length ?? 0;
+    if (size <= CACHE_BYTES) {
+      while (this.#cache.size && (this.#cached + size > CACHE_BYTES || this.#cache.size >= 64)) {
+        const [k, v] = this.#cache.entries().next().value!;
+        this.#cache.delete(k);
+        this.#cached -= v?.length ?? 0;
+      }
+      this.#cache.set(rel, bytes);
+      this.#cached += size;
+    }
+    return bytes;
   }
 
   async commit(): Promise<void> {
@@ -158,7 +213,7 @@ class TensorboardRunSink implements RunSink {
     await this.#pending;
     await this.file.sync().catch(() => {});
     this.file.close();
-    await Deno.rename(this.tmp, path.join(this.dir, eventFileName(this.#headerAt)));
+    await commitNew(this.tmp, path.join(this.dir, eventFileName(this.#headerAt)));
   }
 
   async abort(): Promise<void> {
@@ -167,6 +222,7 @@ class TensorboardRunSink implements RunSink {
       this.file.close();
     } catch { /* closed */ }
     await Deno.remove(this.tmp).catch(() => {});
+    forget(this.tmp);
     if (this.created) await Deno.remove(this.dir).catch(() => {});
   }
 }

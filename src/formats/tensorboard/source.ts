@@ -12,7 +12,7 @@
  */
 import * as path from "node:path";
 import { ioDiag } from "../../diagnostics.ts";
-import { CHUNK_SIZE, fillChunk } from "../../io/files.ts";
+import { checkRegular, CHUNK_SIZE, fillChunk } from "../../io/files.ts";
 import { findRuns, runIdOf, type TbRunDir } from "./layout.ts";
 import { assetFromRecord, type TbReadOptions, TensorboardRunReader } from "./read.ts";
 import { maskedCrc32c } from "./crc32c.ts";
@@ -39,6 +39,7 @@ import type { FileReport, RunReport } from "../../model/report.ts";
  * ```
  */
 export async function* readAhead(file: string, chunkSize = CHUNK_SIZE): AsyncGenerator<Uint8Array> {
+  checkRegular(file); // (a FIFO is refused, never opened)
   using f = await Deno.open(file, { read: true });
   const fill = () => fillChunk(f, new Uint8Array(chunkSize));
 

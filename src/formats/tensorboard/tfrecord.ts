@@ -174,6 +174,20 @@ export class RecordScanner {
         this.#stop();
         return;
       }
+      if (fileSize !== undefined && offset + total > fileSize) {
+        // The record claims more bytes than are left: it can never complete. Stop now rather than buffer
+        // the rest of the file waiting for it (memory bounded by the remaining size, not the length field).
+        onProblem({
+          problem: "truncated-record",
+          offset,
+          fatal: false,
+          message:
+            `the last record (${length} bytes of data) is cut short: ${fileSize - offset} of ${total} ` +
+            `bytes present (the writer may still be running, or stopped mid-write); ignored`,
+        });
+        this.#stop();
+        return;
+      }
       if (n - pos < total) break; // wait for more bytes
       const start = pos + 12;
       const end = start + length;

@@ -78,7 +78,7 @@ Deno.test("CLI: bad settings are usage errors (exit 2); a bad JSONL line exits 1
       "row_group_rows=0",
     );
     assertEquals(bad.code, 2);
-    assertOk(bad.err.includes("row_group_rows must be a positive integer"), bad.err);
+    assertOk(bad.err.includes("--set row_group_rows: must be an integer from 1 to"), bad.err);
     const shard = await run(
       "convert",
       src,

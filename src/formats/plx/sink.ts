@@ -2,6 +2,10 @@
  * Polyaxon run folders as an {@linkcode EventSink}: writes `<out>/<run>/events/...`, copies referenced asset
  * bytes, and writes `run.plx.json` when the source has one.
  *
+ * A run whose id is not a Polyaxon uuid (a TensorBoard run, a hand-written JSONL file) becomes the folder
+ * of a name-based uuid of its id ({@linkcode runUuid}), with a complete `run.plx.json` (the source's record,
+ * completed). Files of the run that are not events ({@linkcode RunSource.files}) are copied in place.
+ *
  * Each run is built in a hidden `.<run>.partial` folder and renamed into place when complete, so an
  * interrupted conversion never leaves a run that looks complete; a rerun skips finished runs and rebuilds
  * unfinished ones.
@@ -21,6 +25,7 @@ import {
   type RunSource,
 } from "../../convert/pipeline.ts";
 import { safeJoin, writeFileAtomic } from "../../io/files.ts";
+import { copyRunFile, isRunUuid, polyaxonRunRecord, type RunFile, runUuid } from "../../convert/carry.ts";
 import { checkSegment, PlxRunWriter } from "./write.ts";
 
 /** Writes runs into `outDir` in Polyaxon's layout. */
@@ -30,8 +35,13 @@ export class PlxSink implements EventSink {
   /** A sink writing each run to `<outDir>/<run id>/`. */
   constructor(readonly outDir: string) {}
 
+  /** Commit records live in `<out>/.plxkit/commits/`. */
+  get commitDir(): string {
+    return path.join(this.outDir, ".plxkit", "commits");
+  }
+
   async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
-    const id = checkSegment("run id", info.id || "run");
+    const id = checkSegment("run id", runUuid(info.id || "run"));
     const final = path.join(this.outDir, id);
     try {
       await Deno.lstat(final);
@@ -51,6 +61,8 @@ export class PlxSink implements EventSink {
 class PlxRunSink implements RunSink {
   #writer: PlxRunWriter;
   #copied = new Set<string>();
+  #first = Infinity;
+  #last = -Infinity;
   constructor(
     readonly partial: string,
     readonly final: string,
@@ -62,6 +74,9 @@ class PlxRunSink implements RunSink {
 
   async write(events: PlxEvent[], source: RunSource): Promise<void> {
     for (const e of events) {
+      const t = e.timestamp.micros;
+      if (t < this.#first) this.#first = t;
+      if (t > this.#last) this.#last = t;
       for (const ref of assetRefs(e)) {
         if (this.#copied.has(ref)) continue;
         this.#copied.add(ref);
@@ -84,15 +99,54 @@ class PlxRunSink implements RunSink {
   }
 
   writeMetrics(columns: MetricColumns): Promise<void> {
+    for (let i = 0; i < columns.length; i++) {
+      const t = columns.micros[i];
+      if (t < this.#first) this.#first = t;
+      if (t > this.#last) this.#last = t;
+    }
     return this.#writer.writeMetrics(columns);
+  }
+
+  async writeFile(file: RunFile): Promise<void | string> {
+    if (this.#copied.has(file.rel)) return; // copied as an asset an event references
+    this.#copied.add(file.rel);
+    let target: string;
+    try {
+      target = safeJoin(this.partial, file.rel);
+    } catch {
+      return "plx: file path outside the run";
+    }
+    try {
+      await Deno.lstat(target);
+      return "plx: a file written from events has the same path";
+    } catch { /* free */ }
+    await copyRunFile(file, target);
+  }
+
+  /** The run record to write: the source's, or for a run that is not a Polyaxon run, a complete one. */
+  #meta(): Record<string, unknown> | undefined {
+    const id = this.info.id || "run";
+    if (isRunUuid(id)) return this.info.meta;
+    const uuid = runUuid(id);
+    const made = polyaxonRunRecord({
+      uuid,
+      name: id,
+      first: this.#first <= this.#last ? this.#first : undefined,
+      last: this.#first <= this.#last ? this.#last : undefined,
+      metaInfo: { plxkit: { converted_from: id } },
+    });
+    const meta: Record<string, unknown> = { ...made, ...this.info.meta, uuid };
+    for (const [k, v] of Object.entries(made)) if (meta[k] == null) meta[k] = v;
+    return meta;
   }
 
   async commit(): Promise<void> {
     await this.#writer.commit();
-    if (this.info.meta) {
+    const meta = this.#meta();
+    if (meta) {
       await writeFileAtomic(
         path.join(this.partial, "run.plx.json"),
-        recordText(this.info.meta, this.info.records?.meta),
+        recordText(meta, this.info.records?.meta),
       );
     }
     if (this.info.lineages?.length) {

@@ -10,7 +10,8 @@ import * as path from "node:path";
 import type { Diagnostic } from "../../diagnostics.ts";
 import type { EventSource, RunInfo, RunSource } from "../../convert/pipeline.ts";
 import { isInside, readChunks, safeJoin } from "../../io/files.ts";
-import { discover, listRun, type RunEntry, type RunFolder } from "./layout.ts";
+import { classify, discover, listRun, type RunEntry, type RunFolder } from "./layout.ts";
+import { type RunFile, walkRunFiles } from "../../convert/carry.ts";
 import { type PlxBatch, PlxReader, type PlxReadOptions } from "./read.ts";
 
 /** Opens a `.plx` file entry of a run and reads it. */
@@ -77,19 +78,6 @@ export class PlxRunSource implements RunSource {
         yield { events: [], diagnostics: [e] };
         continue;
       }
-      if (e.role === "log" || e.role === "unknown") {
-        yield {
-          events: [],
-          diagnostics: [{
-            severity: "info",
-            code: "not-converted",
-            file: e.rel,
-            message: e.role === "log"
-              ? "plx: log files (plxlogs/) are not events"
-              : "plx: files outside the event layout",
-          }],
-        };
-      }
       if (e.role !== "event" && e.role !== "resource") continue;
       try {
         yield* readEntry(this.folder, e, this.options).batches;
@@ -105,6 +93,21 @@ export class PlxRunSource implements RunSource {
         };
       }
     }
+  }
+
+  /**
+   * Every file of the run folder that is not an event or resource file and not a run record that was read
+   * into {@linkcode RunInfo} (a record that is not valid JSON is carried as a file): `assets/`, `outputs/`,
+   * `plxlogs/` and anything else, sorted.
+   */
+  files(): AsyncIterable<RunFile | Diagnostic> {
+    const records = this.info.records ?? {};
+    return walkRunFiles(this.folder.path, "", (rel) => {
+      const role = classify(rel, "").role;
+      return role === "event" || role === "resource" ||
+        (role === "run-meta" && records.meta !== undefined) ||
+        (role === "lineage" && records.lineages !== undefined);
+    });
   }
 
   async readAsset(rel: string): Promise<Uint8Array | null> {

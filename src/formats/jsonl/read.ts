@@ -16,7 +16,7 @@ import {
 import { MetricBatch } from "../plx/read.ts";
 import { parseTimestamp, parseTimestampBytesInto } from "../../model/time.ts";
 import { splitLines, type SplitLinesOptions } from "../../io/lines.ts";
-import { decodeJsonlEvent, linePrefix } from "./codec.ts";
+import { decodeJsonlEvent, isJsonlLogRow, linePrefix } from "./codec.ts";
 
 /** One step of reading: the events and diagnostics of a span of lines (each event with its line number). */
 export interface JsonlBatch {
@@ -160,6 +160,7 @@ class LineDecoder {
       );
       return;
     }
+    if (isJsonlLogRow(obj)) return; // a log row: the log file is carried beside the JSONL
     const ev = decodeJsonlEvent(obj);
     if (typeof ev === "string") {
       this.diagnostics.push({

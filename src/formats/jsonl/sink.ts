@@ -9,7 +9,9 @@
  *   exists (resume), and `--shard k/n` workers can share the folder.
  *
  * Asset bytes are copied to `<stem>.assets/<run>/<run-relative path>` (`<stem>` = the `.jsonl` file name
- * without `.jsonl[.gz]`), with the run's `run.plx.json` / `lineages.plx.json` when the source has them.
+ * without `.jsonl[.gz]`), with the run's `run.plx.json` / `lineages.plx.json` when the source has them, and
+ * every other file of the run (`outputs/`, `plxlogs/`, unreferenced assets, ...) byte for byte. Each
+ * log line of `plxlogs/` is also written as a log row ({@linkcode encodeJsonlLog}) after the run's events.
  *
  * Needs `--allow-read --allow-write`.
  *
@@ -28,6 +30,9 @@ import {
 import { AtomicFileWriter, safeJoin, tempSibling, writeFileAtomic } from "../../io/files.ts";
 import { checkSegment } from "../plx/write.ts";
 import { JsonlEncoder } from "./write.ts";
+import { encodeJsonlLog } from "./codec.ts";
+import { copyRunFile, type RunFile } from "../../convert/carry.ts";
+import { readLogs } from "../plx/logs.ts";
 
 /** Options of {@linkcode JsonlSink}. */
 export interface JsonlSinkOptions {
@@ -80,6 +85,22 @@ class AssetCopier {
     }
   }
 
+  /** Copies a run file (unless it was copied as an asset already). */
+  async carry(file: RunFile): Promise<void | string> {
+    if (this.#copied.has(file.rel)) return;
+    this.#copied.add(file.rel);
+    let target: string;
+    try {
+      target = safeJoin(this.dir, file.rel);
+    } catch {
+      return `${this.label}: file path outside the run`;
+    }
+    if (file.rel === "run.plx.json" || file.rel === "lineages.plx.json") {
+      return `${this.label}: a run record that is not valid JSON`;
+    }
+    await copyRunFile(file, target);
+  }
+
   async runRecords(info: RunInfo): Promise<void> {
     if (info.meta) {
       await writeFileAtomic(path.join(this.dir, "run.plx.json"), recordText(info.meta, info.records?.meta));
@@ -90,6 +111,14 @@ class AssetCopier {
         recordText(info.lineages, info.records?.lineages),
       );
     }
+  }
+}
+
+/** The log rows of a `plxlogs/` file, batch by batch (none for other files). */
+async function* logRows(run: string, file: RunFile): AsyncGenerator<string[]> {
+  if (!/^(plxlogs|\.tmpplxlogs)\/[^/]+$/.test(file.rel)) return;
+  for await (const b of readLogs(file.chunks(), run, file.rel)) {
+    yield b.records.map((r) => encodeJsonlLog(run, file.rel, r));
   }
 }
 
@@ -121,6 +150,11 @@ export class JsonlSink implements EventSink {
   /** In folder mode run ids are file names. */
   get runIdsArePaths(): boolean {
     return !this.single;
+  }
+
+  /** In folder mode commit records live in `<out>/.plxkit/commits/`; a single file has no resume. */
+  get commitDir(): string | undefined {
+    return this.single ? undefined : path.join(this.out, ".plxkit", "commits");
   }
 
   /** A sink writing to `out` (a `.jsonl[.gz]` file or a folder). */
@@ -234,6 +268,13 @@ class SingleFileRun implements RunSink {
   async writeMetrics(columns: MetricColumns): Promise<void> {
     for (const c of this.#enc.pushMetrics(columns)) await this.sink.append(c);
   }
+  async writeFile(file: RunFile): Promise<void | string> {
+    const why = await this.#assets.carry(file);
+    if (why !== undefined) return why;
+    for await (const rows of logRows(this.info.id || "run", file)) {
+      for (const c of this.#enc.pushLines(rows)) await this.sink.append(c);
+    }
+  }
   async commit(): Promise<void> {
     const last = this.#enc.flush();
     if (last) await this.sink.append(last);
@@ -265,6 +306,13 @@ class FileRun implements RunSink {
   }
   async writeMetrics(columns: MetricColumns): Promise<void> {
     for (const c of this.#enc.pushMetrics(columns)) await this.writer.write(c);
+  }
+  async writeFile(file: RunFile): Promise<void | string> {
+    const why = await this.#assets.carry(file);
+    if (why !== undefined) return why;
+    for await (const rows of logRows(this.info.id || "run", file)) {
+      for (const c of this.#enc.pushLines(rows)) await this.writer.write(c);
+    }
   }
   async commit(): Promise<void> {
     const last = this.#enc.flush();

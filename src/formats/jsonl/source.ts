@@ -15,6 +15,15 @@ import { readChunks, safeJoin } from "../../io/files.ts";
 import { type JsonlBatch, readJsonl } from "./read.ts";
 import { jsonlAssetDir, jsonlStem } from "./sink.ts";
 import { loadRunInfo } from "../plx/source.ts";
+import { type RunFile, walkRunFiles } from "../../convert/carry.ts";
+
+/** The files carried beside a JSONL file for one run (`<stem>.assets/<run>/`), run records excepted. */
+function sideFiles(dir: string, records: { meta?: string; lineages?: string } | undefined) {
+  return (): AsyncIterable<RunFile | Diagnostic> =>
+    walkRunFiles(dir, "", (rel) =>
+      (rel === "run.plx.json" && records?.meta !== undefined) ||
+      (rel === "lineages.plx.json" && records?.lineages !== undefined));
+}
 
 /** Every `.jsonl` / `.jsonl.gz` file named by `inputs` (folders are listed, not recursed), sorted. */
 export async function jsonlFiles(inputs: string[]): Promise<{ files: string[]; problems: Diagnostic[] }> {
@@ -177,6 +186,7 @@ export class JsonlSource implements EventSource {
                 return null;
               }
             },
+            files: sideFiles(assetDir, info.records),
           };
           // Skip what the consumer did not read (e.g. a run the sink already has).
           while (await cursor.take(run));
@@ -192,27 +202,27 @@ export class JsonlSource implements EventSource {
       // Runs without events have no lines; their run records beside the file bring them back.
       for (const id of await recordOnlyRuns(file, seen)) {
         seen.add(id);
+        const dir = jsonlAssetDir(file, id);
+        const info = loadRunInfo(id, dir);
         yield {
-          info: loadRunInfo(id, jsonlAssetDir(file, id)),
+          info,
           async *batches(): AsyncGenerator<PlxBatch> {},
           readAsset: () => Promise.resolve(null),
+          files: sideFiles(dir, info.records),
         };
       }
     }
   }
 }
 
-/** Runs that have a `run.plx.json` beside `file` but no line in it (sorted). */
+/** Runs that have a folder beside `file` (records, assets, carried files) but no line in it (sorted). */
 async function recordOnlyRuns(file: string, seen: Set<string>): Promise<string[]> {
   const dir = `${jsonlStem(file)}.assets`;
   const out: string[] = [];
   try {
     for await (const e of Deno.readDir(dir)) {
-      if (!e.isDirectory || seen.has(e.name)) continue;
-      try {
-        await Deno.stat(path.join(dir, e.name, "run.plx.json"));
-        out.push(e.name);
-      } catch { /* assets only: not a run record */ }
+      // A run with no event line: its records or carried files (e.g. only plxlogs/) bring it back.
+      if (e.isDirectory && !seen.has(e.name)) out.push(e.name);
     }
   } catch { /* no assets folder */ }
   return out.sort();

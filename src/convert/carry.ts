@@ -238,7 +238,7 @@ export function polyaxonRunRecord(p: RunRecordParts): Record<string, unknown> {
     is_managed: false,
     managed_by: "user",
     status: "succeeded",
-    status_conditions: [
+    status_conditions: start === null || end === null ? [] : [
       cond("created", "Run converted by plxkit", start),
       cond("succeeded", "Run converted by plxkit", end),
     ],

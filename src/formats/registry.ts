@@ -6,7 +6,7 @@
  */
 import type { EventSink, EventSource } from "../convert/pipeline.ts";
 import { UsageError } from "../diagnostics.ts";
-import { isRunFolder } from "./plx/layout.ts";
+import { isRunFolder, isSideFolder } from "./plx/layout.ts";
 import { PlxSink } from "./plx/sink.ts";
 import { PlxSource } from "./plx/source.ts";
 import { hasEventFiles } from "./tensorboard/layout.ts";
@@ -45,7 +45,11 @@ async function anyRunUnder(p: string, depth = 3): Promise<boolean> {
     if (st.isFile) return p.endsWith(".plx");
     if (await isRunFolder(p)) return true;
     if (depth === 0) return false;
-    for await (const e of Deno.readDir(p)) {
+    const entries: Deno.DirEntry[] = [];
+    for await (const e of Deno.readDir(p)) entries.push(e);
+    const names = entries.map((e) => e.name);
+    for (const e of entries) {
+      if (isSideFolder(e.name, names)) continue; // a TensorBoard run's side folder, not a Polyaxon run
       if (e.isDirectory && (await anyRunUnder(`${p}/${e.name}`, depth - 1))) return true;
     }
   } catch { /* unreadable: not this format */ }

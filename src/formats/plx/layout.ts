@@ -48,6 +48,20 @@ export type Target =
 
 const RUN_MARKERS = ["events", "resources", "plxlogs", "run.plx.json"];
 
+/**
+ * The side folder of a TensorBoard run plxkit wrote (`<run>/plx/`): the Polyaxon run's files that are not
+ * events (`outputs/`, `plxlogs/`, ...) and its run records. Not a run of its own.
+ */
+export const SIDE_DIR = "plx";
+
+/**
+ * True when `name`, in a folder whose entries are `names`, is the side folder of a TensorBoard run plxkit
+ * wrote (the folder holds an event file plxkit wrote, `events.out.tfevents.*.plxkit`).
+ */
+export function isSideFolder(name: string, names: readonly string[]): boolean {
+  return name === SIDE_DIR && names.some((n) => n.includes("tfevents") && n.endsWith(".plxkit"));
+}
+
 /** Whether `dir` is a run folder. */
 export function isRunFolder(dir: string): Promise<boolean> {
   // (synchronous calls: cheaper than round trips through the I/O thread pool, over thousands of runs)
@@ -158,7 +172,7 @@ async function* walk(
   }
   dirs.sort();
   for (const name of dirs) {
-    if (name === ".git" || name === "node_modules") continue;
+    if (name === ".git" || name === "node_modules" || isSideFolder(name, names)) continue;
     const child = path.join(dir, name);
     try {
       if (!Deno.statSync(child).isDirectory) continue;

@@ -6,17 +6,30 @@
  * TensorBoard ignores (no `tfevents` in it) and renamed into place when the run is complete, so a run's
  * output is complete or absent; a rerun skips runs whose folder already holds an event file.
  *
+ * The run's other files (`outputs/`, `plxlogs/`, assets no event references, ...) and a copy of its run
+ * records go to the side folder `<run>/plx/` ({@linkcode SIDE_DIR}) at their run-relative paths: built in
+ * a hidden temporary folder and renamed into place just before the event file, so a run that has its event
+ * file has its side folder.
+ *
  * Needs `--allow-read --allow-write`.
  *
  * @module
  */
 import * as path from "node:path";
 import { randomUUID } from "node:crypto";
-import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/pipeline.ts";
+import {
+  type DropLedger,
+  type EventSink,
+  recordText,
+  type RunInfo,
+  type RunSink,
+  type RunSource,
+} from "../../convert/pipeline.ts";
+import { copyRunFile, type RunFile } from "../../convert/carry.ts";
 import type { PlxEvent } from "../../model/event.ts";
-import { safeJoin } from "../../io/files.ts";
+import { safeJoin, writeFileAtomic } from "../../io/files.ts";
 import { checkSegment } from "../plx/write.ts";
-import { isEventFileName } from "./layout.ts";
+import { isEventFileName, SIDE_DIR } from "./layout.ts";
 import { type TbWriteOptions, TensorboardEncoder } from "./write.ts";
 
 let sequence = 0;
@@ -86,6 +99,11 @@ export class TensorboardSink implements EventSink {
   /** A sink writing each run's event file under `outDir` (see {@linkcode runDirOf}). */
   constructor(readonly outDir: string, readonly options: TbWriteOptions = {}) {}
 
+  /** Commit records live in `<out>/.plxkit/commits/` (TensorBoard ignores the folder). */
+  get commitDir(): string {
+    return path.join(this.outDir, ".plxkit", "commits");
+  }
+
   async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
     await Deno.mkdir(this.outDir, { recursive: true });
     const dir = runDirOf(this.outDir, info);
@@ -110,6 +128,10 @@ class TensorboardRunSink implements RunSink {
   /** The write in flight: encoding the next batch overlaps it. */
   #pending: Promise<void> = Promise.resolve();
   #headerAt = 0;
+  /** Assets the encoder read (their bytes are in the event file). */
+  #assets = new Set<string>();
+  /** The side folder being built, once a file went into it. */
+  #side: string | null = null;
 
   constructor(
     readonly dir: string,
@@ -144,7 +166,30 @@ class TensorboardRunSink implements RunSink {
       await this.#write(this.#enc.header(events[0].timestamp.micros / 1e6));
       this.#headerAt = events[0].timestamp.micros / 1e6;
     }
-    await this.#write(await this.#enc.encode(events, (rel) => source.readAsset(rel)));
+    await this.#write(
+      await this.#enc.encode(events, (rel) => {
+        this.#assets.add(rel);
+        return source.readAsset(rel);
+      }),
+    );
+  }
+
+  #sideDir(): string {
+    return this.#side ??= path.join(this.dir, `.plxkit-side-${randomUUID().slice(0, 8)}.partial`);
+  }
+
+  async writeFile(file: RunFile): Promise<void | string> {
+    if (this.#assets.has(file.rel)) return; // in the event file already, byte for byte
+    let target: string;
+    try {
+      target = safeJoin(this.#sideDir(), file.rel);
+    } catch {
+      return "tensorboard: file path outside the run";
+    }
+    if (file.rel === "run.plx.json" || file.rel === "lineages.plx.json") {
+      return "tensorboard: a run record that is not valid JSON";
+    }
+    await copyRunFile(file, target);
   }
 
   async commit(): Promise<void> {
@@ -159,6 +204,24 @@ class TensorboardRunSink implements RunSink {
     await this.#pending;
     await this.file.sync().catch(() => {});
     this.file.close();
+    if (this.info.meta || this.info.lineages?.length || this.#side) {
+      const side = this.#sideDir();
+      if (this.info.meta) {
+        await writeFileAtomic(
+          path.join(side, "run.plx.json"),
+          recordText(this.info.meta, this.info.records?.meta),
+        );
+      }
+      if (this.info.lineages?.length) {
+        await writeFileAtomic(
+          path.join(side, "lineages.plx.json"),
+          recordText(this.info.lineages, this.info.records?.lineages),
+        );
+      }
+      const final = path.join(this.dir, SIDE_DIR);
+      await Deno.remove(final, { recursive: true }).catch(() => {}); // left by a killed conversion
+      await Deno.rename(side, final);
+    }
     await Deno.rename(this.tmp, path.join(this.dir, eventFileName(this.#headerAt)));
   }
 
@@ -168,6 +231,7 @@ class TensorboardRunSink implements RunSink {
       this.file.close();
     } catch { /* closed */ }
     await Deno.remove(this.tmp).catch(() => {});
+    if (this.#side) await Deno.remove(this.#side, { recursive: true }).catch(() => {});
     if (this.created) await Deno.remove(this.dir).catch(() => {});
   }
 }

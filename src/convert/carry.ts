@@ -15,7 +15,6 @@ import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { readChunks, writeFileAtomic } from "../io/files.ts";
 import { formatIsoTimestamp } from "../model/time.ts";
-import { checkSegment } from "../formats/plx/write.ts";
 
 /** A file of a run carried as bytes (not read as events). */
 export interface RunFile {
@@ -126,9 +125,13 @@ export interface CommitRecord {
 /** Losses kept per run in a commit record and a report. */
 export const MAX_LOSSES = 1000;
 
-/** The commit record file of run `id` under `dir`. */
+/**
+ * The commit record file of run `id` under `dir`: `<id>.json` for a plain id (letters, digits, `._-`),
+ * else `h-<name-based uuid of the id>.json`, so any id gives a safe, distinct file name.
+ */
 export function commitRecordPath(dir: string, id: string): string {
-  return path.join(dir, `${checkSegment("run id", id)}.json`);
+  const plain = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/.test(id);
+  return path.join(dir, plain ? `${id}.json` : `h-${nameUuid(`commit\0${id}`)}.json`);
 }
 
 /** Writes a commit record atomically. */

@@ -52,7 +52,7 @@ export function reportText(r: ConvertReport): string {
       r.runs.length === 1 ? "" : "s"
     }: ${ok} ok, ${failed.length} failed, ${skipped} already done; ` +
       `${r.runs.filter((x) => x.status === "ok").reduce((n, x) => n + x.events, 0)} events written; ` +
-      `${r.files} file${r.files === 1 ? "" : "s"} carried; ` +
+      (r.files ? `${r.files} file${r.files === 1 ? "" : "s"} carried; ` : "") +
       `${errors} unreadable line${errors === 1 ? "" : "s"} or files` +
       (lostRuns ? `; ${lostRuns} run${lostRuns === 1 ? "" : "s"} lost data (--accept-loss accepts it)` : "") +
       (r.accepted ? `; ${r.accepted} loss${r.accepted === 1 ? "" : "es"} accepted` : ""),

@@ -323,3 +323,29 @@ export async function* walkRunFiles(
   }
   yield* walk(rel);
 }
+
+/**
+ * The run record a sink writes for `info`: the source's record when the run id is a Polyaxon uuid (a
+ * Polyaxon run, written back as it was), else a complete record ({@linkcode polyaxonRunRecord}) for the
+ * uuid {@linkcode runUuid} of the id, with the source's record fields kept over it (name defaults to the
+ * id) and `first` / `last` (event times, microseconds UTC) as its times.
+ */
+export function completeRunRecord(
+  info: { id: string; meta?: Record<string, unknown> },
+  first?: number,
+  last?: number,
+): Record<string, unknown> | undefined {
+  const id = info.id || "run";
+  if (isRunUuid(id)) return info.meta;
+  const uuid = runUuid(id);
+  const made = polyaxonRunRecord({
+    uuid,
+    name: id,
+    first,
+    last,
+    metaInfo: { plxkit: { converted_from: id } },
+  });
+  const meta: Record<string, unknown> = { ...made, ...info.meta, uuid };
+  for (const [k, v] of Object.entries(made)) if (meta[k] == null) meta[k] = v;
+  return meta;
+}

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Diagnostic } from "../diagnostics.ts";
-import type { MetricColumns, PlxEvent } from "../model/event.ts";
+import { assetRefs, type MetricColumns, type PlxEvent } from "../model/event.ts";
 import type { PlxBatch } from "../formats/plx/read.ts";
 import {
   type CommitRecord,
@@ -317,6 +317,7 @@ export async function convert(
     const lostBefore = ledger.losses.length;
     const lost: Loss[] = [];
     const lose = (l: Loss) => lost.push(l);
+    const referenced = new Set<string>();
     try {
       out = await sink.openRun(run.info, ledger);
       if (out === "done") {
@@ -347,6 +348,12 @@ export async function convert(
               outcome.events += m.length;
             }
           } else if (batch.events.length) {
+            if (!out.writeFile) {
+              // A sink without writeFile still carries the assets events reference (through readAsset).
+              for (const e of batch.events) {
+                if (e.type !== "metric") { for (const r of assetRefs(e)) referenced.add(r); }
+              }
+            }
             await out.write(batch.events, run);
             outcome.events += batch.events.length;
           }
@@ -360,6 +367,7 @@ export async function convert(
               diag(f.file.startsWith(run.info.id) ? f : { ...f, file: `${run.info.id}/${f.file}` });
               continue;
             }
+            if (!out.writeFile && referenced.has(f.rel)) continue; // carried as an asset
             const why = out.writeFile
               ? await out.writeFile(f, run)
               : "the target format does not carry run files";

@@ -25,7 +25,7 @@ import {
   type RunSource,
 } from "../../convert/pipeline.ts";
 import { safeJoin, writeFileAtomic } from "../../io/files.ts";
-import { copyRunFile, isRunUuid, polyaxonRunRecord, type RunFile, runUuid } from "../../convert/carry.ts";
+import { completeRunRecord, copyRunFile, type RunFile, runUuid } from "../../convert/carry.ts";
 import { checkSegment, PlxRunWriter } from "./write.ts";
 
 /** Writes runs into `outDir` in Polyaxon's layout. */
@@ -125,19 +125,8 @@ class PlxRunSink implements RunSink {
 
   /** The run record to write: the source's, or for a run that is not a Polyaxon run, a complete one. */
   #meta(): Record<string, unknown> | undefined {
-    const id = this.info.id || "run";
-    if (isRunUuid(id)) return this.info.meta;
-    const uuid = runUuid(id);
-    const made = polyaxonRunRecord({
-      uuid,
-      name: id,
-      first: this.#first <= this.#last ? this.#first : undefined,
-      last: this.#first <= this.#last ? this.#last : undefined,
-      metaInfo: { plxkit: { converted_from: id } },
-    });
-    const meta: Record<string, unknown> = { ...made, ...this.info.meta, uuid };
-    for (const [k, v] of Object.entries(made)) if (meta[k] == null) meta[k] = v;
-    return meta;
+    const some = this.#first <= this.#last;
+    return completeRunRecord(this.info, some ? this.#first : undefined, some ? this.#last : undefined);
   }
 
   async commit(): Promise<void> {

@@ -25,7 +25,7 @@ import {
   type RunSink,
   type RunSource,
 } from "../../convert/pipeline.ts";
-import { copyRunFile, type RunFile } from "../../convert/carry.ts";
+import { completeRunRecord, copyRunFile, type RunFile } from "../../convert/carry.ts";
 import type { PlxEvent } from "../../model/event.ts";
 import { safeJoin, writeFileAtomic } from "../../io/files.ts";
 import { checkSegment } from "../plx/write.ts";
@@ -198,19 +198,24 @@ class TensorboardRunSink implements RunSink {
       await this.#write(this.#enc.header(now));
       this.#headerAt = now;
     }
+    // A run whose id is not a Polyaxon uuid gets a complete run record (read back as a Polyaxon run).
+    const meta = this.#enc.events
+      ? completeRunRecord(
+        this.info,
+        Math.round(this.#headerAt * 1e6),
+        Math.round((this.#enc.lastWallTime ?? now) * 1e6),
+      )
+      : completeRunRecord(this.info);
     await this.#write(
-      this.#enc.trailer(this.info.meta, this.info.lineages, this.#enc.lastWallTime ?? now, this.info.records),
+      this.#enc.trailer(meta, this.info.lineages, this.#enc.lastWallTime ?? now, this.info.records),
     );
     await this.#pending;
     await this.file.sync().catch(() => {});
     this.file.close();
-    if (this.info.meta || this.info.lineages?.length || this.#side) {
+    if (meta || this.info.lineages?.length || this.#side) {
       const side = this.#sideDir();
-      if (this.info.meta) {
-        await writeFileAtomic(
-          path.join(side, "run.plx.json"),
-          recordText(this.info.meta, this.info.records?.meta),
-        );
+      if (meta) {
+        await writeFileAtomic(path.join(side, "run.plx.json"), recordText(meta, this.info.records?.meta));
       }
       if (this.info.lineages?.length) {
         await writeFileAtomic(

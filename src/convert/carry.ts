@@ -90,9 +90,9 @@ export interface Loss {
   reason: string;
 }
 
-/** `file:line: reason` (or `file: reason`). */
+/** `run: file:line: reason` (or `run: file: reason`). */
 export function formatLoss(l: Loss): string {
-  return `${l.run}/${l.file}${l.line ? `:${l.line}` : ""}: ${l.reason}`;
+  return `${l.run}: ${l.file}${l.line ? `:${l.line}` : ""}: ${l.reason}`;
 }
 
 /**

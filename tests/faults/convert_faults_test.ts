@@ -138,7 +138,9 @@ Deno.test({
         await Deno.remove(`${mnt}/${out}`, { recursive: true }).catch(() => {});
       }
       const r = await convert(`${root}/src`, `${mnt}/out`);
-      for await (const e of Deno.readDir(`${mnt}/out`)) assertOk(!e.name.startsWith(".") || e.name === ".plxkit", `left ${e.name}`);
+      for await (const e of Deno.readDir(`${mnt}/out`)) {
+        assertOk(!e.name.startsWith(".") || e.name === ".plxkit", `left ${e.name}`);
+      }
       assertEquals(r.code, 1);
     } finally {
       await umount(mnt);

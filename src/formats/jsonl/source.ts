@@ -86,20 +86,30 @@ class Cursor {
         break;
       }
       const b = r.value;
-      this.pendingDiags.push(...b.diagnostics);
       this.#items = [];
       this.#i = 0;
       if (b.metrics) {
         const m = b.metrics;
         if (m.length) this.#items.push({ run: m.run, batch: new MetricBatch(m, []), firstLine: m.line[0] });
-        continue;
+      } else {
+        for (const { run, from, to } of runStretches(b.events)) {
+          this.#items.push({
+            run,
+            batch: { events: b.events.slice(from, to), diagnostics: [] },
+            firstLine: b.lines[from],
+          });
+        }
       }
-      for (const { run, from, to } of runStretches(b.events)) {
-        this.#items.push({
-          run,
-          batch: { events: b.events.slice(from, to), diagnostics: [] },
-          firstLine: b.lines[from],
-        });
+      // A line that cannot be read belongs to the run whose rows surround it (the stretch it falls in),
+      // so it is that run's loss (and is not met again when a rerun skips the run).
+      for (const d of b.diagnostics) {
+        if (d.line === undefined || !this.#items.length) {
+          this.pendingDiags.push(d);
+          continue;
+        }
+        let k = 0;
+        while (k + 1 < this.#items.length && this.#items[k + 1].firstLine <= d.line) k++;
+        this.#items[k].batch.diagnostics.push(d);
       }
     }
     return this.#done ? null : this.#items[this.#i].run;

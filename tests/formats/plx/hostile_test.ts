@@ -80,14 +80,17 @@ Deno.test("hostile run ids, kinds and names fail their run with a clear message;
   assertEquals(byId["backslash"], ["failed", 'name "a\\\\b" cannot be a file name']);
   assertEquals(byId["kind"], ["failed", 'kind "../../k" cannot be a file name']);
   assertOk(byId["long"][1]!.endsWith("is longer than 200 bytes, too long for a file name"));
-  assertEquals((await listAll(root)).filter((f) => !f.startsWith("out/.plxkit/")), [
-    `out/${runUuid("../escape")}/events/metric/x.plx`,
-    `out/${runUuid("../escape")}/run.plx.json`,
-    `out/${runUuid("/abs")}/events/metric/x.plx`,
-    `out/${runUuid("/abs")}/run.plx.json`,
-    `out/${runUuid("ok")}/events/metric/fine.plx`,
-    `out/${runUuid("ok")}/run.plx.json`,
-  ].sort());
+  assertEquals(
+    (await listAll(root)).filter((f) => !f.startsWith("out/.plxkit/")),
+    [
+      `out/${runUuid("../escape")}/events/metric/x.plx`,
+      `out/${runUuid("../escape")}/run.plx.json`,
+      `out/${runUuid("/abs")}/events/metric/x.plx`,
+      `out/${runUuid("/abs")}/run.plx.json`,
+      `out/${runUuid("ok")}/events/metric/fine.plx`,
+      `out/${runUuid("ok")}/run.plx.json`,
+    ].sort(),
+  );
   await Deno.remove(root, { recursive: true });
 });
 
@@ -150,9 +153,12 @@ Deno.test("run ids differing only in case or Unicode normalization: the second i
       'run id "run" differs from run "Run" only in case or Unicode normalization',
     ),
   );
-  assertEquals((await listAll(root)).filter((f) => f.includes("/events/")), [
-    `out/${runUuid("Run")}/events/metric/a.plx`,
-    `out/${runUuid("café")}/events/metric/c.plx`,
-  ].sort());
+  assertEquals(
+    (await listAll(root)).filter((f) => f.includes("/events/")),
+    [
+      `out/${runUuid("Run")}/events/metric/a.plx`,
+      `out/${runUuid("café")}/events/metric/c.plx`,
+    ].sort(),
+  );
   await Deno.remove(root, { recursive: true });
 });

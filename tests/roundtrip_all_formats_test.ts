@@ -11,14 +11,14 @@ import { recordText } from "../src/convert/pipeline.ts";
 
 const quiet: CliIO = { out: () => {}, err: () => {}, errIsTty: false, color: false };
 
-async function files(dir: string): Promise<Record<string, Uint8Array>> {
+async function files(dir: string, all = false): Promise<Record<string, Uint8Array>> {
   const out: Record<string, Uint8Array> = {};
   const walk = async (d: string, rel: string) => {
     for await (const e of Deno.readDir(d)) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory) await walk(`${d}/${e.name}`, r);
       else if (
-        r.startsWith("events/") || r.startsWith("assets/") || r.startsWith("resources/") ||
+        all || r.startsWith("events/") || r.startsWith("assets/") || r.startsWith("resources/") ||
         r === "run.plx.json" || r === "lineages.plx.json"
       ) {
         out[r] = await Deno.readFile(`${d}/${e.name}`);
@@ -39,14 +39,18 @@ Deno.test("demo run -> every format -> plx is byte-identical", async (t) => {
   } finally {
     console.log = originalLog;
   }
-  const want = await files(run.path);
   for (const f of FORMATS.filter((x) => x.sink && x.source && x.name !== "plx")) {
     await t.step(f.name, async () => {
+      // Every file of the run (outputs/env.json too), except through Parquet, which does not carry files
+      // outside the event layout yet: there the loss is named (tests/convert/carry_test.ts), accepted here.
+      const all = f.name !== "parquet";
+      const want = await files(run.path, all);
       const mid = `${root}/${f.name}`;
       const back = `${root}/back-${f.name}`;
-      assertEquals(await main(["convert", run.path, "--to", f.name, "--out", mid], quiet), 0);
+      const accept = all ? [] : ["--accept-loss"];
+      assertEquals(await main(["convert", run.path, "--to", f.name, "--out", mid, ...accept], quiet), 0);
       assertEquals(await main(["convert", mid, "--from", f.name, "--to", "plx", "--out", back], quiet), 0);
-      const got = await files(`${back}/${run.uuid}`);
+      const got = await files(`${back}/${run.uuid}`, all);
       assertEquals(Object.keys(got).sort(), Object.keys(want).sort());
       for (const k of Object.keys(want)) assertEquals(got[k], want[k], k);
     });

@@ -65,6 +65,7 @@ async function checkOut(out: string, toName: string, inputs: string[]): Promise<
   }
   return file;
 }
+import { formatLoss } from "../convert/carry.ts";
 
 function parseSettings(list: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -88,13 +89,28 @@ export function reportText(r: ConvertReport): string {
     lines.push("not carried over:");
     for (const [reason, n] of dropped) lines.push(`  ${n} × ${reason}`);
   }
+  const losing = r.runs.filter((x) => x.lostCount > 0);
+  for (const x of losing) {
+    const when = x.status === "skipped" ? " (when it was converted; recorded in its commit record)" : "";
+    lines.push(
+      `lost in run ${x.id}${when}: ${x.lostCount} item${x.lostCount === 1 ? "" : "s"}${
+        x.accepted ? ", accepted (--accept-loss)" : ""
+      }`,
+    );
+    for (const l of x.lost) lines.push(`  ${formatLoss(l)}`);
+    if (x.lostCount > x.lost.length) lines.push(`  ... ${x.lostCount - x.lost.length} more`);
+  }
+  const lostRuns = losing.filter((x) => !x.accepted).length;
   const errors = r.diagnostics.filter((d) => d.severity === "error").length;
   lines.push(
     `${r.runs.length} run${
       r.runs.length === 1 ? "" : "s"
     }: ${ok} ok, ${failed.length} failed, ${skipped} already done; ` +
       `${r.runs.filter((x) => x.status === "ok").reduce((n, x) => n + x.events, 0)} events written; ` +
-      `${errors} unreadable line${errors === 1 ? "" : "s"} or files`,
+      (r.files ? `${r.files} file${r.files === 1 ? "" : "s"} carried; ` : "") +
+      `${errors} unreadable line${errors === 1 ? "" : "s"} or files` +
+      (lostRuns ? `; ${lostRuns} run${lostRuns === 1 ? "" : "s"} lost data (--accept-loss accepts it)` : "") +
+      (r.accepted ? `; ${r.accepted} loss${r.accepted === 1 ? "" : "es"} accepted` : ""),
   );
   return lines.join("\n") + "\n";
 }
@@ -109,9 +125,12 @@ export const convertCommand: Command = {
     ...FORMATS.map((f) => `  ${f.name.padEnd(12)} ${f.description}`),
     "Settings (--set key=value):",
     ...FORMATS.flatMap((f) => Object.entries(f.settings ?? {}).map(([k, h]) => `  ${f.name}: ${k}=  ${h}`)),
-    "Each run is written completely or not at all; rerunning skips runs already converted.",
-    "Everything the target cannot hold is counted under 'not carried over'.",
-    "Exit codes: 0 all runs converted, 1 a run failed or a line was unreadable, 2 usage error.",
+    "Each run is written completely or not at all; rerunning skips runs already converted and reports",
+    "again what they lost (kept in <out>/.plxkit/commits/<run>.json).",
+    "Every file of a run is carried (events, records, assets, outputs/, plxlogs/, resources/); what the",
+    "target cannot hold is named under 'lost in run' (file:line: reason) or counted under 'not carried over'.",
+    "Exit codes: 0 all runs converted, nothing lost (or --accept-loss); 1 a run failed, a line was",
+    "unreadable or a file was lost; 2 usage error.",
   ].join("\n"),
   options: {
     to: { type: "string", arg: "<format>", help: "target format" },
@@ -124,6 +143,10 @@ export const convertCommand: Command = {
     },
     set: { type: "string", multiple: true, arg: "<key=value>", help: "format-specific setting (repeatable)" },
     format: { type: "string", arg: "<text|json>", help: "report format on stdout", default: "text" },
+    "accept-loss": {
+      type: "boolean",
+      help: "accept what runs lose (still reported, recorded as accepted in the commit record); exit 0",
+    },
   },
   async run(values, positionals, io) {
     if (!positionals.length) throw new UsageError("give at least one input path");
@@ -191,6 +214,7 @@ export const convertCommand: Command = {
       const sink = await to.sink(out, { settings, shard });
       report = await convert(source, sink, {
         filter,
+        acceptLoss: values["accept-loss"] === true,
         onDiagnostic: (d) => {
           if (!quiet || d.severity === "error") io.err(formatDiagnostic(d));
         },
@@ -206,8 +230,6 @@ export const convertCommand: Command = {
     }
     if (reportFormat === "json") io.out(JSON.stringify(report, null, 2) + "\n");
     else io.out(reportText(report));
-    const failed = report.runs.some((r) => r.status === "failed") ||
-      report.diagnostics.some((d) => d.severity === "error");
-    return failed ? 1 : 0;
+    return report.failed ? 1 : 0;
   },
 };

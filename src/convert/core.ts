@@ -9,6 +9,7 @@
 import * as path from "node:path";
 import type { Diagnostic } from "../diagnostics.ts";
 import { readSourceTextSync } from "../io/safe.ts";
+import type { Loss, RunFile } from "./carry.ts";
 import type { PlxBatch } from "../model/batch.ts";
 import type { MetricColumns, PlxEvent } from "../model/event.ts";
 
@@ -78,6 +79,14 @@ export interface RunSource {
   batches(): AsyncIterable<PlxBatch>;
   /** Bytes of a run-relative asset, or `null` when the source does not have it. */
   readAsset(rel: string): Promise<Uint8Array | null>;
+  /**
+   * Every file of the run that is not read as events and is not one of the two run records (those are in
+   * {@linkcode RunInfo}): `outputs/`, `plxlogs/`, `assets/` (referenced or not), files outside the layout,
+   * run-relative as in a Polyaxon run folder, sorted; with a diagnostic (an `error` is a loss) for each file
+   * that cannot be read. Called once, after {@linkcode RunSource.batches}. Optional: a source without it has
+   * no such files.
+   */
+  files?(): AsyncIterable<RunFile | Diagnostic>;
 }
 
 /**
@@ -124,6 +133,13 @@ export interface RunSink {
    * the same rows as events through {@linkcode RunSink.write}. Must write exactly what `write` would.
    */
   writeMetrics?(columns: MetricColumns, source: RunSource): Promise<void>;
+  /**
+   * Carries a file of the run ({@linkcode RunSource.files}) as bytes, called after the last batch and
+   * before {@linkcode RunSink.commit}. Returns nothing when the file is carried (or already was, as an asset
+   * an event referenced), or the reason it is not: then it is a loss of the run. A sink without this method
+   * carries no files: each is a loss ("the target does not carry run files").
+   */
+  writeFile?(file: RunFile, source: RunSource): Promise<void | string>;
   /** Makes the run's output complete and visible (renames temporary files). */
   commit(): Promise<void>;
   /** Throws away the run's partial output. */
@@ -141,6 +157,13 @@ export interface EventSink {
    * normalization would share a path on macOS/Windows file systems, and the second is refused.
    */
   readonly runIdsArePaths?: boolean;
+  /**
+   * The folder where the pipeline keeps one commit record per committed run (`<commitDir>/<run id>.json`,
+   * e.g. `<out>/.plxkit/commits`), written just before the run's {@linkcode RunSink.commit}; read back when
+   * {@linkcode EventSink.openRun} says `"done"`, so a rerun reports the run's losses again. Undefined for a
+   * sink without resume (a rerun redoes every run).
+   */
+  readonly commitDir?: string;
 }
 
 /**
@@ -149,9 +172,22 @@ export interface EventSink {
  */
 export class DropLedger {
   readonly #counts = new Map<string, number>();
+  readonly #losses: Loss[] = [];
   /** Notes `count` items dropped or changed for `reason`. */
   note(reason: string, count = 1): void {
     this.#counts.set(reason, (this.#counts.get(reason) ?? 0) + count);
+  }
+  /**
+   * Notes that a run lost a file or a line of it (by name, with the reason); counted under the reason too.
+   * Each loss makes the run fail unless accepted (`--accept-loss`).
+   */
+  lose(loss: Loss): void {
+    this.#losses.push(loss);
+    this.note(loss.reason);
+  }
+  /** Every loss noted, in order. */
+  get losses(): readonly Loss[] {
+    return this.#losses;
   }
   /** Reason -> count, sorted by reason. */
   toJSON(): Record<string, number> {

@@ -6,7 +6,18 @@
  * @module
  */
 import type { Diagnostic, DiagnosticCode } from "../diagnostics.ts";
+import { assetRefs } from "../model/event.ts";
 import { DropLedger, type EventSink, type EventSource, type RunSink } from "./core.ts";
+import {
+  type CommitRecord,
+  commitRecordPath,
+  type Loss,
+  MAX_LOSSES,
+  readCommitRecord,
+  writeCommitRecord,
+} from "./carry.ts";
+
+export type { CommitRecord, Loss, RunFile } from "./carry.ts";
 
 export {
   diagnosticItem,
@@ -46,6 +57,17 @@ export interface RunOutcome {
   events: number;
   /** Why the run failed; set when `status` is `failed`. */
   error?: string;
+  /** Files carried as bytes ({@linkcode RunSource.files}). */
+  files: number;
+  /**
+   * What the run lost (file, line, reason), at most {@linkcode MAX_LOSSES}; for a skipped run, what its
+   * commit record says it lost when it was converted.
+   */
+  lost: Loss[];
+  /** How many losses in all. */
+  lostCount: number;
+  /** True when the losses are accepted (`acceptLoss` now, or recorded so in the commit record). */
+  accepted: boolean;
 }
 
 /** What {@linkcode convert} did. */
@@ -61,6 +83,18 @@ export interface ConvertReport {
   diagnostics: Diagnostic[];
   /** What the sink could not carry: reason -> count ({@linkcode DropLedger.toJSON}). */
   dropped: Record<string, number>;
+  /** Files carried as bytes, over all runs. */
+  files: number;
+  /** Losses of every run (the runs' {@linkcode RunOutcome.lost}, in run order). */
+  lost: Loss[];
+  /** Losses accepted (`acceptLoss`). */
+  accepted: number;
+  /**
+   * True when the conversion did not carry everything it should have: a run failed, a problem was met
+   * finding runs, or a run lost something (an unreadable line, a file the target cannot hold) and the loss
+   * was not accepted, now or when it was converted.
+   */
+  failed: boolean;
 }
 
 /** Options of {@linkcode convert}. */
@@ -73,6 +107,11 @@ export interface ConvertOptions {
   onDiagnostic?: (d: Diagnostic) => void;
   /** Keep at most this many diagnostics in the report. @default 10000 */
   maxDiagnostics?: number;
+  /**
+   * Accept the losses of this conversion (and of runs already done whose commit record lists losses not
+   * yet accepted): they are still reported, recorded as accepted, and do not make the report `failed`.
+   */
+  acceptLoss?: boolean;
 }
 
 /**
@@ -91,7 +130,16 @@ export async function convert(
   options: ConvertOptions = {},
 ): Promise<ConvertReport> {
   const ledger = new DropLedger();
-  const report: ConvertReport = { runs: [], events: 0, diagnostics: [], dropped: {} };
+  const report: ConvertReport = {
+    runs: [],
+    events: 0,
+    diagnostics: [],
+    dropped: {},
+    files: 0,
+    lost: [],
+    accepted: 0,
+    failed: false,
+  };
   const max = options.maxDiagnostics ?? 10_000;
   const diag = (d: Diagnostic) => {
     if (d.code === "not-converted") {
@@ -106,18 +154,28 @@ export async function convert(
   const ids = new Set<string>();
   for await (const item of source.runs()) {
     if (item.type === "diagnostic") {
+      if (item.diagnostic.severity === "error") report.failed = true;
       diag(item.diagnostic);
       continue;
     }
     const run = item.run;
     if (options.filter && !options.filter(run.info.id)) continue;
-    const outcome: RunOutcome = { id: run.info.id, status: "ok", events: 0 };
+    const outcome: RunOutcome = {
+      id: run.info.id,
+      status: "ok",
+      events: 0,
+      files: 0,
+      lost: [],
+      lostCount: 0,
+      accepted: false,
+    };
     if (ids.has(run.info.id)) {
       outcome.status = "failed";
       outcome.error = `run id ${
         JSON.stringify(run.info.id)
       } comes a second time in this conversion (from another input, or another run with the same name after sanitising); the second is not converted, so nothing of either is merged or lost silently (rename one)`;
       report.runs.push(outcome);
+      report.failed = true;
       options.onRun?.(outcome);
       continue;
     }
@@ -131,25 +189,48 @@ export async function convert(
           JSON.stringify(other)
         } only in case or Unicode normalization; they would share one folder on case-insensitive file systems, so it is not converted (rename one)`;
         report.runs.push(outcome);
+        report.failed = true;
         options.onRun?.(outcome);
         continue;
       }
       folded.set(key, run.info.id);
     }
     let out: RunSink | "done" | null = null;
+    let recordWritten = "";
+    const lostBefore = ledger.losses.length;
+    const lost: Loss[] = [];
+    const lose = (l: Loss) => lost.push(l);
+    const referenced = new Set<string>();
     try {
       out = await sink.openRun(run.info, ledger);
       if (out === "done") {
         outcome.status = "skipped";
+        const rec = sink.commitDir ? await readCommitRecord(sink.commitDir, run.info.id || "run") : null;
+        if (rec) {
+          outcome.lost = rec.lost;
+          outcome.lostCount = rec.lostCount ?? rec.lost.length;
+          outcome.accepted = rec.accepted === true;
+          if (outcome.lostCount && !outcome.accepted && options.acceptLoss) {
+            rec.accepted = outcome.accepted = true;
+            rec.acceptedAt = new Date().toISOString();
+            await writeCommitRecord(sink.commitDir!, rec);
+          }
+        }
       } else {
-        const lost: Diagnostic[] = [];
+        // A whole file not read (LOSS_CODES) fails the run: it is not committed, and a rerun tries it again.
+        const unread: Diagnostic[] = [];
         for await (const batch of run.batches()) {
           for (const d of batch.diagnostics) {
             const shown = d.file.startsWith(run.info.id) ? d : { ...d, file: `${run.info.id}/${d.file}` };
-            if (LOSS_CODES.has(d.code)) {
-              lost.push(shown);
+            if (LOSS_CODES.has(d.code as DiagnosticCode)) {
+              unread.push(shown);
               diag({ ...shown, severity: "error" });
-            } else diag(shown);
+              continue;
+            }
+            if (d.severity === "error") {
+              lose({ run: run.info.id, file: d.file, line: d.line, reason: d.message });
+            }
+            diag(shown);
           }
           const m = batch.metrics;
           if (m !== undefined && out.writeMetrics !== undefined) {
@@ -158,18 +239,68 @@ export async function convert(
               outcome.events += m.length;
             }
           } else if (batch.events.length) {
+            if (!out.writeFile) {
+              // A sink without writeFile still carries the assets events reference (through readAsset).
+              for (const e of batch.events) {
+                if (e.type !== "metric") { for (const r of assetRefs(e)) referenced.add(r); }
+              }
+            }
             await out.write(batch.events, run);
             outcome.events += batch.events.length;
           }
         }
-        if (lost.length) {
+        if (run.files) {
+          for await (const f of run.files()) {
+            if ("severity" in f) {
+              const shown = f.file.startsWith(run.info.id) ? f : { ...f, file: `${run.info.id}/${f.file}` };
+              if (LOSS_CODES.has(f.code as DiagnosticCode)) {
+                unread.push(shown);
+                diag({ ...shown, severity: "error" });
+                continue;
+              }
+              if (f.severity === "error") {
+                lose({ run: run.info.id, file: f.file, line: f.line, reason: f.message });
+              }
+              diag(shown);
+              continue;
+            }
+            if (!out.writeFile && referenced.has(f.rel)) continue; // carried as an asset
+            const why = out.writeFile
+              ? await out.writeFile(f, run)
+              : "the target format does not carry run files";
+            if (typeof why === "string") lose({ run: run.info.id, file: f.rel, reason: why });
+            else outcome.files++;
+          }
+        }
+        if (unread.length) {
           throw new Error(
-            `not committed: ${lost.length} file${
-              lost.length === 1 ? "" : "s"
+            `not committed: ${unread.length} file${
+              unread.length === 1 ? "" : "s"
             } of the run could not be read (${
-              lost.slice(0, 3).map((d) => `${d.file}: ${d.message}`).join("; ")
-            }${lost.length > 3 ? "; ..." : ""})`,
+              unread.slice(0, 3).map((d) => `${d.file}: ${d.message}`).join("; ")
+            }${unread.length > 3 ? "; ..." : ""})`,
           );
+        }
+        lost.push(...ledger.losses.slice(lostBefore));
+        outcome.lostCount = lost.length;
+        outcome.lost = lost.slice(0, MAX_LOSSES);
+        outcome.accepted = lost.length > 0 && options.acceptLoss === true;
+        if (sink.commitDir) {
+          const now = new Date().toISOString();
+          const rec: CommitRecord = {
+            type: "plxkit-commit",
+            version: 1,
+            run: run.info.id || "run",
+            events: outcome.events,
+            files: outcome.files,
+            lost: outcome.lost,
+            lostCount: outcome.lostCount,
+            accepted: outcome.accepted,
+            committedAt: now,
+          };
+          if (outcome.accepted) rec.acceptedAt = now;
+          await writeCommitRecord(sink.commitDir, rec);
+          recordWritten = commitRecordPath(sink.commitDir, rec.run);
         }
         await out.commit();
       }
@@ -177,8 +308,13 @@ export async function convert(
       outcome.status = "failed";
       outcome.error = e instanceof Error ? e.message : String(e);
       if (out && out !== "done") await out.abort().catch(() => {});
+      if (recordWritten) await Deno.remove(recordWritten).catch(() => {});
     }
+    if (outcome.status === "failed" || (outcome.lostCount > 0 && !outcome.accepted)) report.failed = true;
+    if (outcome.accepted) report.accepted += outcome.lostCount;
     report.events += outcome.events;
+    report.files += outcome.files;
+    report.lost.push(...outcome.lost);
     report.runs.push(outcome);
     options.onRun?.(outcome);
   }

@@ -57,6 +57,16 @@ export class AssetCopier {
     this.#write = options.write ?? writeFileAtomic;
   }
 
+  /**
+   * Claims run-relative path `rel` for a copy made elsewhere (e.g. a run file carried as bytes): false
+   * when it was copied or claimed already.
+   */
+  claim(rel: string): boolean {
+    if (this.#done.has(rel)) return false;
+    this.#done.add(rel);
+    return true;
+  }
+
   /** Copies the assets `refs` (run-relative paths) not copied yet, reading their bytes with `read`. */
   async copy(refs: Iterable<string>, read: (rel: string) => Promise<Uint8Array | null>): Promise<void> {
     for (const rel of refs) {

@@ -47,3 +47,17 @@ export type Target =
   | { type: "tensorboard"; run: RunFolder }
   | { type: "dataset"; path: string }
   | { type: "jsonl"; path: string };
+
+/**
+ * The side folder of a TensorBoard run plxkit wrote (`<run>/plx/`): the Polyaxon run's files that are not
+ * events (`outputs/`, `plxlogs/`, ...) and its run records. Not a run of its own.
+ */
+export const SIDE_DIR = "plx";
+
+/**
+ * True when `name`, in a folder whose entries are `names`, is the side folder of a TensorBoard run plxkit
+ * wrote (the folder holds an event file plxkit wrote, `events.out.tfevents.*.plxkit`).
+ */
+export function isSideFolder(name: string, names: readonly string[]): boolean {
+  return name === SIDE_DIR && names.some((n) => n.includes("tfevents") && n.endsWith(".plxkit"));
+}

@@ -19,6 +19,7 @@ import {
   COLUMNAR_VERSION,
   type EventScope,
   fromPolyaxonValue,
+  type LogRecord,
   type PlxEvent,
   toPolyaxonValue,
   valueTypeOf,
@@ -181,6 +182,40 @@ export function encodeJsonlEvent(event: PlxEvent): string {
   const tail = refs.length ? `,"assets":${JSON.stringify(refs)}}` : "}";
   return prefix + (event.step === null ? "null" : event.step) + ',"timestamp":"' +
     isoTimestamp(event.timestamp) + '","type":"' + event.type + '","value":' + valueJson(event) + tail;
+}
+
+/**
+ * One log line of a run (`plxlogs/`) as a JSONL row, so logs can be queried beside the events:
+ * `{"run", "scope": "logs", "file", "timestamp" (ISO-8601 or null), "type": "log", "value", "node"?,
+ * "pod"?, "container"?}`. Readers of events skip these rows; the log files themselves are carried as
+ * files beside the JSONL (`<stem>.assets/<run>/plxlogs/`), byte for byte.
+ *
+ * @example
+ * ```ts
+ * import { encodeJsonlLog } from "./codec.ts";
+ * encodeJsonlLog("r", "plxlogs/logs.jsonl", { run: "r", timestamp: null, value: "epoch 1" });
+ * // '{"run":"r","scope":"logs","file":"plxlogs/logs.jsonl","timestamp":null,"type":"log","value":"epoch 1"}'
+ * ```
+ */
+export function encodeJsonlLog(run: string, file: string, rec: LogRecord): string {
+  const o: Record<string, unknown> = {
+    run,
+    scope: "logs",
+    file,
+    timestamp: rec.timestamp ? formatIsoTimestamp(rec.timestamp) : null,
+    type: "log",
+    value: rec.value,
+  };
+  if (rec.node != null) o.node = rec.node;
+  if (rec.pod != null) o.pod = rec.pod;
+  if (rec.container != null) o.container = rec.container;
+  return JSON.stringify(o);
+}
+
+/** True for a log row ({@linkcode encodeJsonlLog}): not an event, skipped by event readers. */
+export function isJsonlLogRow(o: unknown): boolean {
+  return typeof o === "object" && o !== null && (o as Record<string, unknown>).type === "log" &&
+    (o as Record<string, unknown>).scope === "logs";
 }
 
 /**

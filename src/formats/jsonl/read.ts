@@ -15,7 +15,7 @@ import {
 } from "../../model/event.ts";
 import { parseTimestamp, parseTimestampBytesInto } from "../../model/time.ts";
 import { splitLines, type SplitLinesOptions } from "../../io/lines.ts";
-import { decodeJsonlEvent, linePrefix } from "./codec.ts";
+import { decodeJsonlEvent, isJsonlLogRow, linePrefix } from "./codec.ts";
 import { MetricBatch } from "../../model/batch.ts";
 
 /** One step of reading: the events and diagnostics of a span of lines (each event with its line number). */
@@ -178,6 +178,7 @@ class LineDecoder {
       );
       return;
     }
+    if (isJsonlLogRow(obj)) return; // a log row: the log file is carried beside the JSONL
     const ev = decodeJsonlEvent(obj);
     if (typeof ev === "string") {
       this.diagnostics.push({

@@ -9,7 +9,9 @@
  *   exists (resume), and `--shard k/n` workers can share the folder.
  *
  * Asset bytes are copied to `<stem>.assets/<run>/<run-relative path>` (`<stem>` = the `.jsonl` file name
- * without `.jsonl[.gz]`), with the run's `run.plx.json` / `lineages.plx.json` when the source has them.
+ * without `.jsonl[.gz]`), with the run's `run.plx.json` / `lineages.plx.json` when the source has them, and
+ * every other file of the run (`outputs/`, `plxlogs/`, unreferenced assets, ...) byte for byte. Each
+ * log line of `plxlogs/` is also written as a log row ({@linkcode encodeJsonlLog}) after the run's events.
  *
  * Needs `--allow-read --allow-write`.
  *
@@ -30,6 +32,9 @@ import {
 } from "../../convert/core.ts";
 import { commitNew, forget, OutputExistsError, removeStaleTemps } from "../../io/commit.ts";
 import { outputJoin } from "../../io/safe.ts";
+import { encodeJsonlLog } from "./codec.ts";
+import { copyRunFile, type RunFile } from "../../convert/carry.ts";
+import { readLogs } from "../plx/logs.ts";
 
 /** Options of {@linkcode JsonlSink}. */
 export interface JsonlSinkOptions {
@@ -78,6 +83,21 @@ class RunFiles {
     }
   }
 
+  /** Copies a run file (unless it was copied as an asset already). */
+  async carry(file: RunFile): Promise<void | string> {
+    if (!this.#assets.claim(file.rel)) return;
+    let target: string;
+    try {
+      target = outputJoin(this.root, path.join(this.rel, file.rel));
+    } catch {
+      return "jsonl: file path outside the run";
+    }
+    if (file.rel === "run.plx.json" || file.rel === "lineages.plx.json") {
+      return "jsonl: a run record that is not valid JSON";
+    }
+    await copyRunFile(file, target);
+  }
+
   async runRecords(info: RunInfo): Promise<void> {
     if (info.meta) {
       await writeSame(
@@ -91,6 +111,14 @@ class RunFiles {
         recordText(info.lineages, info.records?.lineages),
       );
     }
+  }
+}
+
+/** The log rows of a `plxlogs/` file, batch by batch (none for other files). */
+async function* logRows(run: string, file: RunFile): AsyncGenerator<string[]> {
+  if (!/^(plxlogs|\.tmpplxlogs)\/[^/]+$/.test(file.rel)) return;
+  for await (const b of readLogs(file.chunks(), run, file.rel)) {
+    yield b.records.map((r) => encodeJsonlLog(run, file.rel, r));
   }
 }
 
@@ -141,6 +169,11 @@ export class JsonlSink implements EventSink {
   /** In folder mode run ids are file names. */
   get runIdsArePaths(): boolean {
     return !this.single;
+  }
+
+  /** In folder mode commit records live in `<out>/.plxkit/commits/`; a single file has no resume. */
+  get commitDir(): string | undefined {
+    return this.single ? undefined : path.join(this.out, ".plxkit", "commits");
   }
 
   /** A sink writing to `out` (a `.jsonl[.gz]` file or a folder). */
@@ -246,6 +279,13 @@ class SingleFileRun implements RunSink {
   async writeMetrics(columns: MetricColumns): Promise<void> {
     for (const c of this.#enc.pushMetrics(columns)) await this.sink.append(c);
   }
+  async writeFile(file: RunFile): Promise<void | string> {
+    const why = await this.#assets.carry(file);
+    if (why !== undefined) return why;
+    for await (const rows of logRows(this.info.id || "run", file)) {
+      for (const c of this.#enc.pushLines(rows)) await this.sink.append(c);
+    }
+  }
   async commit(): Promise<void> {
     const last = this.#enc.flush();
     if (last) await this.sink.append(last);
@@ -277,6 +317,13 @@ class FileRun implements RunSink {
   }
   async writeMetrics(columns: MetricColumns): Promise<void> {
     for (const c of this.#enc.pushMetrics(columns)) await this.writer.write(c);
+  }
+  async writeFile(file: RunFile): Promise<void | string> {
+    const why = await this.#assets.carry(file);
+    if (why !== undefined) return why;
+    for await (const rows of logRows(this.info.id || "run", file)) {
+      for (const c of this.#enc.pushLines(rows)) await this.writer.write(c);
+    }
   }
   async commit(): Promise<void> {
     const last = this.#enc.flush();

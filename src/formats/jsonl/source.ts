@@ -23,6 +23,15 @@ import {
   runStretches,
   type SourceItem,
 } from "../../convert/core.ts";
+import { type RunFile, walkRunFiles } from "../../convert/carry.ts";
+
+/** The files carried beside a JSONL file for one run (`<stem>.assets/<run>/`), run records excepted. */
+function sideFiles(dir: string, records: { meta?: string; lineages?: string } | undefined) {
+  return (): AsyncIterable<RunFile | Diagnostic> =>
+    walkRunFiles(dir, "", (rel) =>
+      (rel === "run.plx.json" && records?.meta !== undefined) ||
+      (rel === "lineages.plx.json" && records?.lineages !== undefined));
+}
 
 /** Every `.jsonl` / `.jsonl.gz` file named by `inputs` (folders are listed, not recursed), sorted. */
 export async function jsonlFiles(inputs: string[]): Promise<{ files: string[]; problems: Diagnostic[] }> {
@@ -85,20 +94,30 @@ class Cursor {
         break;
       }
       const b = r.value;
-      this.pendingDiags.push(...b.diagnostics);
       this.#items = [];
       this.#i = 0;
       if (b.metrics) {
         const m = b.metrics;
         if (m.length) this.#items.push({ run: m.run, batch: new MetricBatch(m, []), firstLine: m.line[0] });
-        continue;
+      } else {
+        for (const { run, from, to } of runStretches(b.events)) {
+          this.#items.push({
+            run,
+            batch: { events: b.events.slice(from, to), diagnostics: [] },
+            firstLine: b.lines[from],
+          });
+        }
       }
-      for (const { run, from, to } of runStretches(b.events)) {
-        this.#items.push({
-          run,
-          batch: { events: b.events.slice(from, to), diagnostics: [] },
-          firstLine: b.lines[from],
-        });
+      // A line that cannot be read belongs to the run whose rows surround it (the stretch it falls in),
+      // so it is that run's loss (and is not met again when a rerun skips the run).
+      for (const d of b.diagnostics) {
+        if (d.line === undefined || !this.#items.length) {
+          this.pendingDiags.push(d);
+          continue;
+        }
+        let k = 0;
+        while (k + 1 < this.#items.length && this.#items[k + 1].firstLine <= d.line) k++;
+        this.#items[k].batch.diagnostics.push(d);
       }
     }
     return this.#done ? null : this.#items[this.#i].run;
@@ -207,6 +226,7 @@ export class JsonlSource implements EventSource {
               if (d.length) yield { events: [], diagnostics: d };
             },
             readAsset: (rel: string) => readAssetUnder(assetDir, rel),
+            files: sideFiles(assetDir, info.records),
           });
           // Skip what the consumer did not read (e.g. a run the sink already has).
           while (await cursor.take(run));
@@ -233,22 +253,21 @@ export class JsonlSource implements EventSource {
             }
           },
           readAsset: (rel: string) => readAssetUnder(dir, rel),
+          files: sideFiles(dir, info.records),
         });
       }
     }
   }
 }
 
-/** Runs that have a `run.plx.json` beside `file` but no line in it (sorted). */
+/** Runs that have a folder beside `file` (records, assets, carried files) but no line in it (sorted). */
 async function recordOnlyRuns(file: string, seen: Set<string>): Promise<string[]> {
   const dir = `${jsonlStem(file)}.assets`;
   const out: string[] = [];
   try {
     for await (const e of Deno.readDir(dir)) {
-      if (!e.isDirectory || seen.has(e.name)) continue;
-      try {
-        if ((await Deno.stat(path.join(dir, e.name, "run.plx.json"))).isFile) out.push(e.name);
-      } catch { /* assets only: not a run record */ }
+      // A run with no event line: its records or carried files (e.g. only plxlogs/) bring it back.
+      if (e.isDirectory && !seen.has(e.name)) out.push(e.name);
     }
   } catch { /* no assets folder */ }
   return out.sort();

@@ -82,6 +82,18 @@ export class JsonlEncoder {
     return out;
   }
 
+  /** Adds ready JSON lines (each without its newline), e.g. log rows; returns the chunks that became full. */
+  pushLines(lines: Iterable<string>): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (const l of lines) {
+      const line = l + "\n";
+      this.#parts.push(line);
+      this.#chars += line.length;
+      if (this.#chars >= this.#partChars) this.#encodeParts(out);
+    }
+    return out;
+  }
+
   /**
    * Fast path for metrics (the bulk of any log): the line is written straight into the byte buffer, the
    * UTF-8 prefix (run, scope, kind, name) encoded once per file, numbers and timestamps as ASCII. Writes

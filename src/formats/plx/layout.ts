@@ -8,7 +8,7 @@
 import * as path from "node:path";
 import { isInside } from "../../io/files.ts";
 import { type Diagnostic, ioDiag } from "../../diagnostics.ts";
-import type { RunEntry, RunFolder, Target } from "../../model/layout.ts";
+import { isSideFolder, type RunEntry, type RunFolder, type Target } from "../../model/layout.ts";
 
 /** What marks a run folder: these folders, or this file (a name alone is not enough: the type must match). */
 const RUN_MARKERS: [name: string, folder: boolean][] = [
@@ -150,7 +150,7 @@ async function* walk(
   }
   dirs.sort();
   for (const name of dirs) {
-    if (name === ".git" || name === "node_modules" || skip.has(name)) continue;
+    if (name === ".git" || name === "node_modules" || skip.has(name) || isSideFolder(name, files)) continue;
     const child = path.join(dir, name);
     try {
       if (!Deno.statSync(child).isDirectory) continue;

@@ -2,6 +2,10 @@
  * Polyaxon run folders as an {@linkcode EventSink}: writes `<out>/<run>/events/...`, copies referenced asset
  * bytes, and writes `run.plx.json` when the source has one.
  *
+ * A run whose id is not a Polyaxon uuid (a TensorBoard run, a hand-written JSONL file) becomes the folder
+ * of a name-based uuid of its id ({@linkcode runUuid}), with a complete `run.plx.json` (the source's record,
+ * completed). Files of the run that are not events ({@linkcode RunSource.files}) are copied in place.
+ *
  * Each run is built in a temporary folder of the reserved `.plxkit-tmp-` namespace (io/commit.ts) and
  * renamed into place when complete, so an interrupted conversion never leaves a run that looks complete; a
  * rerun skips finished runs, removes the temporaries of dead writers and rebuilds unfinished runs. Nothing is
@@ -26,6 +30,7 @@ import {
 } from "../../convert/core.ts";
 import { commitDir, forget, removeStaleTemps, tempIn } from "../../io/commit.ts";
 import { noLinkBelow, outputJoin } from "../../io/safe.ts";
+import { completeRunRecord, copyRunFile, type RunFile, runUuid } from "../../convert/carry.ts";
 
 /** Writes runs into `outDir` in Polyaxon's layout. */
 export class PlxSink implements EventSink {
@@ -35,13 +40,18 @@ export class PlxSink implements EventSink {
   constructor(readonly outDir: string) {}
   #started = false;
 
+  /** Commit records live in `<out>/.plxkit/commits/`. */
+  get commitDir(): string {
+    return path.join(this.outDir, ".plxkit", "commits");
+  }
+
   async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
     if (!this.#started) {
       this.#started = true;
       await Deno.mkdir(this.outDir, { recursive: true });
       await removeStaleTemps(this.outDir);
     }
-    const id = checkSegment("run id", info.id || "run");
+    const id = checkSegment("run id", runUuid(info.id || "run"));
     const final = path.join(this.outDir, id);
     try {
       const st = await Deno.lstat(final);
@@ -68,6 +78,8 @@ export class PlxSink implements EventSink {
 class PlxRunSink implements RunSink {
   #writer: PlxRunWriter;
   readonly #assets: AssetCopier;
+  #first = Infinity;
+  #last = -Infinity;
   constructor(
     readonly partial: string,
     readonly final: string,
@@ -82,21 +94,53 @@ class PlxRunSink implements RunSink {
   }
 
   async write(events: PlxEvent[], source: RunSource): Promise<void> {
+    for (const e of events) {
+      const t = e.timestamp.micros;
+      if (t < this.#first) this.#first = t;
+      if (t > this.#last) this.#last = t;
+    }
     const read = (rel: string) => source.readAsset(rel);
     for (const e of events) await this.#assets.copy(assetRefs(e), read);
     await this.#writer.write(events);
   }
 
   writeMetrics(columns: MetricColumns): Promise<void> {
+    for (let i = 0; i < columns.length; i++) {
+      const t = columns.micros[i];
+      if (t < this.#first) this.#first = t;
+      if (t > this.#last) this.#last = t;
+    }
     return this.#writer.writeMetrics(columns);
+  }
+
+  async writeFile(file: RunFile): Promise<void | string> {
+    if (!this.#assets.claim(file.rel)) return; // copied as an asset an event references
+    let target: string;
+    try {
+      target = outputJoin(this.partial, file.rel);
+    } catch {
+      return "plx: file path outside the run";
+    }
+    try {
+      await Deno.lstat(target);
+      return "plx: a file written from events has the same path";
+    } catch { /* free */ }
+    await copyRunFile(file, target);
+  }
+
+  /** The run record to write: the source's, or for a run that is not a Polyaxon run, a complete one. */
+  #meta(): Record<string, unknown> | undefined {
+    const some = this.#first <= this.#last;
+    return completeRunRecord(this.info, some ? this.#first : undefined, some ? this.#last : undefined);
   }
 
   async commit(): Promise<void> {
     await this.#writer.commit();
-    if (this.info.meta) {
+    const meta = this.#meta();
+    if (meta) {
       await writeFileNew(
         path.join(this.partial, "run.plx.json"),
-        recordText(this.info.meta, this.info.records?.meta),
+        recordText(meta, this.info.records?.meta),
       );
     }
     if (this.info.lineages?.length) {

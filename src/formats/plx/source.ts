@@ -9,10 +9,12 @@
 import * as path from "node:path";
 import { readChunks } from "../../io/files.ts";
 import { readAssetUnder } from "../../io/safe.ts";
-import { discover, listRun } from "./layout.ts";
+import { classify, discover, listRun } from "./layout.ts";
 import { PlxReader, type PlxReadOptions } from "./read.ts";
 import type { RunEntry, RunFolder } from "../../model/layout.ts";
 import type { PlxBatch } from "../../model/batch.ts";
+import type { Diagnostic } from "../../diagnostics.ts";
+import { type RunFile, walkRunFiles } from "../../convert/carry.ts";
 import {
   diagnosticItem,
   type EventSource,
@@ -58,19 +60,6 @@ export class PlxRunSource implements RunSource {
         yield { events: [], diagnostics: [e] };
         continue;
       }
-      if (e.role === "log" || e.role === "unknown") {
-        yield {
-          events: [],
-          diagnostics: [{
-            severity: "info",
-            code: "not-converted",
-            file: e.rel,
-            message: e.role === "log"
-              ? "plx: log files (plxlogs/) are not events"
-              : "plx: files outside the event layout",
-          }],
-        };
-      }
       if (e.role !== "event" && e.role !== "resource") continue;
       try {
         yield* readEntry(this.folder, e, this.options).batches;
@@ -86,6 +75,21 @@ export class PlxRunSource implements RunSource {
         };
       }
     }
+  }
+
+  /**
+   * Every file of the run folder that is not an event or resource file and not a run record that was read
+   * into {@linkcode RunInfo} (a record that is not valid JSON is carried as a file): `assets/`, `outputs/`,
+   * `plxlogs/` and anything else, sorted.
+   */
+  files(): AsyncIterable<RunFile | Diagnostic> {
+    const records = this.info.records ?? {};
+    return walkRunFiles(this.folder.path, "", (rel) => {
+      const role = classify(rel, "").role;
+      return role === "event" || role === "resource" ||
+        (role === "run-meta" && records.meta !== undefined) ||
+        (role === "lineage" && records.lineages !== undefined);
+    });
   }
 
   /** An asset's bytes under the one read rule (io/safe.ts); `null` when missing. */

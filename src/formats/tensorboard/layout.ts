@@ -7,8 +7,9 @@
  */
 import * as path from "node:path";
 import { type Diagnostic, ioDiag } from "../../diagnostics.ts";
-import type { RunFolder, Target } from "../../model/layout.ts";
+import { type RunFolder, SIDE_DIR, type Target } from "../../model/layout.ts";
 import { isInside } from "../../io/files.ts";
+export { SIDE_DIR } from "../../model/layout.ts";
 
 /**
  * Whether a file name is a TensorBoard event file: the basename contains `tfevents` and it is not a
@@ -145,6 +146,11 @@ export async function* findRuns(root: string): AsyncGenerator<TbRunDir | Diagnos
     }
     files.sort();
     if (files.length) yield { id: runIdOf(root, rel), rel, path: dir, files };
+    // A run plxkit wrote keeps the run's other files in its side folder: not runs of their own, even
+    // when they hold event files (e.g. a Polyaxon run's outputs/tensorboard/).
+    if (files.some((f) => f.endsWith(".plxkit"))) {
+      dirs.splice(0, dirs.length, ...dirs.filter((d) => d !== SIDE_DIR));
+    }
     dirs.sort();
     for (let i = dirs.length - 1; i >= 0; i--) stack.push(rel === "." ? dirs[i] : `${rel}/${dirs[i]}`);
   }

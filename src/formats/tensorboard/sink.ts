@@ -8,18 +8,31 @@
  * absent; a rerun skips runs whose folder already holds an event file and removes dead writers' temporaries.
  * No link in the output tree is written through.
  *
+ * The run's other files (`outputs/`, `plxlogs/`, assets no event references, ...) and a copy of its run
+ * records go to the side folder `<run>/plx/` ({@linkcode SIDE_DIR}) at their run-relative paths: built in
+ * a hidden temporary folder and renamed into place just before the event file, so a run that has its event
+ * file has its side folder.
+ *
  * Needs `--allow-read --allow-write`.
  *
  * @module
  */
 import * as path from "node:path";
 import type { PlxEvent } from "../../model/event.ts";
-import { checkSegment, safeJoin } from "../../io/files.ts";
+import { checkSegment, safeJoin, writeFileAtomic } from "../../io/files.ts";
 import { commitNew, forget, removeStaleTemps, tempIn } from "../../io/commit.ts";
 import { noLinkBelow } from "../../io/safe.ts";
-import { isEventFileName } from "./layout.ts";
+import { completeRunRecord, copyRunFile, type RunFile } from "../../convert/carry.ts";
+import { isEventFileName, SIDE_DIR } from "./layout.ts";
 import { type TbWriteOptions, TensorboardEncoder } from "./write.ts";
-import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/core.ts";
+import {
+  type DropLedger,
+  type EventSink,
+  recordText,
+  type RunInfo,
+  type RunSink,
+  type RunSource,
+} from "../../convert/core.ts";
 
 let sequence = 0;
 
@@ -96,6 +109,11 @@ export class TensorboardSink implements EventSink {
   constructor(readonly outDir: string, readonly options: TbWriteOptions = {}) {}
   #started = false;
 
+  /** Commit records live in `<out>/.plxkit/commits/` (TensorBoard ignores the folder). */
+  get commitDir(): string {
+    return path.join(this.outDir, ".plxkit", "commits");
+  }
+
   async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
     await Deno.mkdir(this.outDir, { recursive: true });
     if (!this.#started) {
@@ -131,6 +149,10 @@ class TensorboardRunSink implements RunSink {
   /** The write in flight: encoding the next batch overlaps it. */
   #pending: Promise<void> = Promise.resolve();
   #headerAt = 0;
+  /** Assets the encoder read (their bytes are in the event file). */
+  #assets = new Set<string>();
+  /** The side folder being built, once a file went into it. */
+  #side: string | null = null;
 
   constructor(
     readonly dir: string,
@@ -167,7 +189,10 @@ class TensorboardRunSink implements RunSink {
     }
     // Events that carry files are encoded a few at a time (memory bounded by a few files, not by a batch
     // of thousands of images), and a file referenced again is read once (a small cache by path).
-    const read = (rel: string) => this.#readAsset(rel, source);
+    const read = (rel: string) => {
+      this.#assets.add(rel);
+      return this.#readAsset(rel, source);
+    };
     if (!events.some((e) => ASSET_TYPES.has(e.type))) {
       await this.#write(await this.#enc.encode(events, read));
       return;
@@ -201,18 +226,61 @@ class TensorboardRunSink implements RunSink {
     return bytes;
   }
 
+  #sideDir(): string {
+    return this.#side ??= tempIn(this.dir, SIDE_DIR);
+  }
+
+  async writeFile(file: RunFile): Promise<void | string> {
+    if (this.#assets.has(file.rel)) return; // in the event file already, byte for byte
+    let target: string;
+    try {
+      target = safeJoin(this.#sideDir(), file.rel);
+    } catch {
+      return "tensorboard: file path outside the run";
+    }
+    if (file.rel === "run.plx.json" || file.rel === "lineages.plx.json") {
+      return "tensorboard: a run record that is not valid JSON";
+    }
+    await copyRunFile(file, target);
+  }
+
   async commit(): Promise<void> {
     const now = Date.now() / 1000;
     if (this.#enc.events === 0) {
       await this.#write(this.#enc.header(now));
       this.#headerAt = now;
     }
+    // A run whose id is not a Polyaxon uuid gets a complete run record (read back as a Polyaxon run).
+    const meta = this.#enc.events
+      ? completeRunRecord(
+        this.info,
+        Math.round(this.#headerAt * 1e6),
+        Math.round((this.#enc.lastWallTime ?? now) * 1e6),
+      )
+      : completeRunRecord(this.info);
     await this.#write(
-      this.#enc.trailer(this.info.meta, this.info.lineages, this.#enc.lastWallTime ?? now, this.info.records),
+      this.#enc.trailer(meta, this.info.lineages, this.#enc.lastWallTime ?? now, this.info.records),
     );
     await this.#pending;
     await this.file.sync().catch(() => {});
     this.file.close();
+    if (meta || this.info.lineages?.length || this.#side) {
+      const side = this.#sideDir();
+      if (meta) {
+        await writeFileAtomic(path.join(side, "run.plx.json"), recordText(meta, this.info.records?.meta));
+      }
+      if (this.info.lineages?.length) {
+        await writeFileAtomic(
+          path.join(side, "lineages.plx.json"),
+          recordText(this.info.lineages, this.info.records?.lineages),
+        );
+      }
+      const final = path.join(this.dir, SIDE_DIR);
+      noLinkBelow(path.dirname(this.dir), final);
+      await Deno.remove(final, { recursive: true }).catch(() => {}); // left by a killed conversion
+      await Deno.rename(side, final);
+      forget(side);
+    }
     await commitNew(this.tmp, path.join(this.dir, eventFileName(this.#headerAt)));
   }
 
@@ -223,6 +291,10 @@ class TensorboardRunSink implements RunSink {
     } catch { /* closed */ }
     await Deno.remove(this.tmp).catch(() => {});
     forget(this.tmp);
+    if (this.#side) {
+      await Deno.remove(this.#side, { recursive: true }).catch(() => {});
+      forget(this.#side);
+    }
     if (this.created) await Deno.remove(this.dir).catch(() => {});
   }
 }

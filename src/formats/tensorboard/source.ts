@@ -11,9 +11,34 @@
  * @module
  */
 import * as path from "node:path";
-import { ioDiag } from "../../diagnostics.ts";
+import { type Diagnostic, ioDiag } from "../../diagnostics.ts";
 import { checkRegular, CHUNK_SIZE, fillChunk } from "../../io/files.ts";
-import { findRuns, runIdOf, type TbRunDir } from "./layout.ts";
+import { findRuns, runIdOf, SIDE_DIR, type TbRunDir } from "./layout.ts";
+import { isRunUuid, nameUuid, polyaxonRunRecord, type RunFile, walkRunFiles } from "../../convert/carry.ts";
+
+/** True when plxkit wrote an event file of the run (then it may have a side folder). */
+function writtenByPlxkit(dir: TbRunDir): boolean {
+  return dir.files.some((f) => f.endsWith(".plxkit"));
+}
+
+/**
+ * The Polyaxon uuid of a TensorBoard run: the uuid of the run record in its side folder (a run plxkit
+ * wrote), else the folder name when it is a uuid, else a name-based uuid of the run path and its first
+ * event file name (which holds the time, host and process that wrote it): the same run always gets the
+ * same uuid, so reruns are idempotent.
+ */
+export function tensorboardRunUuid(dir: TbRunDir): string {
+  if (writtenByPlxkit(dir)) {
+    try {
+      const v = JSON.parse(Deno.readTextFileSync(path.join(dir.path, SIDE_DIR, "run.plx.json")));
+      const u = typeof v?.uuid === "string" ? v.uuid.toLowerCase().replaceAll("-", "") : "";
+      if (isRunUuid(u)) return u;
+    } catch { /* no side record */ }
+  }
+  const base = path.basename(path.resolve(dir.path)).toLowerCase();
+  if (isRunUuid(base)) return base;
+  return nameUuid(`tensorboard\0${dir.rel}\0${dir.files[0] ?? ""}`);
+}
 import { assetFromRecord, type TbReadOptions, TensorboardRunReader } from "./read.ts";
 import { maskedCrc32c } from "./crc32c.ts";
 import type { PlxBatch } from "../../model/batch.ts";
@@ -75,8 +100,23 @@ export class TensorboardRunSource implements RunSource {
   readonly info: RunInfo;
   #reader: TensorboardRunReader | null = null;
   /** The run in `dir` (its event files as listed by `findRuns`). */
+  #first = Infinity;
+  #last = -Infinity;
   constructor(readonly dir: TbRunDir, readonly options: TbReadOptions = {}) {
-    this.info = { id: dir.id };
+    this.info = { id: tensorboardRunUuid(dir) };
+  }
+
+  /**
+   * The run's side folder (`<run>/plx/`, see {@linkcode SIDE_DIR}), when plxkit wrote the run: every file
+   * in it but the run records (those come from the event file).
+   */
+  files(): AsyncIterable<RunFile | Diagnostic> {
+    if (!writtenByPlxkit(this.dir)) return (async function* () {})();
+    return walkRunFiles(
+      path.join(this.dir.path, SIDE_DIR),
+      "",
+      (rel) => rel === "run.plx.json" || rel === "lineages.plx.json",
+    );
   }
 
   async *batches(): AsyncGenerator<PlxBatch> {
@@ -90,7 +130,11 @@ export class TensorboardRunSource implements RunSource {
     const steps = new Map<string, number[]>();
     const order: [string, number][] = []; // global event index -> (series, index in series)
     let starts: { at: number; step: number }[] = [];
-    const pass1 = new TensorboardRunReader(this.dir.id, { ...this.options, steps: "all", keepAssets: false });
+    const pass1 = new TensorboardRunReader(this.info.id, {
+      ...this.options,
+      steps: "all",
+      keepAssets: false,
+    });
     for (const f of this.dir.files) {
       try {
         const abs = path.join(this.dir.path, f);
@@ -130,11 +174,16 @@ export class TensorboardRunSource implements RunSource {
   }
 
   async *#read(drop: Map<string, Uint8Array> | null): AsyncGenerator<PlxBatch> {
-    const reader = new TensorboardRunReader(this.dir.id, { ...this.options, keepAssets: false });
+    const reader = new TensorboardRunReader(this.info.id, { ...this.options, keepAssets: false });
     this.#reader = reader;
     const seen = new Map<string, number>();
     const dropped = new Map<string, number>();
     const filter = (b: PlxBatch): PlxBatch => {
+      for (const e of b.events) {
+        const t = e.timestamp.micros;
+        if (t < this.#first) this.#first = t;
+        if (t > this.#last) this.#last = t;
+      }
       if (drop === null) return b;
       const events = b.events.filter((e) => {
         const key = `${e.scope}/${e.kind}/${e.name}`;
@@ -180,8 +229,32 @@ export class TensorboardRunSource implements RunSource {
   }
 
   #updateMeta(reader: TensorboardRunReader): void {
-    const m = reader.meta(this.dir.rel);
+    let m = reader.meta(this.dir.rel);
+    if (m && writtenByPlxkit(this.dir) && !reader.runRecords()?.meta) {
+      // A Polyaxon run without a run record, written by plxkit: it gets none back either.
+      const tb = { ...(m.tensorboard ?? {}) } as Record<string, unknown>;
+      delete tb.run;
+      m = { ...m };
+      if (Object.keys(tb).length) m.tensorboard = tb;
+      else delete m.tensorboard;
+      if (!Object.keys(m).length) m = null;
+    }
     if (m) this.info.meta = m;
+    if (!reader.runRecords()?.meta && !writtenByPlxkit(this.dir)) {
+      // A run TensorBoard wrote: make it a complete Polyaxon run record.
+      const some = this.#first <= this.#last;
+      const made = polyaxonRunRecord({
+        uuid: this.info.id,
+        name: this.dir.rel === "." ? this.dir.id : this.dir.rel,
+        first: some ? this.#first : undefined,
+        last: some ? this.#last : undefined,
+        inputs: m?.inputs as Record<string, unknown> | undefined,
+        outputs: m?.outputs as Record<string, unknown> | undefined,
+        metaInfo: { tensorboard: { run: this.dir.rel, files: this.dir.files } },
+        tags: ["tensorboard"],
+      });
+      this.info.meta = { ...made, ...m, uuid: this.info.id };
+    }
     const l = reader.lineages();
     if (l) this.info.lineages = l;
     const r = reader.runRecords();

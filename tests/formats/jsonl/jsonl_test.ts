@@ -221,7 +221,7 @@ Deno.test("leftovers of a killed conversion are removed when their file is writt
     await Deno.writeTextFile(path.join(dir, `${TMP_PREFIX}${dead}-89abcdef-all.jsonl`), "half");
     await convert(memorySource(runs), new JsonlSink(dir));
     await convert(memorySource(runs), new JsonlSink(path.join(dir, "all.jsonl")));
-    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["a.jsonl", "all.jsonl"]);
+    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [".plxkit", "a.jsonl", "all.jsonl"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

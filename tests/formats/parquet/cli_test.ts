@@ -9,6 +9,7 @@ async function tree(dir: string): Promise<Record<string, string>> {
   async function walk(d: string) {
     for await (const e of Deno.readDir(d)) {
       const p = path.join(d, e.name);
+      if (e.name === ".plxkit" && d === dir) continue; // commit records (they hold the commit time)
       if (e.isDirectory) await walk(p);
       else out[path.relative(dir, p)] = btoa(String.fromCharCode(...await Deno.readFile(p)));
     }

@@ -1,3 +1,4 @@
+import { runUuid } from "../../../src/convert/carry.ts";
 import fc from "../../_fc.ts";
 import * as path from "node:path";
 import { DuckDBInstance } from "../../_deps.ts";
@@ -113,7 +114,15 @@ Deno.test("plx -> parquet -> plx and plx -> jsonl -> parquet -> plx give the sam
     );
     await convert(new ParquetSource([path.join(dir, "pq2")]), new PlxSink(path.join(dir, "back2")));
     for (const back of ["back", "back2"]) {
-      for (const f of ["r1/events/metric/loss.plx", "r2/resources/metric/cpu.plx", "r1/assets/tsv/t_3.tsv"]) {
+      // (Run ids that are not Polyaxon uuids become the folders of their name-based uuids.)
+      const [r1, r2] = [runUuid("r1"), runUuid("r2")];
+      for (
+        const f of [
+          `${r1}/events/metric/loss.plx`,
+          `${r2}/resources/metric/cpu.plx`,
+          `${r1}/assets/tsv/t_3.tsv`,
+        ]
+      ) {
         assertEquals(
           await Deno.readTextFile(path.join(dir, back, f)),
           await Deno.readTextFile(path.join(runs, f)),

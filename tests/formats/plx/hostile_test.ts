@@ -4,6 +4,8 @@
  */
 import { assertEquals, assertOk } from "../../_assert.ts";
 import { convert, type EventSource, runItem, type RunSource } from "../../../src/convert/pipeline.ts";
+import { runUuid } from "../../../src/convert/carry.ts";
+
 import { PlxSink } from "../../../src/formats/plx/sink.ts";
 import { PlxRunWriter } from "../../../src/formats/plx/write.ts";
 import { validateRun } from "../../../src/validate/validate.ts";
@@ -70,15 +72,26 @@ Deno.test("hostile run ids, kinds and names fail their run with a clear message;
   );
   const byId = Object.fromEntries(report.runs.map((r) => [r.id, [r.status, r.error]]));
   assertEquals(byId["ok"], ["ok", undefined]);
-  assertEquals(byId["../escape"], ["failed", 'run id "../escape" cannot be a file name']);
-  assertEquals(byId["/abs"], ["failed", 'run id "/abs" cannot be a file name']);
+  // Run ids that are not Polyaxon uuids become the folder of a name-based uuid: never a path.
+  assertEquals(byId["../escape"], ["ok", undefined]);
+  assertEquals(byId["/abs"], ["ok", undefined]);
   assertEquals(byId["dots"], ["failed", 'name ".." cannot be a file name']);
   assertEquals(byId["slash"], ["failed", 'name "a/../../b" cannot be a file name']);
   assertEquals(byId["nul"], ["failed", 'name "a\\u0000b" cannot be a file name']);
   assertEquals(byId["backslash"], ["failed", 'name "a\\\\b" cannot be a file name']);
   assertEquals(byId["kind"], ["failed", 'kind "../../k" cannot be a file name']);
   assertOk(byId["long"][1]!.endsWith("is longer than 200 bytes, too long for a file name"));
-  assertEquals(await listAll(root), ["out/ok/events/metric/fine.plx"]);
+  assertEquals(
+    (await listAll(root)).filter((f) => !f.startsWith("out/.plxkit/")),
+    [
+      `out/${runUuid("../escape")}/events/metric/x.plx`,
+      `out/${runUuid("../escape")}/run.plx.json`,
+      `out/${runUuid("/abs")}/events/metric/x.plx`,
+      `out/${runUuid("/abs")}/run.plx.json`,
+      `out/${runUuid("ok")}/events/metric/fine.plx`,
+      `out/${runUuid("ok")}/run.plx.json`,
+    ].sort(),
+  );
   await Deno.remove(root, { recursive: true });
 });
 
@@ -141,6 +154,12 @@ Deno.test("run ids differing only in case or Unicode normalization: the second i
       'run id "run" differs from run "Run" only in case or Unicode normalization',
     ),
   );
-  assertEquals(await listAll(root), ["out/Run/events/metric/a.plx", "out/café/events/metric/c.plx"]);
+  assertEquals(
+    (await listAll(root)).filter((f) => f.includes("/events/")),
+    [
+      `out/${runUuid("Run")}/events/metric/a.plx`,
+      `out/${runUuid("café")}/events/metric/c.plx`,
+    ].sort(),
+  );
   await Deno.remove(root, { recursive: true });
 });

@@ -122,6 +122,7 @@ async function tree(dir: string): Promise<Record<string, string>> {
   async function walk(rel: string) {
     for await (const e of Deno.readDir(path.join(dir, rel))) {
       const r = rel ? `${rel}/${e.name}` : e.name;
+      if (r === ".plxkit") continue; // commit records
       if (e.isDirectory) await walk(r);
       else out[r] = new TextDecoder("latin1").decode(await Deno.readFile(path.join(dir, r)));
     }
@@ -136,7 +137,11 @@ Deno.test("files: plx fixture -> tensorboard -> plx gives the same run folder; r
     const r1 = await convert(new PlxSource([`${ROOT}plx`]), new TensorboardSink(`${tmp}/tb`));
     assertEquals(r1.runs.map((r) => r.status), ["ok"]);
     const files = await tree(`${tmp}/tb`);
-    const names = Object.keys(files);
+    // The event file, and the run record's copy in the side folder.
+    const names = Object.keys(files).filter((n) => !n.includes("/plx/"));
+    assertEquals(Object.keys(files).filter((n) => n.includes("/plx/")), [
+      "0123456789abcdef0123456789abcdef/plx/run.plx.json",
+    ]);
     assertEquals(names.length, 1);
     assertOk(
       /^0123456789abcdef0123456789abcdef\/events\.out\.tfevents\.\d{10}\.[^/]+\.\d+\.\d+\.plxkit$/.test(
@@ -166,7 +171,9 @@ Deno.test("files: tensorboard golden logdir -> plx -> tensorboard keeps run fold
     await convert(new TensorboardSource([`${ROOT}logdirs/tbx`]), new PlxSink(`${tmp}/plx`));
     const rep = await convert(new PlxSource([`${tmp}/plx`]), new TensorboardSink(`${tmp}/tb`));
     assertEquals(rep.runs.map((r) => r.status), ["ok", "ok", "ok", "ok"]);
-    const dirs = Object.keys(await tree(`${tmp}/tb`)).map((f) => path.dirname(f)).sort();
+    const dirs = Object.keys(await tree(`${tmp}/tb`)).filter((f) => !f.includes("/plx/")).map((f) =>
+      path.dirname(f)
+    ).sort();
     assertEquals(dirs, ["hp", "hp/trial1", "restart", "train"]);
     const back = new Map<string, PlxEvent[]>();
     const tags = new Map<string, unknown>();
@@ -175,8 +182,10 @@ Deno.test("files: tensorboard golden logdir -> plx -> tensorboard keeps run fold
       const r = item.run;
       const es: PlxEvent[] = [];
       for await (const b of r.batches()) es.push(...b.events);
-      back.set(r.info.id, es);
-      tags.set(r.info.id, (r.info.meta?.tensorboard as { tags?: unknown })?.tags);
+      // Runs are keyed by their Polyaxon uuid; the TensorBoard run path is the run's name.
+      const name = String(r.info.meta?.name);
+      back.set(name, es);
+      tags.set(name, (r.info.meta?.tensorboard as { tags?: unknown })?.tags);
     }
     assertEquals(tags.get("train"), {
       "metric/metrics__acc-top-1": "metrics/acc.top-1",
@@ -227,7 +236,7 @@ Deno.test("hostile tags and run paths never leave --out", async () => {
     assertEquals(rep.runs.map((r) => [r.status, r.events]), [["ok", 6]]);
     const files = Object.keys(await tree(`${tmp}/out`));
     assertEquals(files.filter((f) => f.includes("assets/")).length, 6);
-    assertOk(files.every((f) => f.startsWith("plx/run/")), files.join(", "));
+    assertOk(files.every((f) => /^plx\/(\.plxkit|[0-9a-f]{32})\//.test(f)), files.join(", "));
     // A plx run claiming a TensorBoard run path outside the output.
     await Deno.mkdir(`${tmp}/evil/r1/events/metric`, { recursive: true });
     await Deno.writeTextFile(
@@ -241,7 +250,7 @@ Deno.test("hostile tags and run paths never leave --out", async () => {
     const rep2 = await convert(new PlxSource([`${tmp}/evil`]), new TensorboardSink(`${tmp}/out/tb`));
     assertEquals(rep2.runs.map((r) => r.status), ["ok"]);
     const tb = Object.keys(await tree(`${tmp}/out/tb`));
-    assertEquals(tb.map((f) => path.dirname(f)), ["r1"]);
+    assertEquals(tb.map((f) => path.dirname(f)).sort(), ["r1", "r1/plx"]); // event file, side record
     for await (const e of Deno.readDir(tmp)) assertOk(["logs", "out", "evil"].includes(e.name), e.name);
   } finally {
     await Deno.remove(tmp, { recursive: true });

@@ -5,11 +5,23 @@
  */
 import * as path from "node:path";
 import { formatDiagnostic, UsageError } from "../diagnostics.ts";
-import { convert, type ConvertReport } from "../convert/pipeline.ts";
-import { detectFormat, formatByName, FORMATS } from "../formats/registry.ts";
+import {
+  convert,
+  type ConvertReport,
+  DropLedger,
+  type EventSink,
+  type RunInfo,
+  type RunSink,
+} from "../convert/pipeline.ts";
+import { selectSource } from "../convert/select.ts";
+import { detectFormat, formatByName, FORMATS, type FormatSpec } from "../formats/registry.ts";
 import { choice, type Command, str } from "./args.ts";
 import { shardFilter } from "../convert/shard.ts";
 import { isInside } from "../io/files.ts";
+import { expandInputs, SELECT_OPTIONS, selectionOf, STDIN_PATH } from "./inputs.ts";
+import { StreamJsonlSink } from "./streams.ts";
+import { Progress } from "./progress.ts";
+import { discover } from "../formats/plx/layout.ts";
 
 function parseSettings(list: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -21,80 +33,212 @@ function parseSettings(list: string[] | undefined): Record<string, string> {
   return out;
 }
 
-/** Prints a convert report as text lines. */
-export function reportText(r: ConvertReport): string {
+/** Prints a convert report as text lines; `quiet` keeps only failures and the final line. */
+export function reportText(r: ConvertReport, quiet = false, dryRun = false): string {
   const ok = r.runs.filter((x) => x.status === "ok").length;
   const failed = r.runs.filter((x) => x.status === "failed");
   const skipped = r.runs.filter((x) => x.status === "skipped").length;
   const lines: string[] = [];
   for (const f of failed) lines.push(`failed: ${f.id}: ${f.error}`);
   const dropped = Object.entries(r.dropped);
-  if (dropped.length) {
-    lines.push("not carried over:");
+  if (dropped.length && !quiet) {
+    lines.push(dryRun ? "would not be carried over:" : "not carried over:");
     for (const [reason, n] of dropped) lines.push(`  ${n} × ${reason}`);
   }
   const errors = r.diagnostics.filter((d) => d.severity === "error").length;
+  const events = r.runs.filter((x) => x.status === "ok").reduce((n, x) => n + x.events, 0);
   lines.push(
-    `${r.runs.length} run${
-      r.runs.length === 1 ? "" : "s"
-    }: ${ok} ok, ${failed.length} failed, ${skipped} already done; ` +
-      `${r.runs.filter((x) => x.status === "ok").reduce((n, x) => n + x.events, 0)} events written; ` +
+    `${dryRun ? "dry run, nothing written: " : ""}${r.runs.length} run${r.runs.length === 1 ? "" : "s"}: ` +
+      `${ok} ${dryRun ? "would convert" : "ok"}, ${failed.length} ${dryRun ? "would fail" : "failed"}, ` +
+      `${skipped} already done; ${events} events ${dryRun ? "would be " : ""}written; ` +
       `${errors} unreadable line${errors === 1 ? "" : "s"} or files`,
   );
   return lines.join("\n") + "\n";
+}
+
+/** A ledger that also notes into another (the whole conversion's), so one run's drops can be shown. */
+class TeeLedger extends DropLedger {
+  constructor(readonly outer: DropLedger) {
+    super();
+  }
+  override note(reason: string, count = 1): void {
+    super.note(reason, count);
+    this.outer.note(reason, count);
+  }
+}
+
+/** What a dry run found for one run. */
+interface DryRun {
+  id: string;
+  dropped: DropLedger;
+}
+
+/** `sink` with each run's drops kept apart (dry runs print them per run). */
+function perRunLedgers(sink: EventSink, runs: DryRun[]): EventSink {
+  return {
+    runIdsArePaths: sink.runIdsArePaths,
+    async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
+      const mine = new TeeLedger(ledger);
+      runs.push({ id: info.id, dropped: mine });
+      return await sink.openRun(info, mine);
+    },
+    close: () => sink.close(),
+  };
+}
+
+/** Sizes of the files under `dir`, by top-level entry name. */
+async function sizesByEntry(dir: string): Promise<Map<string, { files: number; bytes: number }>> {
+  const out = new Map<string, { files: number; bytes: number }>();
+  async function walk(p: string, top: string): Promise<void> {
+    for await (const e of Deno.readDir(p)) {
+      const full = path.join(p, e.name);
+      const key = top || e.name;
+      if (e.isDirectory) await walk(full, key);
+      else if (e.isFile) {
+        const t = out.get(key) ?? { files: 0, bytes: 0 };
+        t.files++;
+        t.bytes += (await Deno.stat(full)).size;
+        out.set(key, t);
+      }
+    }
+  }
+  await walk(dir, "").catch(() => {});
+  return out;
+}
+
+function mb(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
+}
+
+/** Total input bytes and (for Polyaxon runs) the number of runs, for the progress line's ETA. */
+async function planTotals(from: FormatSpec, inputs: string[]): Promise<{ runs?: number; bytes?: number }> {
+  let bytes = 0;
+  async function walk(p: string, depth: number): Promise<void> {
+    const st = await Deno.stat(p);
+    if (st.isFile) bytes += st.size;
+    else if (st.isDirectory && depth < 64) {
+      for await (const e of Deno.readDir(p)) {
+        if (!e.isSymlink) await walk(path.join(p, e.name), depth + 1);
+      }
+    }
+  }
+  for (const i of inputs) if (i !== STDIN_PATH) await walk(i, 0).catch(() => {});
+  let runs: number | undefined;
+  if (from.name === "plx") {
+    runs = 0;
+    for await (const t of discover(inputs)) if (!("severity" in t) && t.type === "run") runs++;
+  }
+  return { runs, bytes: bytes || undefined };
 }
 
 /** The `convert` command. */
 export const convertCommand: Command = {
   name: "convert",
   summary: "convert runs between Polyaxon, TensorBoard, JSONL and Parquet",
-  usage: "<input>... --to <format> --out <path> [options]",
+  usage: "<input>... --to <format> --out <path|-> [options]",
   details: [
+    "Inputs: run folders, trees of runs, files; quoted globs ('runs/02*'); @list.txt (one path a line);",
+    "- reads JSONL from standard input. --out - writes JSONL to standard output (the report goes to stderr).",
     "Formats:",
     ...FORMATS.map((f) => `  ${f.name.padEnd(12)} ${f.description}`),
     "Settings (--set key=value):",
     ...FORMATS.flatMap((f) => Object.entries(f.settings ?? {}).map(([k, h]) => `  ${f.name}: ${k}=  ${h}`)),
     "Each run is written completely or not at all; rerunning skips runs already converted.",
     "Everything the target cannot hold is counted under 'not carried over'.",
+    "--dry-run converts into a temporary folder it removes, so it writes nothing under --out; it prints per",
+    "run what would be written and not carried over (as into an empty --out: runs already there are not",
+    "foreseen as skipped).",
     "Exit codes: 0 all runs converted, 1 a run failed or a line was unreadable, 2 usage error.",
   ].join("\n"),
   options: {
     to: { type: "string", arg: "<format>", help: "target format" },
     from: { type: "string", arg: "<format>", help: "source format (detected when omitted)" },
-    out: { type: "string", short: "o", arg: "<path>", help: "output folder or file" },
+    out: {
+      type: "string",
+      short: "o",
+      arg: "<path|->",
+      help: "output folder or file; - for JSONL on stdout",
+    },
+    ...SELECT_OPTIONS,
     shard: {
       type: "string",
       arg: "<k/n>",
       help: "convert only the runs of shard k of n (1-based), for parallel workers",
     },
     set: { type: "string", multiple: true, arg: "<key=value>", help: "format-specific setting (repeatable)" },
-    format: { type: "string", arg: "<text|json>", help: "report format on stdout", default: "text" },
+    "dry-run": {
+      type: "boolean",
+      short: "n",
+      help: "write nothing; print what would be written and dropped",
+    },
+    format: { type: "string", arg: "<text|json>", help: "report format", default: "text" },
   },
+  examples: [
+    {
+      about: "a tree of Polyaxon runs into one Parquet dataset",
+      cmd: "convert runs/ --to parquet --out out/runs.parquet",
+    },
+    {
+      about: "metrics of two runs, steps 0-1000, as JSONL through gzip",
+      cmd: "convert 'runs/02*' --kind metric --steps 0:1000 --to jsonl --out - | gzip > m.jsonl.gz",
+    },
+    {
+      about: "what a migration would write and drop, without writing",
+      cmd: "convert @runs.txt --to tensorboard --out tb/ --dry-run",
+    },
+    {
+      about: "JSONL from another tool, read on stdin, into Polyaxon run folders",
+      cmd: "convert - --to plx --out restored/ < all.jsonl",
+    },
+    { about: "one of four parallel workers", cmd: "convert runs/ --to jsonl --out out/ --shard 2/4 --quiet" },
+  ],
   async run(values, positionals, io) {
-    if (!positionals.length) throw new UsageError("give at least one input path");
+    if (!positionals.length) throw new UsageError("give at least one input path (or - for JSONL on stdin)");
+    const inputs = await expandInputs(positionals);
     const toName = str(values, "to", true)!;
     const out = str(values, "out", true)!;
     const reportFormat = choice(values, "format", ["text", "json"] as const) ?? "text";
+    const dryRun = values["dry-run"] === true;
     const to = formatByName(toName);
     if (!to?.sink) {
       throw new UsageError(
-        `unknown target format "${toName}"; one of ${
+        `--to: unknown target format "${toName}"; one of ${
           FORMATS.filter((f) => f.sink).map((f) => f.name).join(", ")
         }`,
       );
     }
+    const toStdout = out === "-";
+    if (toStdout && to.name !== "jsonl") {
+      throw new UsageError(
+        `--out - writes JSONL to standard output; it needs --to jsonl (got --to ${to.name})`,
+      );
+    }
+    const stdin = inputs.includes("-");
     const fromName = str(values, "from");
-    const from = fromName ? formatByName(fromName) : await detectFormat(positionals);
+    if (stdin && inputs.length > 1) {
+      throw new UsageError("- (standard input) cannot be mixed with other inputs");
+    }
+    if (stdin && fromName !== undefined && fromName !== "jsonl") {
+      throw new UsageError(`- reads JSONL from standard input; --from ${fromName} cannot be read from it`);
+    }
+    const sources = inputs.map((i) => (i === "-" ? STDIN_PATH : i));
+    const from = stdin
+      ? formatByName("jsonl")
+      : fromName
+      ? formatByName(fromName)
+      : await detectFormat(sources);
     if (!from?.source) {
       throw new UsageError(
-        `unknown source format "${fromName}"; one of ${
+        `--from: unknown source format "${fromName}"; one of ${
           FORMATS.filter((f) => f.source).map((f) => f.name).join(", ")
         }`,
       );
     }
-    for (const i of positionals) {
-      if (isInside(path.resolve(out), path.resolve(i))) {
-        throw new UsageError(`--out ${out} is inside the input ${i}; inputs are never written to`);
+    if (!toStdout) {
+      for (const i of sources) {
+        if (i !== STDIN_PATH && isInside(path.resolve(out), path.resolve(i))) {
+          throw new UsageError(`--out ${out} is inside the input ${i}; inputs are never written to`);
+        }
       }
     }
     const settings = parseSettings(values.set as string[] | undefined);
@@ -102,30 +246,117 @@ export const convertCommand: Command = {
     for (const k of Object.keys(settings)) {
       if (!known.has(k)) {
         throw new UsageError(
-          `unknown setting "${k}" for ${from.name} -> ${to.name}${
+          `--set: unknown setting "${k}" for ${from.name} -> ${to.name}${
             known.size ? ` (known: ${[...known].join(", ")})` : ""
           }`,
         );
       }
     }
+    const selection = selectionOf(values);
     const shard = str(values, "shard");
     const filter = shardFilter(shard);
-    const source = from.source(positionals, { settings });
-    const sink = await to.sink(out, { settings, shard });
+    const source = selectSource(from.source(sources, { settings }), selection);
     const quiet = values.quiet === true;
-    const report = await convert(source, sink, {
-      filter,
-      onDiagnostic: (d) => {
-        if (!quiet || d.severity === "error") io.err(formatDiagnostic(d));
-      },
-      onRun: (r) => {
-        if (io.errIsTty && !quiet) io.err(`${r.status.padEnd(7)} ${r.id} (${r.events} events)`);
-      },
-    });
-    if (reportFormat === "json") io.out(JSON.stringify(report, null, 2) + "\n");
-    else io.out(reportText(report));
-    const failed = report.runs.some((r) => r.status === "failed") ||
-      report.diagnostics.some((d) => d.severity === "error");
-    return failed ? 1 : 0;
+    // Data on stdout means the report goes to stderr.
+    const say = toStdout ? (t: string) => io.err(t.replace(/\n$/, "")) : (t: string) => io.out(t);
+    let tmp: string | undefined;
+    let target = out;
+    if (dryRun) {
+      tmp = await Deno.makeTempDir({ prefix: "plxkit-dry-run-" });
+      const base = toStdout ? "all.jsonl" : path.basename(path.resolve(out));
+      target = path.join(tmp, base);
+    }
+    const dry: DryRun[] = [];
+    try {
+      const stream = toStdout && !dryRun
+        ? new StreamJsonlSink(io.outBytes ?? ((b) => io.out(new TextDecoder().decode(b))))
+        : undefined;
+      let sink: EventSink = stream ?? await to.sink(target, { settings, shard });
+      if (dryRun) sink = perRunLedgers(sink, dry);
+      const totals = stdin ? {} : await planTotals(from, sources);
+      const progress = new Progress(io, { quiet, totals, bytes: "process", label: "plxkit convert" }).start();
+      let report: ConvertReport;
+      try {
+        report = await convert(source, sink, {
+          filter,
+          onDiagnostic: (d) => {
+            if (!quiet || d.severity === "error") {
+              progress.clear();
+              io.err(formatDiagnostic(d));
+            }
+          },
+          onRun: (r) => progress.run(r.events),
+        });
+      } finally {
+        progress.finish();
+      }
+      // The reader of stdout went away (`| head`): stop quietly, as other filters do.
+      if (stream?.broken) return 0;
+      if (dryRun && reportFormat === "text") say(await dryRunText(report, dry, target, quiet));
+      if (reportFormat === "json") {
+        const doc = dryRun
+          ? { dryRun: true, ...report, wouldWrite: await wouldWrite(report, dry, target) }
+          : report;
+        say(JSON.stringify(doc, null, 2) + "\n");
+      } else say(reportText(report, quiet, dryRun));
+      const failed = report.runs.some((r) => r.status === "failed") ||
+        report.diagnostics.some((d) => d.severity === "error");
+      return failed ? 1 : 0;
+    } finally {
+      if (tmp) await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    }
   },
 };
+
+/** Per run: events, files and bytes that would be written, and drops. */
+async function wouldWrite(report: ConvertReport, dry: DryRun[], target: string) {
+  const sizes = await sizesByEntry(target);
+  let files = 0;
+  let bytes = 0;
+  for (const t of sizes.values()) {
+    files += t.files;
+    bytes += t.bytes;
+  }
+  try {
+    const st = await Deno.stat(target);
+    if (st.isFile) [files, bytes] = [1, st.size];
+  } catch { /* nothing written */ }
+  const runs = report.runs.map((r) => {
+    const own = [...sizes].filter(([k]) => k === r.id || k.startsWith(`${r.id}.`)).map(([, v]) => v);
+    return {
+      id: r.id,
+      status: r.status,
+      events: r.events,
+      ...(own.length
+        ? { files: own.reduce((n, v) => n + v.files, 0), bytes: own.reduce((n, v) => n + v.bytes, 0) }
+        : {}),
+      dropped: dry.find((d) => d.id === r.id)?.dropped.toJSON() ?? {},
+    };
+  });
+  return { files, bytes, runs };
+}
+
+async function dryRunText(
+  report: ConvertReport,
+  dry: DryRun[],
+  target: string,
+  quiet: boolean,
+): Promise<string> {
+  if (quiet) return "";
+  const w = await wouldWrite(report, dry, target);
+  const lines: string[] = [];
+  for (const r of w.runs) {
+    const where = r.files !== undefined
+      ? ` (${r.files} file${r.files === 1 ? "" : "s"}, ${mb(r.bytes!)})`
+      : "";
+    const verdict = r.status === "failed"
+      ? "would fail"
+      : r.status === "skipped"
+      ? "already done"
+      : "would write";
+    lines.push(`${r.id}: ${verdict} ${r.events} events${where}`);
+    for (const [reason, n] of Object.entries(r.dropped)) lines.push(`  not carried over: ${n} × ${reason}`);
+  }
+  lines.push(`would write ${w.files} file${w.files === 1 ? "" : "s"}, ${mb(w.bytes)} in all`);
+  return lines.join("\n") + "\n";
+}

@@ -20,8 +20,7 @@ import { shardFilter } from "../convert/shard.ts";
 import { isInside } from "../io/files.ts";
 import { expandInputs, SELECT_OPTIONS, selectionOf, STDIN_PATH } from "./inputs.ts";
 import { StreamJsonlSink } from "./streams.ts";
-import { Progress } from "./progress.ts";
-import { discover } from "../formats/plx/layout.ts";
+import { Progress, type ProgressTotals } from "./progress.ts";
 
 function parseSettings(list: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -110,25 +109,49 @@ function mb(bytes: number): string {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
 }
 
-/** Total input bytes and (for Polyaxon runs) the number of runs, for the progress line's ETA. */
-async function planTotals(from: FormatSpec, inputs: string[]): Promise<{ runs?: number; bytes?: number }> {
+const RUN_MARKERS = new Set(["events", "resources", "plxlogs", "run.plx.json"]);
+
+/**
+ * Fills `totals` with the input bytes and (for Polyaxon runs: folders holding `events/`, `resources/`,
+ * `plxlogs/` or `run.plx.json`, not looked for inside a run) the number of runs, for the progress line's
+ * ETA, while the conversion goes on. Walks synchronously in slices of ~20 ms (a conversion keeps the event
+ * loop busy; an await per folder would take minutes to get through), and stops when `signal` aborts.
+ */
+async function planTotals(
+  from: FormatSpec,
+  inputs: string[],
+  totals: ProgressTotals,
+  signal: AbortSignal,
+): Promise<void> {
   let bytes = 0;
-  async function walk(p: string, depth: number): Promise<void> {
-    const st = await Deno.stat(p);
-    if (st.isFile) bytes += st.size;
-    else if (st.isDirectory && depth < 64) {
-      for await (const e of Deno.readDir(p)) {
-        if (!e.isSymlink) await walk(path.join(p, e.name), depth + 1);
-      }
+  let runs = 0;
+  const stack: { p: string; inRun: boolean; depth: number }[] = inputs
+    .filter((i) => i !== STDIN_PATH)
+    .map((p) => ({ p, inRun: false, depth: 0 }));
+  while (stack.length) {
+    const sliceEnd = performance.now() + 20;
+    while (stack.length && performance.now() < sliceEnd) {
+      const { p, inRun, depth } = stack.pop()!;
+      try {
+        const st = Deno.statSync(p);
+        if (st.isFile) {
+          bytes += st.size;
+          continue;
+        }
+        if (!st.isDirectory || depth > 64) continue;
+        const entries = [...Deno.readDirSync(p)];
+        const isRun = !inRun && entries.some((e) => RUN_MARKERS.has(e.name));
+        if (isRun) runs++;
+        for (const e of entries) {
+          if (!e.isSymlink) stack.push({ p: path.join(p, e.name), inRun: inRun || isRun, depth: depth + 1 });
+        }
+      } catch { /* unreadable: the conversion reports it */ }
     }
+    await new Promise((r) => setTimeout(r, 0));
+    if (signal.aborted) return;
   }
-  for (const i of inputs) if (i !== STDIN_PATH) await walk(i, 0).catch(() => {});
-  let runs: number | undefined;
-  if (from.name === "plx") {
-    runs = 0;
-    for await (const t of discover(inputs)) if (!("severity" in t) && t.type === "run") runs++;
-  }
-  return { runs, bytes: bytes || undefined };
+  if (bytes) totals.bytes = bytes;
+  if (from.name === "plx") totals.runs = runs;
 }
 
 /** The `convert` command. */
@@ -273,7 +296,9 @@ export const convertCommand: Command = {
         : undefined;
       let sink: EventSink = stream ?? await to.sink(target, { settings, shard });
       if (dryRun) sink = perRunLedgers(sink, dry);
-      const totals = stdin ? {} : await planTotals(from, sources);
+      const totals: ProgressTotals = {};
+      const planning = new AbortController();
+      const planned = stdin || quiet ? Promise.resolve() : planTotals(from, sources, totals, planning.signal);
       const progress = new Progress(io, { quiet, totals, bytes: "process", label: "plxkit convert" }).start();
       let report: ConvertReport;
       try {
@@ -289,6 +314,8 @@ export const convertCommand: Command = {
         });
       } finally {
         progress.finish();
+        planning.abort();
+        await planned;
       }
       // The reader of stdout went away (`| head`): stop quietly, as other filters do.
       if (stream?.broken) return 0;

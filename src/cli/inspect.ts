@@ -9,6 +9,7 @@ import { inspectionText, inspectRun, type RunInspection } from "../inspect/inspe
 import { selectSource } from "../convert/select.ts";
 import { type Command, str } from "./args.ts";
 import { expandInputs, SELECT_OPTIONS, selectionOf, STDIN_PATH } from "./inputs.ts";
+import { Progress } from "./progress.ts";
 
 /** The `inspect` command. */
 export const inspectCommand: Command = {
@@ -73,15 +74,32 @@ export const inspectCommand: Command = {
     const selection = selectionOf(values);
     const all: RunInspection[] = [];
     let problems = 0;
-    for await (const run of selectSource(format.source(sources, { settings: {} }), selection).runs()) {
-      if ("severity" in run) {
-        if (run.severity === "error") problems++;
-        if (values.quiet !== true || run.severity === "error") io.err(formatDiagnostic(run));
-        continue;
+    const progress = new Progress(io, {
+      quiet: values.quiet === true,
+      bytes: "process",
+      label: "plxkit inspect",
+    })
+      .start();
+    try {
+      for await (const run of selectSource(format.source(sources, { settings: {} }), selection).runs()) {
+        if ("severity" in run) {
+          if (run.severity === "error") problems++;
+          if (values.quiet !== true || run.severity === "error") {
+            progress.clear();
+            io.err(formatDiagnostic(run));
+          }
+          continue;
+        }
+        const r = await inspectRun(run);
+        if (values.json) all.push(r);
+        else {
+          progress.clear();
+          io.out(inspectionText(r));
+        }
+        progress.run(r.events);
       }
-      const r = await inspectRun(run);
-      if (values.json) all.push(r);
-      else io.out(inspectionText(r));
+    } finally {
+      progress.finish();
     }
     if (values.json) {
       io.out(

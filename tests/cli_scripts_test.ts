@@ -481,6 +481,7 @@ Deno.test("usage errors exit 2 and name the flag or path at fault", async () => 
     [["convert", FIX + "runs", "--to", "jsonl", "--out", "-", "--shard", "3/2"], "--shard"],
     [["validate", FIX + "runs", "--format", "xml"], "--format"],
     [["inspect", FIX + "runs", "--from", "nope"], "--from"],
+    [["inspect", FIX + "runs", "--kind", "metrics"], "--kind metrics is no kind; did you mean metric?"],
     [["validate", FIX + "nothing-here-*"], FIX + "nothing-here-*"],
     [["convert", "-", FIX + "runs", "--to", "jsonl", "--out", "-"], "- (standard input)"],
   ];

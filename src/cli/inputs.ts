@@ -8,7 +8,11 @@
 import * as path from "node:path";
 import { UsageError } from "../diagnostics.ts";
 import { globRegExp, listValues, parseInstant, parseSteps, Selection } from "../convert/select.ts";
-import type { OptionSpec } from "./args.ts";
+import { nearest, type OptionSpec } from "./args.ts";
+import { ArtifactKindSchema, VALUE_TYPES } from "../schema/values.ts";
+
+/** Every kind folder name Polyaxon writes: value types and artifact kinds. */
+const KNOWN_KINDS: string[] = [...new Set<string>([...VALUE_TYPES, ...ArtifactKindSchema.options])];
 
 /** The path standard input is read through when an input is `-`. */
 export const STDIN_PATH = "/dev/stdin";
@@ -128,6 +132,11 @@ export const SELECT_OPTIONS: Record<string, OptionSpec> = {
  */
 export function selectionOf(values: Record<string, unknown>): Selection | undefined {
   const kinds = listValues(values.kind as string[] | undefined);
+  for (const k of kinds ?? []) {
+    // A typo of a known kind would silently select nothing; other unknown names may be real folders.
+    const near = KNOWN_KINDS.includes(k) ? undefined : nearest(k, KNOWN_KINDS);
+    if (near) throw new UsageError(`--kind ${k} is no kind; did you mean ${near}?`);
+  }
   const names = (values.name as string[] | undefined)?.filter(Boolean); // names may hold commas
   const runs = listValues(values.run as string[] | undefined);
   const steps = typeof values.steps === "string" ? parseSteps(values.steps) : undefined;

@@ -263,6 +263,18 @@ Deno.test("dry run writes nothing, prints per run what would be written and drop
     assertEquals(doc.dryRun, true);
     assertEquals(doc.wouldWrite.runs[0].id, "bad-step");
     await Deno.stat(dir + "/j").then(() => assertOk(false, "dry run wrote"), () => {});
+    // Resuming: runs whose output exists are foreseen as a real rerun treats them.
+    await run("convert", FIX + "runs/" + RUN0, "--to", "plx", "--out", dir + "/plx");
+    const again = await run("convert", FIX + "runs", "--to", "plx", "--out", dir + "/plx", "--dry-run");
+    assertOk(again.out.includes(`${RUN0}: already done (its output exists; a real run skips it)`), again.out);
+    const realAgain = await run("convert", FIX + "runs", "--to", "plx", "--out", dir + "/plx");
+    const last = (t: string) => t.trim().split("\n").at(-1)!;
+    assertEquals(
+      last(again.out),
+      "dry run, nothing written: " +
+        last(realAgain.out).replace("3 ok", "3 would convert").replace("0 failed", "0 would fail")
+          .replace("events written", "events would be written"),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

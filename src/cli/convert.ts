@@ -169,8 +169,8 @@ export const convertCommand: Command = {
     "Each run is written completely or not at all; rerunning skips runs already converted.",
     "Everything the target cannot hold is counted under 'not carried over'.",
     "--dry-run converts into a temporary folder it removes, so it writes nothing under --out; it prints per",
-    "run what would be written and not carried over (as into an empty --out: runs already there are not",
-    "foreseen as skipped).",
+    "run what would be written and not carried over, and which runs a real run would skip as already done",
+    "(runs with their own output under --out; inside one Parquet dataset this is not foreseen).",
     "Exit codes: 0 all runs converted, 1 a run failed or a line was unreadable, 2 usage error.",
   ].join("\n"),
   options: {
@@ -319,11 +319,10 @@ export const convertCommand: Command = {
       }
       // The reader of stdout went away (`| head`): stop quietly, as other filters do.
       if (stream?.broken) return 0;
-      if (dryRun && reportFormat === "text") say(await dryRunText(report, dry, target, quiet));
+      const plan = dryRun ? await dryRunPlan(report, dry, target, out, toStdout) : undefined;
+      if (plan && reportFormat === "text") say(dryRunText(plan, quiet));
       if (reportFormat === "json") {
-        const doc = dryRun
-          ? { dryRun: true, ...report, wouldWrite: await wouldWrite(report, dry, target) }
-          : report;
+        const doc = plan ? { dryRun: true, ...report, wouldWrite: plan } : report;
         say(JSON.stringify(doc, null, 2) + "\n");
       } else say(reportText(report, quiet, dryRun));
       const failed = report.runs.some((r) => r.status === "failed") ||
@@ -335,55 +334,115 @@ export const convertCommand: Command = {
   },
 };
 
-/** Per run: events, files and bytes that would be written, and drops. */
-async function wouldWrite(report: ConvertReport, dry: DryRun[], target: string) {
-  const sizes = await sizesByEntry(target);
-  let files = 0;
-  let bytes = 0;
-  for (const t of sizes.values()) {
-    files += t.files;
-    bytes += t.bytes;
-  }
-  try {
-    const st = await Deno.stat(target);
-    if (st.isFile) [files, bytes] = [1, st.size];
-  } catch { /* nothing written */ }
-  const runs = report.runs.map((r) => {
-    const own = [...sizes].filter(([k]) => k === r.id || k.startsWith(`${r.id}.`)).map(([, v]) => v);
-    return {
-      id: r.id,
-      status: r.status,
-      events: r.events,
-      ...(own.length
-        ? { files: own.reduce((n, v) => n + v.files, 0), bytes: own.reduce((n, v) => n + v.bytes, 0) }
-        : {}),
-      dropped: dry.find((d) => d.id === r.id)?.dropped.toJSON() ?? {},
-    };
-  });
-  return { files, bytes, runs };
+/** What a dry run foresees. */
+interface DryRunPlan {
+  /** Files and bytes a real run would write. */
+  files: number;
+  bytes: number;
+  /** Per run: the outcome, events, files and bytes (when the run has its own files) and drops. */
+  runs: {
+    id: string;
+    status: string;
+    events: number;
+    files?: number;
+    bytes?: number;
+    dropped: Record<string, number>;
+  }[];
+  /** Set when `--out` exists as one file or dataset a real run resumes (its skips are not foreseen). */
+  note?: string;
 }
 
-async function dryRunText(
+/**
+ * Reads what the dry run wrote under `target` into a plan, per run. A run whose own outputs (entries named
+ * by its id) all exist already under the real `out` is marked as a real rerun treats it: already done,
+ * nothing written, nothing dropped; `report` is updated to match.
+ */
+async function dryRunPlan(
   report: ConvertReport,
   dry: DryRun[],
   target: string,
-  quiet: boolean,
-): Promise<string> {
+  out: string,
+  toStdout: boolean,
+): Promise<DryRunPlan> {
+  const sizes = await sizesByEntry(target);
+  const plan: DryRunPlan = { files: 0, bytes: 0, runs: [] };
+  let single: number | undefined;
+  try {
+    const st = await Deno.stat(target);
+    if (st.isFile) single = st.size;
+  } catch { /* nothing written */ }
+  const owned = new Set<string>();
+  for (const r of report.runs) {
+    const keys = [...sizes.keys()].filter((k) => k === r.id || k.startsWith(`${r.id}.`));
+    keys.forEach((k) => owned.add(k));
+    const dropped = dry.find((d) => d.id === r.id)?.dropped.toJSON() ?? {};
+    let done = !toStdout && r.status === "ok" && keys.length > 0;
+    for (const k of keys) if (done && !(await exists(path.join(out, k)))) done = false;
+    if (done) {
+      r.status = "skipped";
+      r.events = 0;
+      for (const [reason, n] of Object.entries(dropped)) {
+        const left = (report.dropped[reason] ?? 0) - n;
+        if (left > 0) report.dropped[reason] = left;
+        else delete report.dropped[reason];
+      }
+      plan.runs.push({ id: r.id, status: r.status, events: 0, dropped: {} });
+      continue;
+    }
+    const own = keys.map((k) => sizes.get(k)!);
+    const files = own.reduce((n, v) => n + v.files, 0);
+    const bytes = own.reduce((n, v) => n + v.bytes, 0);
+    plan.files += files;
+    plan.bytes += bytes;
+    plan.runs.push({
+      id: r.id,
+      status: r.status,
+      events: r.events,
+      ...(keys.length ? { files, bytes } : {}),
+      dropped,
+    });
+  }
+  // Files of no one run (dataset metadata, the one output file).
+  for (const [k, v] of sizes) {
+    if (!owned.has(k)) [plan.files, plan.bytes] = [plan.files + v.files, plan.bytes + v.bytes];
+  }
+  if (single !== undefined) [plan.files, plan.bytes] = [1, single];
+  report.events = report.runs.reduce((n, r) => n + r.events, 0);
+  if (
+    !toStdout && (single !== undefined || !report.runs.some((r) => sizes.has(r.id))) && (await exists(out))
+  ) {
+    plan.note = single !== undefined
+      ? `${out} exists: a real run replaces it as a whole`
+      : `${out} exists: a real run resumes it and skips the runs it already holds (not foreseen here)`;
+  }
+  return plan;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await Deno.lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function dryRunText(plan: DryRunPlan, quiet: boolean): string {
   if (quiet) return "";
-  const w = await wouldWrite(report, dry, target);
   const lines: string[] = [];
-  for (const r of w.runs) {
+  for (const r of plan.runs) {
+    if (r.status === "skipped") {
+      lines.push(`${r.id}: already done (its output exists; a real run skips it)`);
+      continue;
+    }
     const where = r.files !== undefined
       ? ` (${r.files} file${r.files === 1 ? "" : "s"}, ${mb(r.bytes!)})`
       : "";
-    const verdict = r.status === "failed"
-      ? "would fail"
-      : r.status === "skipped"
-      ? "already done"
-      : "would write";
+    const verdict = r.status === "failed" ? "would fail after" : "would write";
     lines.push(`${r.id}: ${verdict} ${r.events} events${where}`);
     for (const [reason, n] of Object.entries(r.dropped)) lines.push(`  not carried over: ${n} × ${reason}`);
   }
-  lines.push(`would write ${w.files} file${w.files === 1 ? "" : "s"}, ${mb(w.bytes)} in all`);
+  if (plan.note) lines.push(`note: ${plan.note}`);
+  lines.push(`would write ${plan.files} file${plan.files === 1 ? "" : "s"}, ${mb(plan.bytes)} in all`);
   return lines.join("\n") + "\n";
 }

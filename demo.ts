@@ -2,7 +2,8 @@
  * `deno task demo`: a TypeScript port of every call in Polyaxon's "Tracking Metadata & Events" document
  * (shared/seed/tracking-metadata.md): outputs, metrics, text, HTML, audio, histograms, curves, confusion
  * matrices, a Matplotlib-like image (a generated PNG), and charts as real Plotly, Vega-Lite (Altair) and
- * Bokeh (`json_item`) JSON. It writes an offline run under `./runs/<uuid>/` and prints what is where.
+ * Bokeh (`json_item`) JSON. It writes an offline run under `./runs/<uuid>/`, its conversions under
+ * `./out/demo/` (replaced on each demo, so `plxkit validate runs/` sees only runs), and prints what is where.
  *
  * Deterministic: a seeded generator stands in for `np.random` (the run uuid and times still differ).
  *
@@ -424,10 +425,11 @@ export async function demo(root = "runs"): Promise<Run> {
 }
 
 /**
- * After logging: validate the run strictly, inspect it, convert it to every other format and back, and
- * validate the shipped sample runs of older format generations, all through the real CLI.
+ * After logging: validate the run strictly, inspect it, convert it to every other format and back (under
+ * `out`, default `out/demo/`, never beside the run), and validate the shipped sample runs of older format
+ * generations, all through the real CLI.
  */
-export async function afterDemo(runDir: string): Promise<void> {
+export async function afterDemo(runDir: string, out = path.join("out", "demo")): Promise<void> {
   const say = (s: string) => console.log(`\n$ plxkit ${s}`);
   const codes: number[] = [];
   say(`validate --strict ${runDir}`);
@@ -437,7 +439,7 @@ export async function afterDemo(runDir: string): Promise<void> {
   const samples = path.join(path.dirname(new URL(import.meta.url).pathname), "fixtures", "runs");
   say(`validate fixtures/runs   (sample runs: Polyaxon 1.x, traceml 1.1, current, and a mixed file)`);
   await main(["validate", "--quiet", samples]);
-  const out = path.join(path.dirname(runDir), `${path.basename(runDir)}-converted`);
+  console.log(`\nconversions go to ${out}/ (replaced on each demo), so runs/ holds only runs`);
   await Deno.remove(out, { recursive: true }).catch(() => {});
   for (const to of CONVERT_TARGETS) {
     const dest = path.join(out, to);
@@ -454,7 +456,7 @@ export async function afterDemo(runDir: string): Promise<void> {
     codes.push(await main(["validate", "--strict", "--quiet", back]));
   }
   if (codes.some((c) => c !== 0)) console.log(`\nsome steps failed: exit codes ${codes.join(", ")}`);
-  console.log(`\nrun: ${runDir}\nconversions: ${out}`);
+  console.log(`\nrun: ${runDir}\nconversions: ${out}/ (each format, and back-from-<format>/ round trips)`);
 }
 
 /** The formats the demo converts the run into. */

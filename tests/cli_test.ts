@@ -42,7 +42,7 @@ Deno.test("validate --format json is one JSON document with file, line and reaso
   assertEquals([d.file, d.line, d.severity, d.code], ["events/text/t.plx", 2, "error", "field-count"]);
 });
 
-Deno.test("validate --format junit is JUnit XML with a failure per bad file", async () => {
+Deno.test("validate --format junit: a testsuite per run named by its path, a testcase per file", async () => {
   const r = await run("validate", FIX + "bad/asset-missing", FIX + "bad/header-only", "--format", "junit");
   assertOk(
     r.out.startsWith(
@@ -51,11 +51,22 @@ Deno.test("validate --format junit is JUnit XML with a failure per bad file", as
     r.out,
   );
   assertOk(
+    r.out.includes(`<testsuite name="${FIX}bad/asset-missing" id="asset-missing" tests="1" failures="1"`),
+    r.out,
+  );
+  assertOk(
     r.out.includes(
-      '<failure message="events/image/img.plx:2: error: asset &quot;assets/image/img_1.png&quot; is missing" type="error">',
+      `<testcase classname="${FIX}bad/asset-missing" name="events/image/img.plx" file="${FIX}bad/asset-missing/events/image/img.plx">` +
+        '<failure message="line 2: asset &quot;assets/image/img_1.png&quot; is missing" type="error">' +
+        `${FIX}bad/asset-missing/events/image/img.plx:2: error: asset &quot;assets/image/img_1.png&quot; is missing</failure>`,
+    ),
+    r.out,
+  );
+  assertOk(
+    r.out.includes(
+      `<testcase classname="${FIX}bad/header-only" name="events/metric/loss.plx" file="${FIX}bad/header-only/events/metric/loss.plx"/>`,
     ),
   );
-  assertOk(r.out.includes('<testcase classname="header-only" name="events/metric/loss.plx"/>'));
 });
 
 Deno.test("validate a single file and a lone .plx outside any run", async () => {

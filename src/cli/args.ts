@@ -27,6 +27,8 @@ export interface Command {
   /** Longer explanation shown by `--help`. */
   details?: string;
   options: Record<string, OptionSpec>;
+  /** Real command lines shown at the end of `--help` (3 to 5), each with a one-line comment. */
+  examples?: { cmd: string; about: string }[];
   run(
     values: Record<string, string | boolean | string[] | undefined>,
     positionals: string[],
@@ -42,6 +44,12 @@ export interface CliIO {
   errIsTty: boolean;
   /** Colours allowed on stdout (stdout is a terminal and `NO_COLOR` is unset). */
   color: boolean;
+  /** Writes raw bytes to stdout (data streams such as `--out -`); text through {@linkcode CliIO.out} if absent. */
+  outBytes?(bytes: Uint8Array): void;
+  /** Redraws the live status line on stderr (terminal only); `""` erases it. */
+  status?(line: string): void;
+  /** Milliseconds clock (tests can drive progress output). */
+  now?(): number;
 }
 
 /** Common options every command takes. */
@@ -76,10 +84,45 @@ export function parseCommand(cmd: Command, args: string[]) {
     return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
+    const unknown = /^Unknown option '(-{1,2})([^']*)'/.exec(msg);
+    if (unknown) {
+      const near = nearest(unknown[2], Object.keys(options));
+      throw new UsageError(
+        `unknown option '${unknown[1]}${unknown[2]}'${near ? `; did you mean --${near}?` : ""}`,
+      );
+    }
     throw new UsageError(
       msg.replace(/\. To specify a positional argument.*$/s, "").replace(/^Unknown option/, "unknown option"),
     );
   }
+}
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps) between `a` and `b`. */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The candidate nearest to `word` (by {@linkcode editDistance}, or a prefix), if close enough to be a typo. */
+export function nearest(word: string, candidates: string[]): string | undefined {
+  const w = word.replace(/=.*$/, "").toLowerCase();
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = c.startsWith(w) && w.length >= 2 ? 0.5 : editDistance(w, c);
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return bestD <= Math.max(1, Math.floor(w.length / 3)) ? best : undefined;
 }
 
 /** The `--help` text of a command. */
@@ -99,6 +142,9 @@ export function commandHelp(cmd: Command): string {
     "",
     "Options:",
     ...rows.map(([f, h]) => `  ${f.padEnd(w)}  ${h}`),
+    ...(cmd.examples?.length
+      ? ["", "Examples:", ...cmd.examples.flatMap((e) => [`  # ${e.about}`, `  plxkit ${e.cmd}`])]
+      : []),
     "",
   ].join("\n");
 }

@@ -6,8 +6,18 @@
 import * as path from "node:path";
 import { escapeControls, formatDiagnostic } from "../diagnostics.ts";
 import { UsageError } from "./errors.ts";
-import { convert, type ConvertReport } from "../convert/pipeline.ts";
+import {
+  convert,
+  type ConvertReport,
+  DropLedger,
+  type EventSink,
+  type Loss,
+  type RunInfo,
+  type RunSink,
+} from "../convert/pipeline.ts";
+import { selectSource } from "../convert/select.ts";
 import { detectFormat, formatByName, FORMATS } from "../formats/registry.ts";
+import type { FormatSpec } from "../convert/core.ts";
 import { choice, type Command, str } from "./args.ts";
 import { shardFilter } from "../convert/shard.ts";
 import { isInside, requireInputs } from "../io/files.ts";
@@ -15,6 +25,22 @@ import { lockOutput, removeLiveTemps } from "../io/commit.ts";
 import { realish } from "../io/safe.ts";
 import { isJsonlFile, jsonlStem } from "../formats/jsonl/sink.ts";
 
+import { formatLoss } from "../convert/carry.ts";
+import { expandInputs, SELECT_OPTIONS, selectionOf, STDIN_PATH } from "./inputs.ts";
+import { StreamJsonlSink } from "./streams.ts";
+import { Progress, type ProgressTotals } from "./progress.ts";
+
+function parseSettings(list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of list ?? []) {
+    const eq = s.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--set takes key=value (got "${s}")`);
+    out[s.slice(0, eq)] = s.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Prints a convert report as text lines; `quiet` keeps only failures and the final line. */
 /** Folders an output must stay out of for input `input`: the input and, for a JSONL file, its sidecar. */
 function inputRoots(input: string): string[] {
   return isJsonlFile(input) ? [input, `${jsonlStem(input)}.assets`] : [input];
@@ -65,49 +91,39 @@ async function checkOut(out: string, toName: string, inputs: string[]): Promise<
   }
   return file;
 }
-import { formatLoss } from "../convert/carry.ts";
 
-function parseSettings(list: string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const s of list ?? []) {
-    const eq = s.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--set takes key=value (got "${s}")`);
-    out[s.slice(0, eq)] = s.slice(eq + 1);
-  }
-  return out;
-}
-
-/** Prints a convert report as text lines. */
-export function reportText(r: ConvertReport): string {
+export function reportText(r: ConvertReport, quiet = false, dryRun = false): string {
   const ok = r.runs.filter((x) => x.status === "ok").length;
   const failed = r.runs.filter((x) => x.status === "failed");
   const skipped = r.runs.filter((x) => x.status === "skipped").length;
   const lines: string[] = [];
   for (const f of failed) lines.push(escapeControls(`failed: ${f.id}: ${f.error}`));
   const dropped = Object.entries(r.dropped);
-  if (dropped.length) {
-    lines.push("not carried over:");
-    for (const [reason, n] of dropped) lines.push(`  ${n} × ${reason}`);
+  if (dropped.length && !quiet) {
+    lines.push(dryRun ? "would not be carried over:" : "not carried over:");
+    for (const [reason, n] of dropped) lines.push(escapeControls(`  ${n} × ${reason}`));
   }
   const losing = r.runs.filter((x) => x.lostCount > 0);
   for (const x of losing) {
     const when = x.status === "skipped" ? " (when it was converted; recorded in its commit record)" : "";
     lines.push(
-      `lost in run ${x.id}${when}: ${x.lostCount} item${x.lostCount === 1 ? "" : "s"}${
-        x.accepted ? ", accepted (--accept-loss)" : ""
-      }`,
+      escapeControls(
+        `${dryRun ? "would lose in run" : "lost in run"} ${x.id}${when}: ${x.lostCount} item${
+          x.lostCount === 1 ? "" : "s"
+        }${x.accepted ? ", accepted (--accept-loss)" : ""}`,
+      ),
     );
-    for (const l of x.lost) lines.push(`  ${formatLoss(l)}`);
+    for (const l of x.lost) lines.push(escapeControls(`  ${formatLoss(l)}`));
     if (x.lostCount > x.lost.length) lines.push(`  ... ${x.lostCount - x.lost.length} more`);
   }
   const lostRuns = losing.filter((x) => !x.accepted).length;
   const errors = r.diagnostics.filter((d) => d.severity === "error").length;
+  const events = r.runs.filter((x) => x.status === "ok").reduce((n, x) => n + x.events, 0);
   lines.push(
-    `${r.runs.length} run${
-      r.runs.length === 1 ? "" : "s"
-    }: ${ok} ok, ${failed.length} failed, ${skipped} already done; ` +
-      `${r.runs.filter((x) => x.status === "ok").reduce((n, x) => n + x.events, 0)} events written; ` +
-      (r.files ? `${r.files} file${r.files === 1 ? "" : "s"} carried; ` : "") +
+    `${dryRun ? "dry run, nothing written: " : ""}${r.runs.length} run${r.runs.length === 1 ? "" : "s"}: ` +
+      `${ok} ${dryRun ? "would convert" : "ok"}, ${failed.length} ${dryRun ? "would fail" : "failed"}, ` +
+      `${skipped} already done; ${events} events ${dryRun ? "would be " : ""}written; ` +
+      (r.files ? `${r.files} file${r.files === 1 ? "" : "s"} ${dryRun ? "would be " : ""}carried; ` : "") +
       `${errors} unreadable line${errors === 1 ? "" : "s"} or files` +
       (lostRuns ? `; ${lostRuns} run${lostRuns === 1 ? "" : "s"} lost data (--accept-loss accepts it)` : "") +
       (r.accepted ? `; ${r.accepted} loss${r.accepted === 1 ? "" : "es"} accepted` : ""),
@@ -115,12 +131,117 @@ export function reportText(r: ConvertReport): string {
   return lines.join("\n") + "\n";
 }
 
+/** A ledger that also notes into another (the whole conversion's), so one run's drops can be shown. */
+class TeeLedger extends DropLedger {
+  constructor(readonly outer: DropLedger) {
+    super();
+  }
+  override note(reason: string, count = 1): void {
+    super.note(reason, count);
+    this.outer.note(reason, count);
+  }
+  override lose(loss: Loss): void {
+    this.outer.lose(loss); // (the pipeline reads the losses of the whole conversion's ledger)
+    super.note(loss.reason);
+  }
+}
+
+/** What a dry run found for one run. */
+interface DryRun {
+  id: string;
+  dropped: DropLedger;
+}
+
+/** `sink` with each run's drops kept apart (dry runs print them per run). */
+function perRunLedgers(sink: EventSink, runs: DryRun[]): EventSink {
+  return {
+    runIdsArePaths: sink.runIdsArePaths,
+    async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
+      const mine = new TeeLedger(ledger);
+      runs.push({ id: info.id, dropped: mine });
+      return await sink.openRun(info, mine);
+    },
+    close: () => sink.close(),
+  };
+}
+
+/** Sizes of the files under `dir`, by top-level entry name. */
+async function sizesByEntry(dir: string): Promise<Map<string, { files: number; bytes: number }>> {
+  const out = new Map<string, { files: number; bytes: number }>();
+  async function walk(p: string, top: string): Promise<void> {
+    for await (const e of Deno.readDir(p)) {
+      const full = path.join(p, e.name);
+      const key = top || e.name;
+      if (e.isDirectory) await walk(full, key);
+      else if (e.isFile) {
+        const t = out.get(key) ?? { files: 0, bytes: 0 };
+        t.files++;
+        t.bytes += (await Deno.stat(full)).size;
+        out.set(key, t);
+      }
+    }
+  }
+  await walk(dir, "").catch(() => {});
+  return out;
+}
+
+function mb(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
+}
+
+const RUN_MARKERS = new Set(["events", "resources", "plxlogs", "run.plx.json"]);
+
+/**
+ * Fills `totals` with the input bytes and (for Polyaxon runs: folders holding `events/`, `resources/`,
+ * `plxlogs/` or `run.plx.json`, not looked for inside a run) the number of runs, for the progress line's
+ * ETA, while the conversion goes on. Walks synchronously in slices of ~20 ms (a conversion keeps the event
+ * loop busy; an await per folder would take minutes to get through), and stops when `signal` aborts.
+ */
+async function planTotals(
+  from: FormatSpec,
+  inputs: string[],
+  totals: ProgressTotals,
+  signal: AbortSignal,
+): Promise<void> {
+  let bytes = 0;
+  let runs = 0;
+  const stack: { p: string; inRun: boolean; depth: number }[] = inputs
+    .filter((i) => i !== STDIN_PATH)
+    .map((p) => ({ p, inRun: false, depth: 0 }));
+  while (stack.length) {
+    const sliceEnd = performance.now() + 20;
+    while (stack.length && performance.now() < sliceEnd) {
+      const { p, inRun, depth } = stack.pop()!;
+      try {
+        const st = Deno.statSync(p);
+        if (st.isFile) {
+          bytes += st.size;
+          continue;
+        }
+        if (!st.isDirectory || depth > 64) continue;
+        const entries = [...Deno.readDirSync(p)];
+        const isRun = !inRun && entries.some((e) => RUN_MARKERS.has(e.name));
+        if (isRun) runs++;
+        for (const e of entries) {
+          if (!e.isSymlink) stack.push({ p: path.join(p, e.name), inRun: inRun || isRun, depth: depth + 1 });
+        }
+      } catch { /* unreadable: the conversion reports it */ }
+    }
+    await new Promise((r) => setTimeout(r, 0));
+    if (signal.aborted) return;
+  }
+  if (bytes) totals.bytes = bytes;
+  if (from.name === "plx") totals.runs = runs;
+}
+
 /** The `convert` command. */
 export const convertCommand: Command = {
   name: "convert",
   summary: "convert runs between Polyaxon, TensorBoard, JSONL and Parquet",
-  usage: "<input>... --to <format> --out <path> [options]",
+  usage: "<input>... --to <format> --out <path|-> [options]",
   details: [
+    "Inputs: run folders, trees of runs, files; quoted globs ('runs/02*'); @list.txt (one path a line);",
+    "- reads JSONL from standard input. --out - writes JSONL to standard output (the report goes to stderr).",
     "Formats:",
     ...FORMATS.map((f) => `  ${f.name.padEnd(12)} ${f.description}`),
     "Settings (--set key=value):",
@@ -129,51 +250,104 @@ export const convertCommand: Command = {
     "again what they lost (kept in <out>/.plxkit/commits/<run>.json).",
     "Every file of a run is carried (events, records, assets, outputs/, plxlogs/, resources/); what the",
     "target cannot hold is named under 'lost in run' (file:line: reason) or counted under 'not carried over'.",
+    "--dry-run converts into a temporary folder it removes, so it writes nothing under --out; it prints per",
+    "run what would be written and not carried over, and which runs a real run would skip as already done",
+    "(runs with their own output under --out; inside one Parquet dataset this is not foreseen).",
     "Exit codes: 0 all runs converted, nothing lost (or --accept-loss); 1 a run failed, a line was",
     "unreadable or a file was lost; 2 usage error.",
   ].join("\n"),
   options: {
     to: { type: "string", arg: "<format>", help: "target format" },
     from: { type: "string", arg: "<format>", help: "source format (detected when omitted)" },
-    out: { type: "string", short: "o", arg: "<path>", help: "output folder or file" },
+    out: {
+      type: "string",
+      short: "o",
+      arg: "<path|->",
+      help: "output folder or file; - for JSONL on stdout",
+    },
+    ...SELECT_OPTIONS,
     shard: {
       type: "string",
       arg: "<k/n>",
       help: "convert only the runs of shard k of n (1-based), for parallel workers",
     },
     set: { type: "string", multiple: true, arg: "<key=value>", help: "format-specific setting (repeatable)" },
-    format: { type: "string", arg: "<text|json>", help: "report format on stdout", default: "text" },
+    "dry-run": {
+      type: "boolean",
+      short: "n",
+      help: "write nothing; print what would be written and dropped",
+    },
+    format: { type: "string", arg: "<text|json>", help: "report format", default: "text" },
     "accept-loss": {
       type: "boolean",
       help: "accept what runs lose (still reported, recorded as accepted in the commit record); exit 0",
     },
   },
+  examples: [
+    {
+      about: "a tree of Polyaxon runs into one Parquet dataset",
+      cmd: "convert runs/ --to parquet --out out/runs.parquet",
+    },
+    {
+      about: "metrics of two runs, steps 0-1000, as JSONL through gzip",
+      cmd: "convert 'runs/02*' --kind metric --steps 0:1000 --to jsonl --out - | gzip > m.jsonl.gz",
+    },
+    {
+      about: "what a migration would write and drop, without writing",
+      cmd: "convert @runs.txt --to tensorboard --out tb/ --dry-run",
+    },
+    {
+      about: "JSONL from another tool, read on stdin, into Polyaxon run folders",
+      cmd: "convert - --to plx --out restored/ < all.jsonl",
+    },
+    { about: "one of four parallel workers", cmd: "convert runs/ --to jsonl --out out/ --shard 2/4 --quiet" },
+  ],
   async run(values, positionals, io) {
-    if (!positionals.length) throw new UsageError("give at least one input path");
-    await requireInputs(positionals);
+    if (!positionals.length) throw new UsageError("give at least one input path (or - for JSONL on stdin)");
+    const inputs = await expandInputs(positionals);
+    await requireInputs(inputs.filter((i) => i !== "-"));
     const toName = str(values, "to", true)!;
     const out = str(values, "out", true)!;
     const reportFormat = choice(values, "format", ["text", "json"] as const) ?? "text";
+    const dryRun = values["dry-run"] === true;
     const to = formatByName(toName);
     if (!to?.sink) {
       throw new UsageError(
-        `unknown target format "${toName}"; one of ${
+        `--to: unknown target format "${toName}"; one of ${
           FORMATS.filter((f) => f.sink).map((f) => f.name).join(", ")
         }`,
       );
     }
+    const toStdout = out === "-";
+    if (toStdout && to.name !== "jsonl") {
+      throw new UsageError(
+        `--out - writes JSONL to standard output; it needs --to jsonl (got --to ${to.name})`,
+      );
+    }
+    const stdin = inputs.includes("-");
     const fromName = str(values, "from");
-    const from = fromName ? formatByName(fromName) : await detectFormat(positionals);
+    if (stdin && inputs.length > 1) {
+      throw new UsageError("- (standard input) cannot be mixed with other inputs");
+    }
+    if (stdin && fromName !== undefined && fromName !== "jsonl") {
+      throw new UsageError(`- reads JSONL from standard input; --from ${fromName} cannot be read from it`);
+    }
+    const sources = inputs.map((i) => (i === "-" ? STDIN_PATH : i));
+    const from = stdin
+      ? formatByName("jsonl")
+      : fromName
+      ? formatByName(fromName)
+      : await detectFormat(sources);
     if (!from?.source) {
       throw new UsageError(
-        `unknown source format "${fromName}"; one of ${
+        `--from: unknown source format "${fromName}"; one of ${
           FORMATS.filter((f) => f.source).map((f) => f.name).join(", ")
         }`,
       );
     }
-    if (fromName && from.detect) {
+    if (fromName && from.detect && !stdin) {
       // An input named with the wrong --from would read as nothing and still make an (empty) output.
-      for (const i of positionals) {
+      for (const i of sources) {
         if (await from.detect(i)) continue;
         const other = await detectFormat([i]).catch(() => null);
         if (other && other !== from) {
@@ -183,53 +357,202 @@ export const convertCommand: Command = {
         }
       }
     }
-    const outIsFile = await checkOut(out, to.name, positionals);
+    const outIsFile = toStdout
+      ? false
+      : await checkOut(out, to.name, sources.filter((i) => i !== STDIN_PATH));
     const settings = parseSettings(values.set as string[] | undefined);
     const known = new Set([...Object.keys(from.settings ?? {}), ...Object.keys(to.settings ?? {})]);
     for (const k of Object.keys(settings)) {
       if (!known.has(k)) {
         throw new UsageError(
-          `unknown setting "${k}" for ${from.name} -> ${to.name}${
+          `--set: unknown setting "${k}" for ${from.name} -> ${to.name}${
             known.size ? ` (known: ${[...known].join(", ")})` : ""
           }`,
         );
       }
     }
+    const selection = selectionOf(values);
     const shard = str(values, "shard");
     const filter = shardFilter(shard);
-    const source = from.source(positionals, { settings });
+    const source = selectSource(from.source(sources, { settings }), selection);
     const quiet = values.quiet === true;
-    // One writer per output (per shard): a second conversion into the same --out waits for the first.
-    const lock = await lockOutput(out, outIsFile, { shard, onWait: (m) => io.err(`plxkit convert: ${m}`) });
-    // Interrupted: remove this process's temporaries (a rerun also removes those of killed writers).
-    const onSignal = () => {
-      removeLiveTemps();
-      lock.release();
-      Deno.exit(130);
-    };
-    const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-    for (const sig of signals) Deno.addSignalListener(sig, onSignal);
-    let report: ConvertReport;
-    try {
-      const sink = await to.sink(out, { settings, shard });
-      report = await convert(source, sink, {
-        filter,
-        acceptLoss: values["accept-loss"] === true,
-        onDiagnostic: (d) => {
-          if (!quiet || d.severity === "error") io.err(formatDiagnostic(d));
-        },
-        onRun: (r) => {
-          if (io.errIsTty && !quiet) {
-            io.err(escapeControls(`${r.status.padEnd(7)} ${r.id} (${r.events} events)`));
-          }
-        },
-      });
-    } finally {
-      for (const sig of signals) Deno.removeSignalListener(sig, onSignal);
-      lock.release();
+    // Data on stdout means the report goes to stderr.
+    const say = toStdout ? (t: string) => io.err(t.replace(/\n$/, "")) : (t: string) => io.out(t);
+    let tmp: string | undefined;
+    let target = out;
+    if (dryRun) {
+      tmp = await Deno.makeTempDir({ prefix: "plxkit-dry-run-" });
+      const base = toStdout ? "all.jsonl" : path.basename(path.resolve(out));
+      target = path.join(tmp, base);
     }
-    if (reportFormat === "json") io.out(JSON.stringify(report, null, 2) + "\n");
-    else io.out(reportText(report));
-    return report.failed ? 1 : 0;
+    const dry: DryRun[] = [];
+    try {
+      const stream = toStdout && !dryRun
+        ? new StreamJsonlSink(io.outBytes ?? ((b) => io.out(new TextDecoder().decode(b))))
+        : undefined;
+      let sink: EventSink = stream ?? await to.sink(target, { settings, shard });
+      if (dryRun) sink = perRunLedgers(sink, dry);
+      const totals: ProgressTotals = {};
+      const planning = new AbortController();
+      const planned = stdin || quiet ? Promise.resolve() : planTotals(from, sources, totals, planning.signal);
+      const progress = new Progress(io, { quiet, totals, bytes: "process", label: "plxkit convert" }).start();
+      // One writer per output (per shard): a second conversion into the same --out waits for the first.
+      const lock = toStdout || dryRun
+        ? null
+        : await lockOutput(out, outIsFile, { shard, onWait: (m) => io.err(`plxkit convert: ${m}`) });
+      // Interrupted: remove this process's temporaries (a rerun also removes those of killed writers).
+      const onSignal = () => {
+        removeLiveTemps();
+        lock?.release();
+        Deno.exit(130);
+      };
+      const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+      for (const sig of signals) Deno.addSignalListener(sig, onSignal);
+      let report: ConvertReport;
+      try {
+        report = await convert(source, sink, {
+          filter,
+          acceptLoss: values["accept-loss"] === true,
+          onDiagnostic: (d) => {
+            if (!quiet || d.severity === "error") {
+              progress.clear();
+              io.err(formatDiagnostic(d));
+            }
+          },
+          onRun: (r) => progress.run(r.events),
+        });
+      } finally {
+        for (const sig of signals) Deno.removeSignalListener(sig, onSignal);
+        lock?.release();
+        progress.finish();
+        planning.abort();
+        await planned;
+      }
+      // The reader of stdout went away (`| head`): stop quietly, as other filters do.
+      if (stream?.broken) return 0;
+      const plan = dryRun ? await dryRunPlan(report, dry, target, out, toStdout) : undefined;
+      if (plan && reportFormat === "text") say(dryRunText(plan, quiet));
+      if (reportFormat === "json") {
+        const doc = plan ? { dryRun: true, ...report, wouldWrite: plan } : report;
+        say(JSON.stringify(doc, null, 2) + "\n");
+      } else say(reportText(report, quiet, dryRun));
+      const failed = report.failed || report.diagnostics.some((d) => d.severity === "error");
+      return failed ? 1 : 0;
+    } finally {
+      if (tmp) await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    }
   },
 };
+
+/** What a dry run foresees. */
+interface DryRunPlan {
+  /** Files and bytes a real run would write. */
+  files: number;
+  bytes: number;
+  /** Per run: the outcome, events, files and bytes (when the run has its own files) and drops. */
+  runs: {
+    id: string;
+    status: string;
+    events: number;
+    files?: number;
+    bytes?: number;
+    dropped: Record<string, number>;
+  }[];
+  /** Set when `--out` exists as one file or dataset a real run resumes (its skips are not foreseen). */
+  note?: string;
+}
+
+/**
+ * Reads what the dry run wrote under `target` into a plan, per run. A run whose own outputs (entries named
+ * by its id) all exist already under the real `out` is marked as a real rerun treats it: already done,
+ * nothing written, nothing dropped; `report` is updated to match.
+ */
+async function dryRunPlan(
+  report: ConvertReport,
+  dry: DryRun[],
+  target: string,
+  out: string,
+  toStdout: boolean,
+): Promise<DryRunPlan> {
+  const sizes = await sizesByEntry(target);
+  const plan: DryRunPlan = { files: 0, bytes: 0, runs: [] };
+  let single: number | undefined;
+  try {
+    const st = await Deno.stat(target);
+    if (st.isFile) single = st.size;
+  } catch { /* nothing written */ }
+  const owned = new Set<string>();
+  for (const r of report.runs) {
+    const keys = [...sizes.keys()].filter((k) => k === r.id || k.startsWith(`${r.id}.`));
+    keys.forEach((k) => owned.add(k));
+    const dropped = dry.find((d) => d.id === r.id)?.dropped.toJSON() ?? {};
+    let done = !toStdout && r.status === "ok" && keys.length > 0;
+    for (const k of keys) if (done && !(await exists(path.join(out, k)))) done = false;
+    if (done) {
+      r.status = "skipped";
+      r.events = 0;
+      for (const [reason, n] of Object.entries(dropped)) {
+        const left = (report.dropped[reason] ?? 0) - n;
+        if (left > 0) report.dropped[reason] = left;
+        else delete report.dropped[reason];
+      }
+      plan.runs.push({ id: r.id, status: r.status, events: 0, dropped: {} });
+      continue;
+    }
+    const own = keys.map((k) => sizes.get(k)!);
+    const files = own.reduce((n, v) => n + v.files, 0);
+    const bytes = own.reduce((n, v) => n + v.bytes, 0);
+    plan.files += files;
+    plan.bytes += bytes;
+    plan.runs.push({
+      id: r.id,
+      status: r.status,
+      events: r.events,
+      ...(keys.length ? { files, bytes } : {}),
+      dropped,
+    });
+  }
+  // Files of no one run (dataset metadata, the one output file).
+  for (const [k, v] of sizes) {
+    if (!owned.has(k)) [plan.files, plan.bytes] = [plan.files + v.files, plan.bytes + v.bytes];
+  }
+  if (single !== undefined) [plan.files, plan.bytes] = [1, single];
+  report.events = report.runs.reduce((n, r) => n + r.events, 0);
+  if (
+    !toStdout && (single !== undefined || !report.runs.some((r) => sizes.has(r.id))) && (await exists(out))
+  ) {
+    plan.note = single !== undefined
+      ? `${out} exists: a real run replaces it as a whole`
+      : `${out} exists: a real run resumes it and skips the runs it already holds (not foreseen here)`;
+  }
+  return plan;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await Deno.lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function dryRunText(plan: DryRunPlan, quiet: boolean): string {
+  if (quiet) return "";
+  const lines: string[] = [];
+  for (const r of plan.runs) {
+    if (r.status === "skipped") {
+      lines.push(`${r.id}: already done (its output exists; a real run skips it)`);
+      continue;
+    }
+    const where = r.files !== undefined
+      ? ` (${r.files} file${r.files === 1 ? "" : "s"}, ${mb(r.bytes!)})`
+      : "";
+    const verdict = r.status === "failed" ? "would fail after" : "would write";
+    lines.push(`${r.id}: ${verdict} ${r.events} events${where}`);
+    for (const [reason, n] of Object.entries(r.dropped)) lines.push(`  not carried over: ${n} × ${reason}`);
+  }
+  if (plan.note) lines.push(`note: ${plan.note}`);
+  lines.push(`would write ${plan.files} file${plan.files === 1 ? "" : "s"}, ${mb(plan.bytes)} in all`);
+  return lines.join("\n") + "\n";
+}

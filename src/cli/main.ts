@@ -6,7 +6,13 @@
  */
 import { escapeControls, InputNotFoundError, PlxDataError, PlxkitError } from "../diagnostics.ts";
 import { UsageError } from "./errors.ts";
-import { type CliIO, type Command, commandHelp, parseCommand } from "./args.ts";
+import { type CliIO, type Command, commandHelp, nearest, parseCommand } from "./args.ts";
+import { GENERATIONS } from "../model/report.ts";
+import { FORMATS } from "../formats/registry.ts";
+import { SCHEMA_VERSION } from "../schema/values.ts";
+import { COLUMNAR_VERSION } from "../model/event.ts";
+import { ENVELOPE_VERSION } from "../formats/tensorboard/plugin.ts";
+import { REPORT_VERSION } from "../validate/report.ts";
 import { convertCommand } from "./convert.ts";
 import { inspectCommand } from "./inspect.ts";
 import { schemaCommand } from "./schema.ts";
@@ -29,8 +35,32 @@ function mainHelp(): string {
     "Commands:",
     ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     "",
-    "Run 'plxkit <command> --help' for a command's options.",
+    "Run 'plxkit <command> --help' for a command's options and examples.",
+    "Inputs: paths, quoted globs ('runs/02*'), @list.txt (one path a line), - (JSONL on stdin).",
     "Exit codes: 0 ok, 1 invalid data or a failure, 2 usage error.",
+    "",
+    "Examples:",
+    "  plxkit validate runs/ --format github",
+    "  plxkit inspect runs/ --kind metric --name 'loss*'",
+    "  plxkit convert runs/ --to jsonl --out - | gzip > runs.jsonl.gz",
+    "  plxkit convert runs/ --to parquet --out out/runs.parquet --dry-run",
+    "",
+  ].join("\n");
+}
+
+/** `plxkit --version`: the version and the format generations and layout versions it knows. */
+export function versionText(): string {
+  return [
+    `plxkit ${VERSION}`,
+    `Polyaxon event file generations: ${
+      GENERATIONS.filter((g) => g !== "mixed").join(", ")
+    } (read and validated)`,
+    `formats: ${
+      FORMATS.map((f) =>
+        `${f.name} (${[f.source ? "read" : "", f.sink ? "write" : ""].filter(Boolean).join("/")})`
+      ).join(", ")
+    }`,
+    `value schemas ${SCHEMA_VERSION}; JSONL/Parquet columnar layout ${COLUMNAR_VERSION}; TensorBoard plugin envelope ${ENVELOPE_VERSION}; validate JSON report ${REPORT_VERSION}`,
     "",
   ].join("\n");
 }
@@ -39,9 +69,23 @@ function mainHelp(): string {
 export function denoIO(): CliIO {
   const enc = new TextEncoder();
   const errIsTty = Deno.stderr.isTerminal();
+  let status = false;
+  const clearStatus = () => {
+    if (status) writeAllSync(Deno.stderr, enc.encode("\r\x1b[K"));
+    status = false;
+  };
   return {
     out: (t) => writeAllSync(Deno.stdout, enc.encode(t)),
-    err: (t) => writeAllSync(Deno.stderr, enc.encode(t.endsWith("\n") ? t : t + "\n")),
+    outBytes: (b) => writeAllSync(Deno.stdout, b),
+    err: (t) => {
+      clearStatus();
+      writeAllSync(Deno.stderr, enc.encode(t.endsWith("\n") ? t : t + "\n"));
+    },
+    status: (line) => {
+      if (!errIsTty) return;
+      writeAllSync(Deno.stderr, enc.encode(`\r\x1b[K${line}`));
+      status = line !== "";
+    },
     errIsTty,
     color: Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR"),
   };
@@ -68,12 +112,18 @@ export async function main(args: string[], io: CliIO = denoIO()): Promise<number
     return name === undefined ? 2 : 0;
   }
   if (name === "--version" || name === "-V") {
-    io.out(`plxkit ${VERSION}\n`);
+    io.out(versionText());
     return 0;
   }
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
-    io.err(`plxkit: unknown command "${name}"; one of ${COMMANDS.map((c) => c.name).join(", ")}`);
+    const names = COMMANDS.map((c) => c.name);
+    const near = name.startsWith("-") ? undefined : nearest(name, names);
+    io.err(
+      `plxkit: unknown ${name.startsWith("-") ? "option" : "command"} "${name}"; ${
+        near ? `did you mean ${near}? ` : ""
+      }commands: ${names.join(", ")}\nRun 'plxkit --help' for usage.`,
+    );
     return 2;
   }
   try {

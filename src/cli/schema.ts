@@ -7,11 +7,17 @@ import { UsageError } from "./errors.ts";
 import { SCHEMA_VERSION } from "../schema/values.ts";
 import { jsonSchemaOf, registerSchema, SCHEMAS } from "../schema/registry.ts";
 import { JsonlEventSchema } from "../formats/jsonl/codec.ts";
+import { ReportSchema } from "../validate/report.ts";
 
 registerSchema({
   name: "jsonl-event",
   description: "one line of plxkit's JSONL interchange format (docs/jsonl.md)",
   schema: JsonlEventSchema,
+});
+registerSchema({
+  name: "report",
+  description: "the JSON report of plxkit validate --format json (docs/validation.md)",
+  schema: ReportSchema,
 });
 import type { Command } from "./args.ts";
 
@@ -24,6 +30,14 @@ export const schemaCommand: Command = {
   options: {
     list: { type: "boolean", help: "list schema names with what each describes" },
   },
+  examples: [
+    { about: "every schema name with what it describes", cmd: "schema --list" },
+    {
+      about: "the JSON Schema of validate's JSON report, for CI tooling",
+      cmd: "schema report > plxkit-report.schema.json",
+    },
+    { about: "check a JSONL line with another validator", cmd: "schema jsonl-event > event.schema.json" },
+  ],
   run(values, positionals, io) {
     if (values.list) {
       const w = Math.max(...SCHEMAS.map((s) => s.name.length));
@@ -34,7 +48,9 @@ export const schemaCommand: Command = {
     const docs: Record<string, unknown> = {};
     for (const n of names) {
       const js = jsonSchemaOf(n);
-      if (!js) throw new UsageError(`unknown schema "${n}"; one of ${SCHEMAS.map((s) => s.name).join(", ")}`);
+      if (!js) {
+        throw new UsageError(`unknown schema name "${n}"; one of ${SCHEMAS.map((s) => s.name).join(", ")}`);
+      }
       docs[n] = js;
     }
     const out = positionals.length === 1 ? docs[positionals[0]] : { version: SCHEMA_VERSION, schemas: docs };

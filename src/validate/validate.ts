@@ -39,6 +39,8 @@ export interface ValidateOptions {
   maxPerCode?: number;
   /** Called after each file, for progress display. */
   onFile?: (file: FileReport) => void;
+  /** Validate only the runs and run files these accept (`--run`, `--kind`, `--name`; see convert/select.ts). */
+  select?: { run(id: string): boolean; file(rel: string): boolean };
   /** Extra validators for targets other formats find (e.g. TensorBoard logdirs). */
   extra?: {
     detectors: NonNullable<DiscoverOptions["detectors"]>;
@@ -116,6 +118,8 @@ export async function* validatePaths(
       loose.diagnostics.push(t);
       continue;
     }
+    if (options.select && "run" in t && !options.select.run(t.run?.id ?? "")) continue;
+    if (options.select && t.type === "file" && !options.select.file(t.entry.rel)) continue;
     if (t.type === "run") {
       yield await validateRun(t.run, options);
       continue;
@@ -221,6 +225,7 @@ export async function validateRun(run: RunFolder, options: ValidateOptions = {})
       report.diagnostics.push(e);
       continue;
     }
+    if (options.select && !options.select.file(e.rel)) continue;
     const f = await validateEntry(e, run.id, run.path, options, assetCache);
     report.files.push(f);
     options.onFile?.(f);

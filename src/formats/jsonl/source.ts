@@ -40,7 +40,7 @@ export async function jsonlFiles(inputs: string[]): Promise<{ files: string[]; p
   for (const p of inputs) {
     try {
       const st = await Deno.stat(p);
-      if (st.isFile) {
+      if (!st.isDirectory) { // files, and pipes such as /dev/stdin
         files.push(p);
         continue;
       }

@@ -8,7 +8,7 @@ import { GENERATIONS } from "../formats/plx/read.ts";
 import { addToSummary, emptySummary, type ValidateOptions, validatePaths } from "../validate/validate.ts";
 import { isValid, jsonReport, junitReport, runText, summaryText } from "../validate/report.ts";
 import type { RunReport } from "../validate/types.ts";
-import { choice, type Command } from "./args.ts";
+import { choice, type Command, jobsOption } from "./args.ts";
 import { Progress } from "./progress.ts";
 import { VALIDATE_EXTRAS } from "../validate/extras.ts";
 
@@ -38,6 +38,11 @@ export const validateCommand: Command = {
     },
     "no-assets": { type: "boolean", help: "do not check that referenced asset files exist" },
     "no-notes": { type: "boolean", help: "do not print notes (info findings) in the text report" },
+    jobs: {
+      type: "string",
+      short: "j",
+      help: "workers validating runs in parallel (default: one per core; output is the same for any N)",
+    },
   },
   async run(values, positionals, io) {
     if (!positionals.length) throw new UsageError("give at least one path to validate");
@@ -51,6 +56,8 @@ export const validateCommand: Command = {
       checkAssets: values["no-assets"] !== true,
       onFile: (f) => progress.file(f.bytes),
       extra: VALIDATE_EXTRAS,
+      builtinExtras: VALIDATE_EXTRAS,
+      jobs: jobsOption(values),
     };
     const summary = emptySummary();
     const runs: RunReport[] = [];

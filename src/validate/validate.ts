@@ -8,6 +8,7 @@
  */
 import * as path from "node:path";
 import { type Diagnostic, DiagnosticSink } from "../diagnostics.ts";
+import { orderedPool } from "../io/pool.ts";
 import { assetRefs, type PlxEvent } from "../model/event.ts";
 import { parseTimestamp } from "../model/time.ts";
 import { isInside, readChunks } from "../io/files.ts";
@@ -37,6 +38,14 @@ export interface ValidateOptions {
   maxPerCode?: number;
   /** Called after each file, for progress display. */
   onFile?: (file: FileReport) => void;
+  /**
+   * Workers validating runs in parallel (results stay in discovery order, byte-identical to one worker).
+   * Parallel work is used only with no `extra` validators or with `builtinExtras` themselves.
+   * @default 1
+   */
+  jobs?: number;
+  /** The built-in extra validators (set by the CLI), which workers load themselves. */
+  builtinExtras?: ValidateOptions["extra"];
   /** Extra validators for targets other formats find (e.g. TensorBoard logdirs). */
   extra?: {
     detectors: NonNullable<DiscoverOptions["detectors"]>;
@@ -103,42 +112,83 @@ export async function* validatePaths(
 ): AsyncGenerator<RunReport> {
   const detectors = (options.extra ?? []).flatMap((x) => x.detectors);
   const loose: RunReport = { id: "", path: "", format: "plx", files: [], diagnostics: [] };
-  for await (const t of discover(paths, { detectors })) {
-    if ("severity" in t) {
-      loose.diagnostics.push(t);
-      continue;
+  const jobs = options.jobs ?? 1;
+  // Workers know only the built-in extra validators: custom ones keep the work on this thread.
+  const pooled = jobs > 1 && (options.extra === undefined || options.extra === options.builtinExtras);
+  const targets = discover(paths, { detectors });
+  // Pooled, onFile is called when a report is yielded (in order), whichever slot made it.
+  const here = pooled ? { ...options, onFile: undefined } : options;
+  const results = pooled
+    ? orderedPool<Target | Diagnostic, TargetResult>(targets, new URL("./_worker.ts", import.meta.url), {
+      jobs,
+      inline: (t) => validateTarget(t, here),
+      local: (t) => ("severity" in t ? { diagnostic: t } : undefined),
+      message: (t) => ({ target: t, options: workerOptions(options) }),
+    })
+    : mapTargets(targets, here);
+  for await (const r of results) {
+    if (r.diagnostic) loose.diagnostics.push(r.diagnostic);
+    if (r.looseFile) {
+      options.onFile?.(r.looseFile);
+      loose.files.push(r.looseFile);
     }
-    if (t.type === "run") {
-      yield await validateRun(t.run, options);
-      continue;
-    }
-    if (t.type === "file") {
-      const root = t.run?.path ?? path.dirname(t.entry.abs);
-      const report = await validateEntry(t.entry, t.run?.id ?? "", root, options, new Map());
-      options.onFile?.(report);
-      if (t.run) yield { id: t.run.id, path: t.run.path, format: "plx", files: [report], diagnostics: [] };
-      else loose.files.push(report);
-      continue;
-    }
-    let done = false;
-    for (const x of options.extra ?? []) {
-      const r = await x.validate(t);
-      if (r) {
-        yield r;
-        done = true;
-        break;
-      }
-    }
-    if (!done) {
-      loose.diagnostics.push({
-        severity: "info",
-        code: "unknown",
-        file: String((t as { path?: string }).path ?? ""),
-        message: "not validated",
-      });
+    if (r.report) {
+      if (pooled) r.report.files.forEach((f) => options.onFile?.(f));
+      yield r.report;
     }
   }
   if (loose.files.length || loose.diagnostics.length) yield loose;
+}
+
+/** What one discovered target gives: a run report to yield, or parts of the report of loose files. */
+export interface TargetResult {
+  report?: RunReport;
+  looseFile?: FileReport;
+  diagnostic?: Diagnostic;
+}
+
+/** The options a worker can be given (no callbacks; extras are the built-in ones). */
+export function workerOptions(o: ValidateOptions): ValidateOptions {
+  return { generation: o.generation, checkAssets: o.checkAssets, maxPerCode: o.maxPerCode };
+}
+
+async function* mapTargets(
+  targets: AsyncIterable<Target | Diagnostic>,
+  options: ValidateOptions,
+): AsyncGenerator<TargetResult> {
+  for await (const t of targets) yield await validateTarget(t, options);
+}
+
+/**
+ * Validates one target found by discovery (a run, a file, or another format's folder).
+ */
+export async function validateTarget(
+  t: Target | Diagnostic,
+  options: ValidateOptions,
+): Promise<TargetResult> {
+  if ("severity" in t) return { diagnostic: t };
+  if (t.type === "run") return { report: await validateRun(t.run, options) };
+  if (t.type === "file") {
+    const root = t.run?.path ?? path.dirname(t.entry.abs);
+    const report = await validateEntry(t.entry, t.run?.id ?? "", root, options, new Map());
+    if (t.run) {
+      options.onFile?.(report);
+      return { report: { id: t.run.id, path: t.run.path, format: "plx", files: [report], diagnostics: [] } };
+    }
+    return { looseFile: report };
+  }
+  for (const x of options.extra ?? []) {
+    const r = await x.validate(t);
+    if (r) return { report: r };
+  }
+  return {
+    diagnostic: {
+      severity: "info",
+      code: "unknown",
+      file: String((t as { path?: string }).path ?? ""),
+      message: "not validated",
+    },
+  };
 }
 
 /** Validates one run folder. */

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { defaultJobs } from "../io/pool.ts";
 import { parseArgs } from "node:util";
 import { UsageError } from "./errors.ts";
 
@@ -169,4 +170,19 @@ export function choice<T extends string>(
     throw new UsageError(`--${name} must be one of ${choices.join(", ")} (got "${v}")`);
   }
   return v as T;
+}
+
+/**
+ * The `--jobs N` value: a positive integer, or one worker per core when not given.
+ *
+ * @throws {UsageError} When N is not a positive integer.
+ */
+export function jobsOption(values: Record<string, unknown>): number {
+  const v = values.jobs;
+  if (v === undefined) return defaultJobs();
+  const n = Number(v);
+  if (typeof v !== "string" || !/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`--jobs must be a positive integer (got "${String(v)}")`);
+  }
+  return n;
 }

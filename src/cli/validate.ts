@@ -14,7 +14,7 @@ import {
   runText,
   summaryText,
 } from "../validate/report.ts";
-import { choice, type Command } from "./args.ts";
+import { choice, type Command, jobsOption } from "./args.ts";
 import { Progress } from "./progress.ts";
 import { VALIDATE_EXTRAS } from "../validate/extras.ts";
 import { GENERATIONS, type RunReport } from "../model/report.ts";
@@ -56,6 +56,11 @@ export const validateCommand: Command = {
     "no-notes": {
       type: "boolean",
       help: "do not print notes (info findings) in the text and github reports",
+    },
+    jobs: {
+      type: "string",
+      short: "j",
+      help: "workers validating runs in parallel (default: one per core; output is the same for any N)",
     },
   },
   examples: [
@@ -102,6 +107,8 @@ export const validateCommand: Command = {
       ...(selection
         ? { select: { run: (id) => selection.run(id), file: (rel) => selection.file(rel) } }
         : {}),
+      builtinExtras: VALIDATE_EXTRAS,
+      jobs: jobsOption(values),
     };
     const summary = emptySummary();
     const runs: RunReport[] = [];

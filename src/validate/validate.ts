@@ -8,6 +8,7 @@
  */
 import * as path from "node:path";
 import { type Diagnostic, DiagnosticSink, ioDiag } from "../diagnostics.ts";
+import { orderedPool } from "../io/pool.ts";
 import { assetRefs, type PlxEvent, toPolyaxonValue } from "../model/event.ts";
 import { parseTimestamp } from "../model/time.ts";
 import { isInside, readChunks } from "../io/files.ts";
@@ -41,6 +42,14 @@ export interface ValidateOptions {
   onFile?: (file: FileReport) => void;
   /** Validate only the runs and run files these accept (`--run`, `--kind`, `--name`; see convert/select.ts). */
   select?: { run(id: string): boolean; file(rel: string): boolean };
+  /**
+   * Workers validating runs in parallel (results stay in discovery order, byte-identical to one worker).
+   * Parallel work is used only with no `select` and with no `extra` validators or `builtinExtras` themselves.
+   * @default 1
+   */
+  jobs?: number;
+  /** The built-in extra validators (set by the CLI), which workers load themselves. */
+  builtinExtras?: ValidateOptions["extra"];
   /** Extra validators for targets other formats find (e.g. TensorBoard logdirs). */
   extra?: {
     detectors: NonNullable<DiscoverOptions["detectors"]>;
@@ -113,61 +122,110 @@ export async function* validatePaths(
 ): AsyncGenerator<RunReport> {
   const detectors = (options.extra ?? []).flatMap((x) => x.detectors);
   const loose: RunReport = { id: "", path: "", format: "plx", runs: 0, files: [], diagnostics: [] };
-  for await (const t of discover(paths, { detectors })) {
-    if ("severity" in t) {
-      loose.diagnostics.push(t);
-      continue;
+  const jobs = options.jobs ?? 1;
+  // Workers know only the built-in extra validators and no selection: else the work stays on this thread.
+  const pooled = jobs > 1 && !options.select &&
+    (options.extra === undefined || options.extra === options.builtinExtras);
+  const targets = selected(discover(paths, { detectors }), options.select);
+  // Pooled, onFile is called when a report is yielded (in order), whichever slot made it.
+  const here = pooled ? { ...options, onFile: undefined } : options;
+  const results = pooled
+    ? orderedPool<Target | Diagnostic, TargetResult>(targets, new URL("./_worker.ts", import.meta.url), {
+      jobs,
+      inline: (t) => validateTarget(t, here),
+      local: (t) => ("severity" in t ? { diagnostic: t } : undefined),
+      message: (t) => ({ target: t, options: workerOptions(options) }),
+    })
+    : mapTargets(targets, here);
+  for await (const r of results) {
+    if (r.diagnostic) loose.diagnostics.push(r.diagnostic);
+    if (r.looseFile) {
+      options.onFile?.(r.looseFile);
+      loose.files.push(r.looseFile);
     }
-    if (options.select && "run" in t && !options.select.run(t.run?.id ?? "")) continue;
-    if (options.select && t.type === "file" && !options.select.file(t.entry.rel)) continue;
-    if (t.type === "run") {
-      yield await validateRun(t.run, options);
-      continue;
-    }
-    if (t.type === "file") {
-      if (t.run) {
-        const report = await validateEntry(t.entry, t.run.id, t.run.path, options, new Map());
-        options.onFile?.(report);
-        yield { id: t.run.id, path: t.run.path, format: "plx", files: [report], diagnostics: [] };
-        continue;
-      }
-      // A file named on the command line outside any run: checked by its format, never passed unchecked.
-      const r = await validateLoneFile(t.entry.abs, t.path, options);
-      if ("kind" in r) {
-        const entry: RunEntry = {
-          ...t.entry,
-          role: "event",
-          kind: r.kind,
-          name: path.basename(t.entry.abs).replace(/\.plx$/i, ""),
-        };
-        const report = await validateEntry(entry, "", path.dirname(t.entry.abs), options, new Map());
-        options.onFile?.(report);
-        loose.files.push(report);
-      } else {
-        for (const f of r.files) options.onFile?.(f);
-        yield r;
-      }
-      continue;
-    }
-    let done = false;
-    for (const x of options.extra ?? []) {
-      const r = await x.validate(t, options);
-      if (r) {
-        yield r;
-        done = true;
-        break;
-      }
-    }
-    if (!done) {
-      loose.diagnostics.push({
-        severity: "info",
-        code: "not-validated",
-        file: String((t as { path?: string }).path ?? ""),
-        message: "not validated",
-      });
+    if (r.report) {
+      if (pooled) r.report.files.forEach((f) => options.onFile?.(f));
+      yield r.report;
     }
   }
   if (loose.files.length || loose.diagnostics.length) yield loose;
+}
+
+/** What one discovered target gives: a run report to yield, or parts of the report of loose files. */
+export interface TargetResult {
+  /** A report to yield as it is. */
+  report?: RunReport;
+  /** A file outside any run, for the report of loose files. */
+  looseFile?: FileReport;
+  /** A finding outside any run, for the report of loose files. */
+  diagnostic?: Diagnostic;
+}
+
+/** The options a worker can be given (no callbacks; extras are the built-in ones). */
+export function workerOptions(o: ValidateOptions): ValidateOptions {
+  return { generation: o.generation, checkAssets: o.checkAssets, maxPerCode: o.maxPerCode };
+}
+
+/** Targets the selection keeps (runs by id, run files by path). */
+async function* selected(
+  targets: AsyncIterable<Target | Diagnostic>,
+  select: ValidateOptions["select"],
+): AsyncGenerator<Target | Diagnostic> {
+  for await (const t of targets) {
+    if (select && !("severity" in t)) {
+      if ("run" in t && !select.run(t.run?.id ?? "")) continue;
+      if (t.type === "file" && !select.file(t.entry.rel)) continue;
+    }
+    yield t;
+  }
+}
+
+async function* mapTargets(
+  targets: AsyncIterable<Target | Diagnostic>,
+  options: ValidateOptions,
+): AsyncGenerator<TargetResult> {
+  for await (const t of targets) yield await validateTarget(t, options);
+}
+
+/** Validates one target found by discovery (a run, a file, or another format's folder or file). */
+export async function validateTarget(
+  t: Target | Diagnostic,
+  options: ValidateOptions,
+): Promise<TargetResult> {
+  if ("severity" in t) return { diagnostic: t };
+  if (t.type === "run") return { report: await validateRun(t.run, options) };
+  if (t.type === "file") {
+    if (t.run) {
+      const report = await validateEntry(t.entry, t.run.id, t.run.path, options, new Map());
+      options.onFile?.(report);
+      return { report: { id: t.run.id, path: t.run.path, format: "plx", files: [report], diagnostics: [] } };
+    }
+    // A file named on the command line outside any run: checked by its format, never passed unchecked.
+    const r = await validateLoneFile(t.entry.abs, t.path, options);
+    if ("kind" in r) {
+      const entry: RunEntry = {
+        ...t.entry,
+        role: "event",
+        kind: r.kind,
+        name: path.basename(t.entry.abs).replace(/\.plx$/i, ""),
+      };
+      return { looseFile: await validateEntry(entry, "", path.dirname(t.entry.abs), options, new Map()) };
+    }
+    for (const f of r.files) options.onFile?.(f);
+    return { report: r };
+  }
+  for (const x of options.extra ?? []) {
+    const r = await x.validate(t, options);
+    if (r) return { report: r };
+  }
+  return {
+    diagnostic: {
+      severity: "info",
+      code: "not-validated",
+      file: String((t as { path?: string }).path ?? ""),
+      message: "not validated",
+    },
+  };
 }
 
 /**

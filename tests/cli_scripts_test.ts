@@ -43,7 +43,12 @@ function jsonLines(text: string): Record<string, unknown>[] {
 
 // ---------------------------------------------------------------------------------------------- 1. streams
 Deno.test("streams: --out - writes JSONL to stdout and the report to stderr", async () => {
-  const r = await run("convert", FIX + "runs", "--to", "jsonl", "--out", "-");
+  // Files outside the event layout (outputs/, plxlogs/) cannot go to stdout: named as lost, exit 1 ...
+  const lossy = await run("convert", FIX + "runs", "--to", "jsonl", "--out", "-");
+  assertEquals(lossy.code, 1, lossy.err);
+  assertOk(lossy.err.includes("outputs/env.json: the target format does not carry run files"), lossy.err);
+  // ... unless accepted.
+  const r = await run("convert", FIX + "runs", "--to", "jsonl", "--out", "-", "--accept-loss");
   assertEquals(r.code, 0, r.err);
   const lines = jsonLines(r.out);
   assertEquals(lines.length, 47);
@@ -56,7 +61,16 @@ Deno.test("streams: --out - writes JSONL to stdout and the report to stderr", as
 });
 
 Deno.test("streams end to end: convert --out - | convert - --to plx, and - | inspect -", async () => {
-  const dump = await exec(["convert", FIX + "runs", "--to", "jsonl", "--out", "-", "--quiet"]);
+  const dump = await exec([
+    "convert",
+    FIX + "runs",
+    "--to",
+    "jsonl",
+    "--out",
+    "-",
+    "--quiet",
+    "--accept-loss",
+  ]);
   assertEquals(dump.code, 0, dump.err);
   assertEquals(jsonLines(dump.out).length, 47);
   const out = await Deno.makeTempDir();
@@ -65,7 +79,7 @@ Deno.test("streams end to end: convert --out - | convert - --to plx, and - | ins
     assertEquals(back.code, 0, back.err);
     assertOk(back.out.includes("4 runs: 4 ok"), back.out);
     const names = [];
-    for await (const e of Deno.readDir(out + "/runs")) names.push(e.name);
+    for await (const e of Deno.readDir(out + "/runs")) if (!e.name.startsWith(".")) names.push(e.name);
     assertEquals(names.sort().length, 4);
     const insp = await exec(["inspect", "-", "--json", "--kind", "metric"], { stdin: dump.bytes });
     assertEquals(insp.code, 0, insp.err);
@@ -246,9 +260,9 @@ Deno.test("dry run writes nothing, prints per run what would be written and drop
     let exists = true;
     await Deno.stat(out).catch(() => (exists = false));
     assertEquals(exists, false);
-    assertOk(d.out.includes(`${RUN0}: would write 31 events (1 file,`), d.out);
+    assertOk(d.out.includes(`${RUN0}: would write 31 events (5 files,`), d.out); // the event file and side files
     assertOk(d.out.includes("  not carried over: 1 × tensorboard: span events"), d.out);
-    assertOk(/would write 4 files, [\d.]+ kB in all/.test(d.out), d.out);
+    assertOk(/would write 8 files, [\d.]+ kB in all/.test(d.out), d.out);
     assertOk(d.out.includes("dry run, nothing written: 4 runs: 4 would convert"), d.out);
     const real = await run("convert", FIX + "runs", "--to", "tensorboard", "--out", out);
     assertOk(real.out.includes("47 events written"), real.out);
@@ -273,7 +287,7 @@ Deno.test("dry run writes nothing, prints per run what would be written and drop
       last(again.out),
       "dry run, nothing written: " +
         last(realAgain.out).replace("3 ok", "3 would convert").replace("0 failed", "0 would fail")
-          .replace("events written", "events would be written"),
+          .replace("events written", "events would be written").replace(" carried;", " would be carried;"),
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -352,16 +366,17 @@ Deno.test("progress and --quiet end to end: short work off a terminal prints no 
     const r = await exec(["convert", FIX + "runs", "--to", "jsonl", "--out", dir + "/a.jsonl"]);
     assertEquals(r.code, 0);
     assertEquals(r.err, "", "no progress lines for short work");
-    assertOk(r.out.includes("not carried over:"), r.out);
+    // Everything is carried (no "not carried over" section); the report ends with its totals line.
+    assertOk(!r.out.includes("not carried over:") && r.out.endsWith(" 0 unreadable lines or files\n"), r.out);
     const q = await exec(["convert", FIX + "runs", "--to", "jsonl", "--out", dir + "/b.jsonl", "--quiet"]);
     assertEquals(
       q.out,
-      "4 runs: 4 ok, 0 failed, 0 already done; 47 events written; 0 unreadable lines or files\n",
+      "4 runs: 4 ok, 0 failed, 0 already done; 47 events written; 9 files carried; 0 unreadable lines or files\n",
     );
     const v = await exec(["validate", FIX + "runs", "--quiet"]);
     assertEquals(
       v.out,
-      "valid: 4 runs, 34 files, 51 events; 0 errors, 1 warning, 0 notes\n",
+      "valid: 4 runs, 34 files, 47 events, 4 records; 0 errors, 1 warning, 0 notes\n",
       "warnings not printed",
     );
   } finally {

@@ -386,7 +386,13 @@ export const convertCommand: Command = {
       target = path.join(tmp, base);
     }
     const dry: DryRun[] = [];
+    // One writer per output (per shard): a second conversion into the same --out waits for the first. The
+    // lock is held before the sink opens, so the sink sees what the writer it waited for committed.
+    let lock: Awaited<ReturnType<typeof lockOutput>> | null = null;
     try {
+      lock = toStdout || dryRun
+        ? null
+        : await lockOutput(out, outIsFile, { shard, onWait: (m) => io.err(`plxkit convert: ${m}`) });
       const stream = toStdout && !dryRun
         ? new StreamJsonlSink(io.outBytes ?? ((b) => io.out(new TextDecoder().decode(b))))
         : undefined;
@@ -396,10 +402,6 @@ export const convertCommand: Command = {
       const planning = new AbortController();
       const planned = stdin || quiet ? Promise.resolve() : planTotals(from, sources, totals, planning.signal);
       const progress = new Progress(io, { quiet, totals, bytes: "process", label: "plxkit convert" }).start();
-      // One writer per output (per shard): a second conversion into the same --out waits for the first.
-      const lock = toStdout || dryRun
-        ? null
-        : await lockOutput(out, outIsFile, { shard, onWait: (m) => io.err(`plxkit convert: ${m}`) });
       // Interrupted: remove this process's temporaries (a rerun also removes those of killed writers).
       const onSignal = () => {
         removeLiveTemps();
@@ -436,9 +438,10 @@ export const convertCommand: Command = {
         const doc = plan ? { dryRun: true, ...report, wouldWrite: plan } : report;
         say(JSON.stringify(doc, null, 2) + "\n");
       } else say(reportText(report, quiet, dryRun));
-      const failed = report.failed || report.diagnostics.some((d) => d.severity === "error");
-      return failed ? 1 : 0;
+      // report.failed covers every error: a failed run, a loss not accepted, a source that could not be read.
+      return report.failed ? 1 : 0;
     } finally {
+      lock?.release();
       if (tmp) await Deno.remove(tmp, { recursive: true }).catch(() => {});
     }
   },
@@ -491,6 +494,8 @@ async function dryRunPlan(
     if (done) {
       r.status = "skipped";
       r.events = 0;
+      report.files -= r.files;
+      r.files = 0;
       for (const [reason, n] of Object.entries(dropped)) {
         const left = (report.dropped[reason] ?? 0) - n;
         if (left > 0) report.dropped[reason] = left;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { STDIN } from "../io/files.ts";
 import * as path from "node:path";
 import { UsageError } from "./errors.ts";
 import { globRegExp, listValues, parseInstant, parseSteps, Selection } from "../convert/select.ts";
@@ -15,7 +16,7 @@ import { ArtifactKindSchema, VALUE_TYPES } from "../schema/values.ts";
 const KNOWN_KINDS: string[] = [...new Set<string>([...VALUE_TYPES, ...ArtifactKindSchema.options])];
 
 /** The path standard input is read through when an input is `-`. */
-export const STDIN_PATH = "/dev/stdin";
+export const STDIN_PATH = STDIN;
 
 const GLOB_CHARS = /[*?[]/;
 

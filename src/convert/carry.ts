@@ -13,8 +13,8 @@
  */
 import * as path from "node:path";
 import { createHash } from "node:crypto";
-import { readChunks, writeFileAtomic, writeFileNew } from "../io/files.ts";
-import { commitNew, forget, tempIn } from "../io/commit.ts";
+import { holdsExactly, readChunks, writeFileAtomic, writeFileNew } from "../io/files.ts";
+import { commitNew, forget, OutputExistsError, tempIn } from "../io/commit.ts";
 import { formatIsoTimestamp } from "../model/time.ts";
 
 /** A file of a run carried as bytes (not read as events). */
@@ -49,10 +49,36 @@ export async function fileBytes(file: RunFile): Promise<Uint8Array> {
   return out;
 }
 
+/** Options of {@linkcode copyRunFile}. */
+export interface CopyRunFileOptions {
+  /**
+   * Keep an existing `target` that holds exactly the file's bytes (a side folder shared by reruns, e.g.
+   * JSONL's `<stem>.assets/`); any other existing file is still an `OutputExistsError`.
+   */
+  keepSame?: boolean;
+}
+
 /**
- * Copies a {@linkcode RunFile} to `target`, streaming, through a temporary sibling renamed when complete.
+ * Copies a {@linkcode RunFile} to `target`, streaming, through a temporary sibling published without
+ * replacing anything (an existing `target` is an `OutputExistsError`, see {@linkcode CopyRunFileOptions}).
  */
-export async function copyRunFile(file: RunFile, target: string): Promise<void> {
+export async function copyRunFile(
+  file: RunFile,
+  target: string,
+  options: CopyRunFileOptions = {},
+): Promise<void> {
+  try {
+    await copyNew(file, target);
+  } catch (e) {
+    if (
+      !(options.keepSame && e instanceof OutputExistsError && (await holdsExactly(target, file.chunks())))
+    ) {
+      throw e;
+    }
+  }
+}
+
+async function copyNew(file: RunFile, target: string): Promise<void> {
   if (file.size !== undefined && file.size <= 1 << 16) {
     await writeFileNew(target, await fileBytes(file));
     return;

@@ -114,6 +114,12 @@ export interface ConvertOptions {
   acceptLoss?: boolean;
 }
 
+/** A diagnostic's file shown with its run: run-relative files get the run id in front, paths stay as they are. */
+function inRun(id: string, d: Diagnostic): Diagnostic {
+  if (d.file.startsWith(id) || d.file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(d.file)) return d;
+  return { ...d, file: `${id}/${d.file}` };
+}
+
 /**
  * Moves every run of `source` into `sink`. A run that throws is aborted (its partial output removed) and
  * reported as failed; the others go on.
@@ -221,7 +227,7 @@ export async function convert(
         const unread: Diagnostic[] = [];
         for await (const batch of run.batches()) {
           for (const d of batch.diagnostics) {
-            const shown = d.file.startsWith(run.info.id) ? d : { ...d, file: `${run.info.id}/${d.file}` };
+            const shown = inRun(run.info.id, d);
             if (LOSS_CODES.has(d.code as DiagnosticCode)) {
               unread.push(shown);
               diag({ ...shown, severity: "error" });
@@ -252,7 +258,7 @@ export async function convert(
         if (run.files) {
           for await (const f of run.files()) {
             if ("severity" in f) {
-              const shown = f.file.startsWith(run.info.id) ? f : { ...f, file: `${run.info.id}/${f.file}` };
+              const shown = inRun(run.info.id, f);
               if (LOSS_CODES.has(f.code as DiagnosticCode)) {
                 unread.push(shown);
                 diag({ ...shown, severity: "error" });

@@ -10,7 +10,7 @@ import { formatIsoTimestamp, type PlxTime } from "../model/time.ts";
 import type { RunSource } from "../convert/core.ts";
 import { PlxRunSource } from "../formats/plx/source.ts";
 import { listRun } from "../formats/plx/layout.ts";
-import { readLogs } from "../formats/plx/logs.ts";
+import { readLogs } from "../model/logs.ts";
 import { readChunks } from "../io/files.ts";
 
 /** Statistics of a metric series (NaN values are counted, not averaged). */

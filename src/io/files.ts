@@ -7,7 +7,7 @@
  */
 import * as path from "node:path";
 import { InputNotFoundError } from "../diagnostics.ts";
-import { commitNew, commitNewSync, forget, isReservedName, tempIn } from "./commit.ts";
+import { commitNew, commitNewSync, forget, isReservedName, OutputExistsError, tempIn } from "./commit.ts";
 
 /** Default read size: 1 MiB. */
 export const CHUNK_SIZE = 1 << 20;
@@ -88,13 +88,17 @@ function giveBuffer(buf: Uint8Array): void {
   if (bufferPool.length < 4) bufferPool.push(buf);
 }
 
+/** The path standard input is read from (the command line's `-`). */
+export const STDIN = "/dev/stdin";
+
 /**
- * Throws when `file` (links followed) is not a regular file: FIFOs, sockets, devices and folders are
+ * Throws when `file` (links followed) is not a regular file (standard input excepted): FIFOs, sockets, devices and folders are
  * refused from `stat` alone, never opened.
  */
 export function checkRegular(file: string): Deno.FileInfo {
   const st = Deno.statSync(file);
-  if (!st.isFile) {
+  // Standard input, named by the user as `-`, is read as a stream whatever it is (a pipe, a terminal).
+  if (!st.isFile && file !== STDIN) {
     const what = st.isDirectory
       ? "a folder"
       : st.isFifo
@@ -156,6 +160,47 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
     throw e;
   } finally {
     forget(tmp);
+  }
+}
+
+/**
+ * True when `target` is a regular file (not a link) holding exactly the bytes of `chunks`, compared as
+ * they stream (memory stays flat for large files).
+ */
+export async function holdsExactly(
+  target: string,
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): Promise<boolean> {
+  const st = await Deno.lstat(target).catch(() => null);
+  if (!st?.isFile) return false;
+  using f = await Deno.open(target, { read: true });
+  const buf = new Uint8Array(1 << 16);
+  let seen = 0;
+  for await (const c of chunks) {
+    let off = 0;
+    while (off < c.length) {
+      const n = await f.read(buf.subarray(0, Math.min(buf.length, c.length - off)));
+      if (n === null || n === 0) return false;
+      for (let i = 0; i < n; i++) if (buf[i] !== c[off + i]) return false;
+      off += n;
+    }
+    seen += c.length;
+  }
+  return seen === st.size;
+}
+
+/**
+ * Writes a new file as {@linkcode writeFileNew} does, except that an existing file with exactly these bytes
+ * (left by an earlier, interrupted conversion into a shared side folder) is kept; one with other bytes is
+ * an {@linkcode OutputExistsError}.
+ */
+export async function writeFileNewOrSame(target: string, data: Uint8Array | string): Promise<void> {
+  try {
+    await writeFileNew(target, data);
+  } catch (e) {
+    if (!(e instanceof OutputExistsError)) throw e;
+    const want = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    if (!(await holdsExactly(target, [want]))) throw e;
   }
 }
 

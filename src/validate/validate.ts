@@ -18,7 +18,7 @@ import { LineagesSchema, RunRecordSchema } from "../schema/run.ts";
 import { zodMessage } from "../schema/issues.ts";
 import { discover, type DiscoverOptions, listRun } from "../formats/plx/layout.ts";
 import { PlxReader } from "../formats/plx/read.ts";
-import { readLogs } from "../formats/plx/logs.ts";
+import { readLogs } from "../model/logs.ts";
 import type { RunEntry, RunFolder, Target } from "../model/layout.ts";
 import type { FileReport, Generation, RunReport } from "../model/report.ts";
 import {

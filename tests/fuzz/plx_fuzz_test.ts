@@ -5,7 +5,7 @@
 import { assertOk } from "../_assert.ts";
 import { fuzzReader } from "./_harness.ts";
 import { PlxReader } from "../../src/formats/plx/read.ts";
-import { readLogs } from "../../src/formats/plx/logs.ts";
+import { readLogs } from "../../src/model/logs.ts";
 import { validateRun } from "../../src/validate/validate.ts";
 import type { Diagnostic } from "../../src/diagnostics.ts";
 

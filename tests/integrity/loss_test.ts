@@ -1,11 +1,12 @@
 /**
  * 17.3 Silent loss: a bad run id line, a cut .jsonl.gz, one run id from two inputs, TensorBoard run names
- * colliding after sanitising, unreadable files (as an unprivileged user), a corrupt run.plx.json. Each is
+ * that sanitise alike (two runs, never merged), unreadable files (as an unprivileged user), a corrupt run.plx.json. Each is
  * an error naming what was lost; no run is committed without every file; a rerun does not call it done.
  */
 import { gzipSync } from "node:zlib";
 import { assertEquals, assertOk } from "../_assert.ts";
 import { canDropPrivileges, cli, copyRuns, leftovers, snapshot } from "./_util.ts";
+import { runUuid } from "../../src/convert/carry.ts";
 
 const A = "2b3c4d5e6f7a48099b0c1d2e3f4a5b6c";
 const B = "3c4d5e6f7a8b490a8c1d2e3f4a5b6c7d";
@@ -33,7 +34,13 @@ Deno.test("a bad run id line skips only its run; the other runs of the file are 
     assertEquals(r.code, 1, r.out + r.err);
     assertOk(r.err.includes("in.jsonl:3") && r.err.includes("../../x"), r.err);
     const snap = await snapshot(`${root}/o`);
-    assertEquals(Object.keys(snap).sort(), ["r1/events/metric/loss.plx", "r2/events/metric/loss.plx"]);
+    // r1 and r2 are committed whole (uuid run folders named from their ids, their commit records); the bad
+    // id has nothing under --out.
+    const want = [".plxkit/commits/r1.json", ".plxkit/commits/r2.json"];
+    for (const id of ["r1", "r2"]) {
+      want.push(`${runUuid(id)}/events/metric/loss.plx`, `${runUuid(id)}/run.plx.json`);
+    }
+    assertEquals(Object.keys(snap).sort(), want.sort());
   } finally {
     await Deno.remove(root, { recursive: true });
   }
@@ -74,7 +81,7 @@ Deno.test("one run id from two inputs is an error, not 'already done'", async ()
   }
 });
 
-Deno.test("TensorBoard runs whose names collide after sanitising: the second is an error", async () => {
+Deno.test("TensorBoard runs whose names collide after sanitising stay two runs: nothing merged, nothing skipped", async () => {
   const root = await Deno.makeTempDir();
   try {
     await copyRuns(`${root}/in`, [A]);
@@ -103,9 +110,18 @@ Deno.test("TensorBoard runs whose names collide after sanitising: the second is 
       "jsonl",
       "--out",
       `${root}/o`,
+      "--format",
+      "json",
     ]);
-    assertEquals(r.code, 1, r.out + r.err);
-    assertOk(r.out.includes("comes a second time"), r.out);
+    // Run ids of TensorBoard runs are uuids of their paths, so "a/b" and "a__b" never share an id.
+    assertEquals(r.code, 0, r.out + r.err);
+    const doc = JSON.parse(r.out);
+    const ids = doc.runs.map((x: { id: string }) => x.id);
+    assertEquals(new Set(ids).size, 2, r.out);
+    assertEquals(doc.runs.map((x: { events: number; status: string }) => [x.status, x.events]), [
+      ["ok", 5],
+      ["ok", 5],
+    ]);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
@@ -120,7 +136,8 @@ Deno.test("a corrupt run.plx.json is an error and the run is not committed", asy
     assertEquals(r.code, 1, r.out + r.err);
     assertOk(r.err.includes(`${A}/run.plx.json: error: not valid JSON`), r.err);
     assertOk(r.out.includes(`failed: ${A}: not committed`), r.out);
-    assertEquals([...Deno.readDirSync(`${root}/o`)].map((e) => e.name), [B]);
+    assertEquals([...Deno.readDirSync(`${root}/o`)].map((e) => e.name).sort(), [".plxkit", B]);
+    assertEquals([...Deno.readDirSync(`${root}/o/.plxkit/commits`)].map((e) => e.name), [`${B}.json`]);
     assertEquals(await leftovers(`${root}/o`), []);
   } finally {
     await Deno.remove(root, { recursive: true });

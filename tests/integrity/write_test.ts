@@ -3,6 +3,7 @@
  * existing files, reserved temporary names.
  */
 import * as path from "node:path";
+import { runUuid } from "../../src/convert/carry.ts";
 import { assertEquals, assertOk } from "../_assert.ts";
 import { cli, copyRuns, leftovers, RUNS, snapshot } from "./_util.ts";
 
@@ -115,17 +116,25 @@ Deno.test("a run named a never touches a finished run named .a.partial; .plxkit-
     await Deno.mkdir(`${root}/only`);
     await Deno.rename(`${root}/in/.a.partial`, `${root}/only/.a.partial`);
     assertEquals((await cli(["convert", `${root}/only`, "--to", "plx", "--out", `${root}/o`])).code, 0);
-    const finished = await snapshot(`${root}/o/.a.partial`);
+    // (Run folders are uuids of the run ids: ".a.partial" and "a" never share one.)
+    const dotted = `${root}/o/${runUuid(".a.partial")}`;
+    const finished = await snapshot(dotted);
     assertOk(Object.keys(finished).length > 0);
     const r = await cli(["convert", `${root}/in`, "--to", "plx", "--out", `${root}/o`]);
     assertEquals(r.code, 0, r.out + r.err);
-    assertEquals(await snapshot(`${root}/o/.a.partial`), finished);
-    assertOk((await Deno.stat(`${root}/o/a`)).isDirectory);
-    // A run named in the temporaries' namespace is refused.
+    assertEquals(await snapshot(dotted), finished);
+    assertOk((await Deno.stat(`${root}/o/${runUuid("a")}`)).isDirectory);
+    // A run named in the temporaries' namespace is refused where run ids become paths (JSONL side folders,
+    // Parquet _assets/, TensorBoard run folders); a plx run folder is the uuid of the id, never such a name.
     await Deno.rename(`${root}/in/a`, `${root}/in/.plxkit-tmp-x`);
-    const bad = await cli(["convert", `${root}/in`, "--to", "plx", "--out", `${root}/o2`]);
-    assertEquals(bad.code, 1);
-    assertOk(bad.out.includes("reserved"), bad.out);
+    for (const to of ["jsonl", "parquet", "tensorboard"]) {
+      const bad = await cli(["convert", `${root}/in`, "--to", to, "--out", `${root}/o2-${to}`]);
+      assertEquals(bad.code, 1, `${to}: ${bad.out}${bad.err}`);
+      assertOk(bad.out.includes("reserved"), bad.out);
+    }
+    const plx = await cli(["convert", `${root}/in`, "--to", "plx", "--out", `${root}/o2-plx`]);
+    assertEquals(plx.code, 0, plx.out + plx.err);
+    assertOk((await Deno.stat(`${root}/o2-plx/${runUuid(".plxkit-tmp-x")}`)).isDirectory);
     assertEquals(path.basename(root).length > 0, true);
   } finally {
     await Deno.remove(root, { recursive: true });

@@ -19,7 +19,13 @@
  */
 import * as path from "node:path";
 import { assetRefs, type MetricColumns, type PlxEvent } from "../../model/event.ts";
-import { AtomicFileWriter, checkSegment, tempSibling, writeFileNew } from "../../io/files.ts";
+import {
+  AtomicFileWriter,
+  checkSegment,
+  tempSibling,
+  writeFileNew,
+  writeFileNewOrSame,
+} from "../../io/files.ts";
 import { AssetCopier, assetSkipReason } from "../../io/assets.ts";
 import { JsonlEncoder } from "./write.ts";
 import {
@@ -30,11 +36,11 @@ import {
   type RunSink,
   type RunSource,
 } from "../../convert/core.ts";
-import { commitNew, forget, OutputExistsError, removeStaleTemps } from "../../io/commit.ts";
+import { commitNew, forget, removeStaleTemps } from "../../io/commit.ts";
 import { outputJoin } from "../../io/safe.ts";
 import { encodeJsonlLog } from "./codec.ts";
 import { copyRunFile, type RunFile } from "../../convert/carry.ts";
-import { readLogs } from "../plx/logs.ts";
+import { readLogs } from "../../model/logs.ts";
 
 /** Options of {@linkcode JsonlSink}. */
 export interface JsonlSinkOptions {
@@ -71,7 +77,7 @@ class RunFiles {
     this.rel = path.relative(this.root, dir);
     this.#assets = new AssetCopier(dir, (why) => ledger.note(assetSkipReason("jsonl", why)), {
       join: (ref) => outputJoin(this.root, path.join(this.rel, ref)),
-      write: writeSame,
+      write: writeFileNewOrSame,
     });
   }
 
@@ -95,18 +101,18 @@ class RunFiles {
     if (file.rel === "run.plx.json" || file.rel === "lineages.plx.json") {
       return "jsonl: a run record that is not valid JSON";
     }
-    await copyRunFile(file, target);
+    await copyRunFile(file, target, { keepSame: true });
   }
 
   async runRecords(info: RunInfo): Promise<void> {
     if (info.meta) {
-      await writeSame(
+      await writeFileNewOrSame(
         outputJoin(this.root, path.join(this.rel, "run.plx.json")),
         recordText(info.meta, info.records?.meta),
       );
     }
     if (info.lineages?.length) {
-      await writeSame(
+      await writeFileNewOrSame(
         outputJoin(this.root, path.join(this.rel, "lineages.plx.json")),
         recordText(info.lineages, info.records?.lineages),
       );
@@ -119,25 +125,6 @@ async function* logRows(run: string, file: RunFile): AsyncGenerator<string[]> {
   if (!/^(plxlogs|\.tmpplxlogs)\/[^/]+$/.test(file.rel)) return;
   for await (const b of readLogs(file.chunks(), run, file.rel)) {
     yield b.records.map((r) => encodeJsonlLog(run, file.rel, r));
-  }
-}
-
-/**
- * Writes a new file, never replacing one: an existing file with exactly these bytes (left by an earlier,
- * interrupted conversion) is kept; one with other bytes is an error.
- */
-async function writeSame(target: string, data: Uint8Array | string): Promise<void> {
-  try {
-    await writeFileNew(target, data);
-  } catch (e) {
-    if (!(e instanceof OutputExistsError)) throw e;
-    const want = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    const st = await Deno.lstat(target);
-    if (st.isFile && st.size === want.length) {
-      const have = await Deno.readFile(target);
-      if (have.every((b, i) => b === want[i])) return;
-    }
-    throw e;
   }
 }
 

@@ -60,7 +60,10 @@ export const parquetFormat: FormatSpec = {
   description: "Parquet dataset folder (kind=<kind>/part-*.parquet, run id as a column, _plxkit/ commits)",
   detect: async (input) => {
     try {
-      return (await Deno.stat(path.join(input, "_plxkit", "dataset.json"))).isFile;
+      // The marker's presence names the format (lstat: whatever it is); a marker that is not a readable
+      // regular file is then the source's clear error, not a "looks like plx" usage error.
+      await Deno.lstat(path.join(input, "_plxkit", "dataset.json"));
+      return true;
     } catch {
       return false;
     }

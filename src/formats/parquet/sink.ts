@@ -47,6 +47,7 @@ import {
   wasmPart,
 } from "./_part.ts";
 import type { DropLedger, EventSink, RunInfo, RunSink, RunSource } from "../../convert/core.ts";
+import { copyRunFile, type RunFile } from "../../convert/carry.ts";
 
 /** Options of {@linkcode ParquetSink}. */
 export interface ParquetSinkOptions {
@@ -540,6 +541,26 @@ class ParquetRunSink implements RunSink {
 
   writeMetrics(columns: MetricColumns): Promise<void> {
     return this.sink.addMetrics(columns);
+  }
+
+  /**
+   * Carries a run file (`outputs/`, `plxlogs/`, `resources/` files, unreferenced assets) as bytes under
+   * `_assets/<run>/`, beside the assets: a folder every engine skips, read back by the Parquet source.
+   */
+  async writeFile(file: RunFile): Promise<void | string> {
+    if (!this.#assets.claim(file.rel)) return; // copied as an asset an event references
+    if (file.rel === "run.plx.json" || file.rel === "lineages.plx.json") {
+      return "parquet: a run record that is not valid JSON";
+    }
+    let target: string;
+    try {
+      target = safeJoin(path.join(this.sink.root, ASSETS_DIR, this.id), file.rel);
+    } catch {
+      return "parquet: file path outside the run";
+    }
+    noLinkBelow(this.sink.root, target); // (never written through a link in the output)
+    // (an identical file left by an interrupted run of this conversion is kept)
+    await copyRunFile(file, target, { keepSame: true });
   }
 
   commit(): Promise<void> {

@@ -14,6 +14,7 @@ import { safeJoin } from "../../io/files.ts";
 import { batchEvents, batchMetricColumns, readWindow } from "./read.ts";
 import { ASSETS_DIR, checkDatasetVersion, type PartRecord, readCommits } from "./sink.ts";
 import { MetricBatch, type PlxBatch } from "../../model/batch.ts";
+import { walkRunFiles } from "../../convert/carry.ts";
 import {
   diagnosticItem,
   type EventSource,
@@ -188,6 +189,8 @@ export class ParquetSource implements EventSource {
             },
             readAsset: (rel: string) =>
               assetDir === null ? Promise.resolve(null) : readAssetUnder(assetDir, rel),
+            // Every file under _assets/<run>/: assets and the run files carried as bytes.
+            files: assetDir === null ? undefined : () => walkRunFiles(assetDir!, ""),
           });
           // Skip what the consumer did not read (a run the sink already has, or one that failed).
           for (const cur of cursors) {

@@ -22,12 +22,16 @@ function writtenByPlxkit(dir: TbRunDir): boolean {
 }
 
 /**
- * The Polyaxon uuid of a TensorBoard run: the uuid of the run record in its side folder (a run plxkit
- * wrote), else the folder name when it is a uuid, else a name-based uuid of the run path and its first
+ * The Polyaxon uuid of a TensorBoard run: the folder name when it is a uuid, else the uuid of the run
+ * record in its side folder (a run plxkit wrote, in a renamed folder), else a name-based uuid of the run path and its first
  * event file name (which holds the time, host and process that wrote it): the same run always gets the
  * same uuid, so reruns are idempotent.
  */
 export function tensorboardRunUuid(dir: TbRunDir): string {
+  // A uuid folder name wins, as for a Polyaxon run folder (whose run.plx.json may name another uuid: a
+  // copied run keeps its record byte for byte).
+  const base = path.basename(path.resolve(dir.path)).toLowerCase();
+  if (isRunUuid(base)) return base;
   if (writtenByPlxkit(dir)) {
     try {
       const v = JSON.parse(Deno.readTextFileSync(path.join(dir.path, SIDE_DIR, "run.plx.json")));
@@ -35,8 +39,6 @@ export function tensorboardRunUuid(dir: TbRunDir): string {
       if (isRunUuid(u)) return u;
     } catch { /* no side record */ }
   }
-  const base = path.basename(path.resolve(dir.path)).toLowerCase();
-  if (isRunUuid(base)) return base;
   return nameUuid(`tensorboard\0${dir.rel}\0${dir.files[0] ?? ""}`);
 }
 import { assetFromRecord, type TbReadOptions, TensorboardRunReader } from "./read.ts";

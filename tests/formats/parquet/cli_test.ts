@@ -27,7 +27,8 @@ Deno.test("CLI: plx -> parquet -> plx and plx -> jsonl.gz -> plx give the same r
     const b = await run("convert", path.join(dir, "runs"), "--to", "parquet", "--out", path.join(dir, "pq"));
     assertEquals([b.code, b.out.trim()], [
       0,
-      "2 runs: 2 ok, 0 failed, 0 already done; 20 events written; 0 unreadable lines or files",
+      // (the run records and assets of each run are carried under _assets/<run>/)
+      "2 runs: 2 ok, 0 failed, 0 already done; 20 events written; 4 files carried; 0 unreadable lines or files",
     ]);
     const again = await run(
       "convert",

@@ -5,13 +5,13 @@
  *
  * @module
  */
-import type { Diagnostic, DiagnosticCode } from "../../diagnostics.ts";
-import type { LogRecord } from "../../model/event.ts";
-import { parseTimestamp } from "../../model/time.ts";
-import { LogChunkSchema, LogRecordSchema } from "../../schema/run.ts";
-import { zodMessage } from "../../schema/issues.ts";
-import { splitLines } from "../../io/lines.ts";
-import { collectBounded } from "../../io/bytes.ts";
+import type { Diagnostic, DiagnosticCode } from "../diagnostics.ts";
+import type { LogRecord } from "./event.ts";
+import { parseTimestamp } from "./time.ts";
+import { LogChunkSchema, LogRecordSchema } from "../schema/run.ts";
+import { zodMessage } from "../schema/issues.ts";
+import { splitLines } from "../io/lines.ts";
+import { collectBounded } from "../io/bytes.ts";
 
 /** One step of reading a log file. */
 export interface LogBatch {

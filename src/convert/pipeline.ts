@@ -13,6 +13,7 @@ import {
   commitRecordPath,
   type Loss,
   MAX_LOSSES,
+  originalOf,
   readCommitRecord,
   writeCommitRecord,
 } from "./carry.ts";
@@ -275,7 +276,7 @@ export async function convert(
               ? await out.writeFile(f, run)
               : "the target format does not carry run files";
             if (typeof why === "string") lose({ run: run.info.id, file: f.rel, reason: why });
-            else outcome.files++;
+            else if (originalOf(f.rel) === null) outcome.files++; // (an original is part of its event file)
           }
         }
         if (unread.length) {

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { SettingError } from "../diagnostics.ts";
+import { type Diagnostic, SettingError } from "../diagnostics.ts";
+import { originalOf, type RunFile } from "./carry.ts";
 import type { MetricColumns, PlxEvent } from "../model/event.ts";
 import { MetricBatch, type PlxBatch } from "../model/batch.ts";
 import { type EventSource, type RunInfo, runItem, type RunSource, type SourceItem } from "./core.ts";
@@ -228,6 +229,12 @@ export function selectSource(source: EventSource, sel: Selection | undefined): E
   };
 }
 
+async function* withoutOriginals(
+  files: AsyncIterable<RunFile | Diagnostic>,
+): AsyncGenerator<RunFile | Diagnostic> {
+  for await (const f of files) if ("severity" in f || originalOf(f.rel) === null) yield f;
+}
+
 function selectRun(run: RunSource, sel: Selection): RunSource {
   return {
     get info() {
@@ -240,8 +247,9 @@ function selectRun(run: RunSource, sel: Selection): RunSource {
       }
     },
     readAsset: (rel) => run.readAsset(rel),
-    // (the run's other files are carried whatever the event selection)
-    ...(run.files ? { files: () => run.files!() } : {}),
+    // (the run's other files are carried whatever the event selection; the original bytes of event files
+    // are not: they hold the events the selection left out)
+    ...(run.files ? { files: () => withoutOriginals(run.files!()) } : {}),
   };
 }
 

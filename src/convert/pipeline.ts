@@ -275,8 +275,13 @@ export async function convert(
             const why = out.writeFile
               ? await out.writeFile(f, run)
               : "the target format does not carry run files";
-            if (typeof why === "string") lose({ run: run.info.id, file: f.rel, reason: why });
-            else if (originalOf(f.rel) === null) outcome.files++; // (an original is part of its event file)
+            const original = originalOf(f.rel);
+            if (typeof why === "string") {
+              // An original not carried: its events are, re-encoded in the current form (noted, not lost).
+              if (original !== null) {
+                ledger.note("original bytes of event files the plx writer writes otherwise (events carried)");
+              } else lose({ run: run.info.id, file: f.rel, reason: why });
+            } else if (original === null) outcome.files++; // (an original is part of its event file)
           }
         }
         if (unread.length) {

@@ -8,8 +8,8 @@
  */
 import { z } from "../_deps/zod.ts";
 
-/** Format version of these schemas; bumped when a schema changes meaning. */
-export const SCHEMA_VERSION = "1.0.0";
+/** Format version of these schemas; bumped when a schema changes meaning (defined in src/version.ts). */
+export { SCHEMA_VERSION } from "../version.ts";
 
 const float = z.number().nullable();
 const floats = z.array(float);

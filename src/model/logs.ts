@@ -15,7 +15,9 @@ import { collectBounded } from "../io/bytes.ts";
 
 /** One step of reading a log file. */
 export interface LogBatch {
+  /** The log records read in this step, in file order. */
   records: LogRecord[];
+  /** Problems met in this step (file and line). */
   diagnostics: Diagnostic[];
 }
 

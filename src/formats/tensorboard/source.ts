@@ -101,9 +101,9 @@ export class TensorboardRunSource implements RunSource {
    */
   readonly info: RunInfo;
   #reader: TensorboardRunReader | null = null;
-  /** The run in `dir` (its event files as listed by `findRuns`). */
   #first = Infinity;
   #last = -Infinity;
+  /** The run in `dir` (its event files as listed by `findRuns`). */
   constructor(readonly dir: TbRunDir, readonly options: TbReadOptions = {}) {
     this.info = { id: tensorboardRunUuid(dir) };
   }

@@ -90,8 +90,11 @@ const SIMPLE: ReadonlySet<string> = new Set(["step", "timestamp"]);
  * import { PlxReader } from "./read.ts";
  * const bytes = new TextEncoder().encode("step|timestamp|metric\n1|2025-03-01 09:15:02+00:00|0.5");
  * const reader = new PlxReader({ run: "r", scope: "events", kind: "metric", name: "loss", file: "events/metric/loss.plx" });
- * for await (const batch of reader.read([bytes])) console.log(batch.events[0].value); // 0.5
- * console.log(reader.info.generation); // "v2-jsonl" (v2 writers still write metrics as CSV)
+ * const values: unknown[] = [];
+ * for await (const batch of reader.read([bytes])) for (const e of batch.events) values.push(e.value);
+ * if (values.join() !== "0.5") throw new Error(values.join());
+ * // v2 writers still write metrics as CSV, so the generation is v2-jsonl.
+ * if (reader.info.generation !== "v2-jsonl") throw new Error(String(reader.info.generation));
  * ```
  */
 export class PlxReader {

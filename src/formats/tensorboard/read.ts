@@ -163,9 +163,13 @@ interface TagState {
  * ```ts
  * import { TensorboardRunReader } from "./read.ts";
  * import { readChunks } from "../../io/files.ts";
+ *
+ * const file = "fixtures/tensorboard/logdirs/tbx/train/events.out.tfevents.1795728471.vm";
  * const r = new TensorboardRunReader("run1");
- * // for await (const b of r.readFile("events.out.tfevents.1.host", readChunks(path))) console.log(b.events);
- * // r.finish() -> summary diagnostics; r.meta() -> run inputs/outputs and the tag map
+ * let events = 0;
+ * for await (const b of r.readFile("events.out.tfevents.1795728471.vm", readChunks(file))) events += b.events.length;
+ * const problems = r.finish(); // diagnostics that need the whole run (e.g. steps repeated across files)
+ * if (events === 0 || problems.some((d) => d.severity === "error")) throw new Error("read");
  * ```
  */
 export class TensorboardRunReader {

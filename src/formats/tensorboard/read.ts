@@ -15,24 +15,11 @@ import type { Diagnostic } from "../../diagnostics.ts";
 import { fromPolyaxonValue, type PlxEvent, type ValueType } from "../../model/event.ts";
 import { assetPath, toFqnName } from "../../model/names.ts";
 import type { PlxTime } from "../../model/time.ts";
-import { decodeUtf8, ProtoError, ProtoReader, StringInterner } from "./proto.ts";
+import { decodeUtf8, ProtoError, ProtoReader, StringInterner } from "./_proto.ts";
 import { type FrameProblem, RecordScanner } from "./tfrecord.ts";
-import {
-  decodeEvent,
-  decodeHParams,
-  decodePrCurveThresholds,
-  DT,
-  dtypeName,
-  type HParamsData,
-  isNumericDtype,
-  SessionStatus,
-  shapeSize,
-  type TbEvent,
-  type TbMetadata,
-  type TbTensor,
-  type TbValue,
-  tensorNumbers,
-} from "./messages.ts";
+import { decodeEvent, SessionStatus, type TbEvent, type TbMetadata, type TbValue } from "./_messages.ts";
+import { decodeHParams, decodePrCurveThresholds, type HParamsData } from "./_plugin_data.ts";
+import { DT, dtypeName, isNumericDtype, shapeSize, type TbTensor, tensorNumbers } from "./_tensor.ts";
 import { type Envelope, fromJson, PLUGIN, RUN_TAG } from "./plugin.ts";
 import { pngInfo, sniffExt, wavInfo } from "../../io/media.ts";
 import type { PlxBatch } from "../../model/batch.ts";

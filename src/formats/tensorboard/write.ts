@@ -11,22 +11,12 @@
  * @module
  */
 import { type PlxEvent, toPolyaxonValue } from "../../model/event.ts";
-import { LEN, ProtoWriter } from "./proto.ts";
+import { LEN } from "./_proto.ts";
+import { ProtoWriter } from "./_proto_write.ts";
 import { crc32c8, maskCrc, maskedCrc32c } from "./crc32c.ts";
-import {
-  DataClass,
-  DT,
-  encodeHParams,
-  type HParamsData,
-  type HParamValue,
-  SessionStatus,
-  writeAudio,
-  writeHisto,
-  writeImage,
-  writeMetadata,
-  writeNumberTensor,
-  writeStringTensor,
-} from "./messages.ts";
+import { DataClass, SessionStatus, writeAudio, writeHisto, writeImage, writeMetadata } from "./_messages.ts";
+import { DT, writeNumberTensor, writeStringTensor } from "./_tensor.ts";
+import { encodeHParams, type HParamsData, type HParamValue } from "./_plugin_data.ts";
 import { type Envelope, ENVELOPE_VERSION, PLUGIN, pluginTag, RUN_TAG, toJson } from "./plugin.ts";
 import { pngInfo, sniffExt, wavInfo } from "../../io/media.ts";
 

@@ -17,8 +17,9 @@
  */
 export { TensorboardRunSource, TensorboardSource } from "../src/formats/tensorboard/source.ts";
 export { TensorboardSink } from "../src/formats/tensorboard/sink.ts";
+export type { AssetRef } from "../src/formats/tensorboard/asset_ref.ts";
+export type { RunRecordTexts } from "../src/formats/tensorboard/plugins/plxkit.ts";
 export {
-  type AssetRef,
   type StepPolicy,
   type TbReadOptions,
   type TbRunMeta,

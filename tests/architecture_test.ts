@@ -145,11 +145,9 @@ const OVERSIZED_PENDING = new Set([
   "src/tracking/writer.ts",
   "src/formats/parquet/native.ts",
   "src/formats/parquet/sink.ts",
-  "src/formats/tensorboard/read.ts",
 
   "src/validate/validate.ts",
   "src/formats/plx/read.ts",
-  "src/formats/tensorboard/write.ts",
   "src/cli/convert.ts",
 ]);
 

@@ -2,7 +2,7 @@
  * The TensorBoard protobuf messages of an event file (spec §3, §4): Event, Summary, SummaryMetadata, the
  * legacy Image, Audio and HistogramProto values, and SessionLog. Hand-rolled decoders (bounds-checked,
  * packed and unpacked repeated fields) and encoders. TensorProto is in `_tensor.ts`, the plugin-data
- * messages (hparams, pr_curves) in `_plugin_data.ts`.
+ * messages with their plugins in `plugins/`.
  *
  * @module
  */

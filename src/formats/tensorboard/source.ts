@@ -41,7 +41,8 @@ export function tensorboardRunUuid(dir: TbRunDir): string {
   }
   return nameUuid(`tensorboard\0${dir.rel}\0${dir.files[0] ?? ""}`);
 }
-import { assetFromRecord, type TbReadOptions, TensorboardRunReader } from "./read.ts";
+import { type TbReadOptions, TensorboardRunReader } from "./read.ts";
+import { assetFromRecord } from "./asset_ref.ts";
 import { maskedCrc32c } from "./crc32c.ts";
 import type { PlxBatch } from "../../model/batch.ts";
 import {

@@ -5,7 +5,7 @@ import { ProtoError, ProtoReader } from "../../../src/formats/tensorboard/_proto
 import { ProtoWriter } from "../../../src/formats/tensorboard/_proto_write.ts";
 import { frameRecord, scanRecords } from "../../../src/formats/tensorboard/tfrecord.ts";
 import { decodeEvent } from "../../../src/formats/tensorboard/_messages.ts";
-import { decodeHParams, encodeHParams } from "../../../src/formats/tensorboard/_plugin_data.ts";
+import { decodeHParams, encodeHParams } from "../../../src/formats/tensorboard/plugins/hparams.ts";
 import { DT, tensorNumbers } from "../../../src/formats/tensorboard/_tensor.ts";
 
 import { hex, RECORD_A, RECORD_B, VALUE_C } from "./_vectors.ts";

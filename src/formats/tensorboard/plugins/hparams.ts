@@ -1,11 +1,12 @@
 /**
- * Plugin-data messages of the hparams plugin (spec §4.7: experiment, session start and end) and of
- * pr_curves (`num_thresholds`), decoded to plain objects and encoded back.
+ * The hparams plugin (spec §4.7): its plugin-data messages (experiment, session start and end) decoded to
+ * plain objects and encoded back; a run's hparams merged as they are read, and written from its inputs.
  *
  * @module
  */
-import { I64, LEN, ProtoReader, VARINT } from "./_proto.ts";
-import type { ProtoWriter } from "./_proto_write.ts";
+import { I64, LEN, ProtoReader, VARINT } from "../_proto.ts";
+import { ProtoWriter } from "../_proto_write.ts";
+import type { DropNote } from "./context.ts";
 
 /** A google.protobuf.Value as hparams use it. */
 export type HParamValue = number | string | boolean | null;
@@ -198,14 +199,72 @@ export function encodeHParams(w: ProtoWriter, data: HParamsData): void {
   }
 }
 
-/** Reads `num_thresholds` from PrCurvePluginData content (0 when absent). */
-export function decodePrCurveThresholds(content: Uint8Array): number {
-  const r = new ProtoReader(content);
-  let n = 0;
-  while (r.pos < r.end) {
-    const t = r.tag();
-    if (t === ((2 << 3) | VARINT)) n = r.varint();
-    else r.skip(t & 7);
+/** Merges one hparams value into what the run's earlier values said (later session hparams win). */
+export function mergeHParams(acc: HParamsData, d: HParamsData): void {
+  if (d.experiment) acc.experiment = d.experiment;
+  if (d.sessionStart) {
+    acc.sessionStart = {
+      ...d.sessionStart,
+      hparams: { ...acc.sessionStart?.hparams, ...d.sessionStart.hparams },
+    };
   }
-  return n;
+  if (d.sessionEnd) acc.sessionEnd = d.sessionEnd;
+}
+
+/** One hparams value to write: its tag and plugin content. */
+export interface HParamsValue {
+  /** `_hparams_/experiment`, `_hparams_/session_start_info` or `_hparams_/session_end_info`. */
+  tag: string;
+  /** The encoded HParamsPluginData. */
+  content: Uint8Array;
+}
+
+/**
+ * The hparams values of a run (spec §4.7): its inputs as the session's hparams and the experiment's
+ * hparams, its outputs as the experiment's metrics (tagged by `metricTag`), its status as the session end.
+ * None when the run has no inputs.
+ */
+export function hparamsValues(
+  meta: Record<string, unknown> | undefined,
+  metricTag: (name: string) => string,
+  note: DropNote,
+): HParamsValue[] {
+  const inputs = meta?.inputs;
+  if (!inputs || typeof inputs !== "object" || Array.isArray(inputs) || !Object.keys(inputs).length) {
+    return [];
+  }
+  const hparams: Record<string, HParamValue> = {};
+  const infos: { name: string; type?: number }[] = [];
+  let converted = 0;
+  for (const [k, v] of Object.entries(inputs)) {
+    if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") {
+      hparams[k] = v;
+      infos.push({ name: k, type: typeof v === "string" ? 1 : typeof v === "boolean" ? 2 : 3 });
+    } else {
+      hparams[k] = JSON.stringify(v ?? null);
+      infos.push({ name: k, type: 1 });
+      converted++;
+    }
+  }
+  if (converted) {
+    note(
+      "tensorboard: run inputs that are not string/bool/number (hparams hold them as JSON text)",
+      converted,
+    );
+  }
+  const outputs = meta?.outputs && typeof meta.outputs === "object" ? Object.keys(meta.outputs) : [];
+  const status = meta?.status;
+  const data: HParamsData[] = [
+    { experiment: { hparams: infos, metrics: outputs.map((k) => ({ tag: metricTag(k) })) } },
+    { sessionStart: { hparams } },
+  ];
+  if (status === "succeeded" || status === "failed" || status === "running" || status === "stopped") {
+    data.push({ sessionEnd: { status: status === "succeeded" ? 1 : status === "running" ? 3 : 2 } });
+  }
+  const tags = ["_hparams_/experiment", "_hparams_/session_start_info", "_hparams_/session_end_info"];
+  return data.map((d, i) => {
+    const content = new ProtoWriter(64);
+    encodeHParams(content, d);
+    return { tag: tags[i], content: content.finish() };
+  });
 }

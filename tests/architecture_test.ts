@@ -146,7 +146,6 @@ const OVERSIZED_PENDING = new Set([
   "src/formats/parquet/native.ts",
   "src/formats/parquet/sink.ts",
 
-  "src/formats/plx/read.ts",
   "src/cli/convert.ts",
 ]);
 

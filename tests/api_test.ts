@@ -140,6 +140,16 @@ Deno.test("every JSDoc example of the entry points and of src/ type-checks and r
   assertOk(passed && Number(passed[1]) >= 90, r.out.slice(-400));
 });
 
+Deno.test("the lock file of the demo and the CLI names no test-only package", async () => {
+  // `deno task demo` installs what deno.lock lists (nodeModulesDir "auto"): DuckDB's native bindings
+  // (139 MB) and fast-check belong in tests/deno.lock only. A `deno check tests/` run without
+  // `--lock=tests/deno.lock` adds them here: restore deno.lock from git then.
+  const lock = JSON.parse(await Deno.readTextFile(path.join(ROOT, "deno.lock")));
+  const names = Object.keys(lock.npm ?? {});
+  assertOk(names.some((n) => n.startsWith("zod@")), `deno.lock lists no zod: ${names.join()}`);
+  assertEquals(names.filter((n) => /duckdb|fast-check|pure-rand/.test(n)), []);
+});
+
 Deno.test("the demo and the CLI load no test-only package", async () => {
   for (const entry of ["demo.ts", "cli.ts", "mod.ts"]) {
     const r = await deno("info", "--json", entry);

@@ -169,3 +169,25 @@ Deno.test(`no source file is over ${MAX_LINES} lines`, () => {
   const stale = [...OVERSIZED_PENDING].filter((f) => !over.includes(f));
   assertEquals(stale, [], "these files are small now (or gone): remove them from OVERSIZED_PENDING");
 });
+
+/** Whether `file` is a folder-private module: its name starts with `_` (or it is in a `_` folder). */
+function isPrivate(file: string): boolean {
+  return file.split("/").some((part) => part.startsWith("_"));
+}
+
+/** The folder that owns a private module: the folder of its first `_` path part. */
+function ownerOf(file: string): string {
+  const parts = file.split("/");
+  return parts.slice(0, parts.findIndex((p) => p.startsWith("_"))).join("/");
+}
+
+Deno.test("a `_` module is imported only from its own folder and below", () => {
+  const bad: string[] = [];
+  for (const file of FILES) {
+    for (const dep of localImports(file)) {
+      if (!isPrivate(dep) || dep.startsWith("src/_deps/")) continue; // (the pinned dependencies serve all)
+      if (!file.startsWith(ownerOf(dep) + "/")) bad.push(`${file} imports ${dep}`);
+    }
+  }
+  assertEquals(bad, []);
+});

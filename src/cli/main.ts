@@ -7,7 +7,6 @@
 import { escapeControls, InputNotFoundError, PlxDataError, PlxkitError } from "../diagnostics.ts";
 import { UsageError } from "./errors.ts";
 import { type CliIO, type Command, commandHelp, nearest, parseCommand } from "./args.ts";
-import { FORMATS } from "../formats/registry.ts";
 import { convertCommand } from "./convert.ts";
 import { inspectCommand } from "./inspect.ts";
 import { schemaCommand } from "./schema.ts";

@@ -128,7 +128,16 @@ function inRun(id: string, d: Diagnostic): Diagnostic {
  * @example
  * ```ts
  * import { convert } from "./pipeline.ts";
- * // const report = await convert(new PlxSource(["runs/"]), new JsonlSink("out.jsonl"));
+ * import { PlxSource } from "../formats/plx/source.ts";
+ * import { JsonlSink } from "../formats/jsonl/sink.ts";
+ *
+ * const out = await Deno.makeTempDir();
+ * try {
+ *   const report = await convert(new PlxSource(["fixtures/runs/"]), new JsonlSink(`${out}/all.jsonl`));
+ *   if (report.failed || report.runs.length !== 4) throw new Error(JSON.stringify(report.runs));
+ * } finally {
+ *   await Deno.remove(out, { recursive: true });
+ * }
  * ```
  */
 export async function convert(

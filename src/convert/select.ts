@@ -209,8 +209,16 @@ function subsetColumns(m: MetricColumns, keep: number[]): MetricColumns {
  *
  * @example
  * ```ts
- * import { selectSource, Selection } from "./select.ts";
- * // const source = selectSource(new PlxSource(["runs/"]), new Selection({ kinds: ["metric"] }));
+ * import { Selection, selectSource } from "./select.ts";
+ * import { PlxSource } from "../formats/plx/source.ts";
+ *
+ * const source = selectSource(new PlxSource(["fixtures/runs/"]), new Selection({ kinds: ["metric"] }));
+ * const kinds = new Set<string>();
+ * for await (const item of source.runs()) {
+ *   if (item.type === "diagnostic") continue;
+ *   for await (const batch of item.run.batches()) for (const e of batch.events) kinds.add(e.kind);
+ * }
+ * if ([...kinds].join() !== "metric") throw new Error([...kinds].join());
  * ```
  */
 export function selectSource(source: EventSource, sel: Selection | undefined): EventSource {

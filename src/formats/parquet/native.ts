@@ -407,6 +407,8 @@ function byteStreamSplit(out: Bytes, values: Float64Array): void {
 /** A column chunk as its pages' bytes, offsets relative to the chunk start, and its metadata. */
 export interface EncodedColumn {
   path: string;
+  /** The leaf's path in the schema when it is not `[path]` (a list's `[name, "list", "element"]`). */
+  pathInSchema?: string[];
   type: number;
   encodings: number[];
   pages: Uint8Array[];
@@ -583,8 +585,16 @@ export function intColumn(
   });
 }
 
-/** A required DOUBLE column with BYTE_STREAM_SPLIT pages; NaN is left out of min/max, zeros signed per spec. */
-export function doubleColumn(path: string, values: Float64Array, o: NativeOptions): EncodedColumn {
+/**
+ * A DOUBLE column with no nulls, BYTE_STREAM_SPLIT pages; NaN is left out of min/max, zeros signed per spec.
+ * `optional` declares it nullable (definition levels, all 1).
+ */
+export function doubleColumn(
+  path: string,
+  values: Float64Array,
+  o: NativeOptions,
+  optional = false,
+): EncodedColumn {
   const c = new ChunkBuilder(o);
   const rows = values.length;
   let min = Infinity;
@@ -600,7 +610,8 @@ export function doubleColumn(path: string, values: Float64Array, o: NativeOption
   const pageRows = o.pageRows ?? 1 << 17;
   for (let from = 0; from < rows; from += pageRows) {
     const to = Math.min(rows, from + pageRows);
-    const body = new Bytes((to - from) * 8 + 16);
+    const body = new Bytes((to - from) * 8 + 32);
+    if (optional) levelRun(body, to - from, 1, 1);
     byteStreamSplit(body, values.subarray(from, to));
     c.page(PageType.DATA_PAGE, to - from, body.take(), Enc.BYTE_STREAM_SPLIT);
   }
@@ -612,6 +623,34 @@ export function doubleColumn(path: string, values: Float64Array, o: NativeOption
     max: any ? statBytes(PhysicalType.DOUBLE, max) : undefined,
     nullCount: 0,
   });
+}
+
+/** A length-prefixed (data page v1) level stream of `count` equal levels `v`, `width` bits each. */
+function levelRun(out: Bytes, count: number, v: number, width: number): void {
+  const at = out.len;
+  out.u32le(0);
+  rleRun(out, count, v, width);
+  const n = out.len - at - 4;
+  new DataView(out.buf.buffer, out.buf.byteOffset).setUint32(at, n, true);
+}
+
+/**
+ * A column whose every row is null: one leaf of {@linkcode LeafField} (flat optional, or a 3-level LIST
+ * whose every list is null), pages of definition (and repetition) levels only, null count = rows.
+ */
+export function nullColumn(field: LeafField, rows: number, o: NativeOptions): EncodedColumn {
+  const c = new ChunkBuilder(o);
+  const pageRows = o.pageRows ?? 1 << 17;
+  for (let from = 0; from < rows; from += pageRows) {
+    const to = Math.min(rows, from + pageRows);
+    const body = new Bytes(32);
+    if (field.list) levelRun(body, to - from, 0, 1); // repetition levels (max 1)
+    levelRun(body, to - from, 0, field.list ? 2 : 1); // definition levels (max 3 or 1)
+    c.page(PageType.DATA_PAGE, to - from, body.take(), Enc.PLAIN);
+  }
+  const col = finish(c, field.name, field.type, [Enc.RLE, Enc.PLAIN], rows, false, { nullCount: rows });
+  if (field.list) col.pathInSchema = [field.name, "list", "element"];
+  return col;
 }
 
 function finish(
@@ -649,6 +688,8 @@ export interface LeafField {
   optional: boolean;
   /** `string` (UTF8/STRING) or `timestamp-us-utc`, else none. */
   logical?: "string" | "timestamp-us-utc";
+  /** A 3-level LIST of optional elements of this type (`<name>.list.element`). */
+  list?: boolean;
 }
 
 /** A row group already written at `offset` in the file. */
@@ -669,9 +710,23 @@ export function footer(
 ): Uint8Array {
   const w = new ThriftWriter();
   w.i32(1, 1);
-  w.structs(2, [null, ...fields], (w, f) => {
+  const elements: (LeafField | null | { group: string; list: boolean; optional: boolean })[] = [null];
+  for (const f of fields) {
+    if (f.list) {
+      elements.push({ group: f.name, list: true, optional: f.optional });
+      elements.push({ group: "list", list: false, optional: false });
+      elements.push({ ...f, name: "element", optional: true, list: false });
+    } else elements.push(f);
+  }
+  w.structs(2, elements, (w, f) => {
     if (f === null) {
       w.string(4, "arrow_schema").i32(5, fields.length);
+      return;
+    }
+    if ("group" in f) {
+      // LIST: optional group <name> (LIST) { repeated group list { optional <type> element } }
+      w.i32(3, f.list ? (f.optional ? 1 : 0) : 2).string(4, f.group).i32(5, 1);
+      if (f.list) w.i32(6, 3).struct(10).struct(3).end().end();
       return;
     }
     w.i32(1, f.type).i32(3, f.optional ? 1 : 0).string(4, f.name);
@@ -690,7 +745,7 @@ export function footer(
       w.struct(3)
         .i32(1, c.type)
         .i32s(2, c.encodings)
-        .strings(3, [c.path])
+        .strings(3, c.pathInSchema ?? [c.path])
         .i32(4, group.codec)
         .i64(5, c.numValues)
         .i64(6, c.uncompressed)

@@ -150,9 +150,9 @@ Deno.test("DuckDB reads the dataset: counts, sums, per-name last values and type
     const out = path.join(dir, "ds");
     await convert(memorySource(runs), await ParquetSink.open(out, { rowGroupRows: 256 }));
     const src = runs.flatMap(([, e]) => e);
-    const glob = `read_parquet('${out}/kind=*/*.parquet', hive_partitioning=true)`;
+    const glob = `read_parquet('${out}/data/kind=*/*.parquet', hive_partitioning=true)`;
     const [[count, sum, nans]] = await query<[bigint, number, bigint]>(
-      `select count(*), sum(value) filter (where not isnan(value)), count(*) filter (where isnan(value)) from ${glob}`,
+      `select count(*), sum(value) filter (where not isnan(value)), count(*) filter (where isnan(value)) from ${glob} where kind = 'metric'`,
     );
     assertEquals(Number(count), src.length);
     assertEquals(Number(nans), 5);
@@ -178,9 +178,9 @@ Deno.test("DuckDB reads the dataset: counts, sums, per-name last values and type
       "VARCHAR",
     ]);
     const meta = await query<[string]>(
-      `select value::varchar from parquet_kv_metadata('${out}/kind=metric/*.parquet') where key::varchar = 'plxkit.columnar_version' limit 1`,
+      `select value::varchar from parquet_kv_metadata('${out}/data/kind=metric/*.parquet') where key::varchar = 'plxkit.columnar_version' limit 1`,
     );
-    assertEquals(meta, [["1"]]);
+    assertEquals(meta, [["2"]]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -223,10 +223,12 @@ Deno.test("a killed conversion leaves no visible half part; a rerun resumes with
     const status = r.runs.map((x) => x.status);
     assertEquals(status.filter((s) => s === "ok").length + status.filter((s) => s === "skipped").length, 6);
     const [[n, runsSeen]] = await query<[bigint, bigint]>(
-      `select count(*), count(distinct run) from '${out}/kind=*/*.parquet'`,
+      `select count(*), count(distinct run) from '${out}/data/kind=metric/*.parquet'`,
     );
     assertEquals([Number(n), Number(runsSeen)], [300, 6]);
-    const tmp = [...Deno.readDirSync(path.join(out, "kind=metric"))].filter((e) => e.name.endsWith(".tmp"));
+    const tmp = [...Deno.readDirSync(path.join(out, "data", "kind=metric"))].filter((e) =>
+      e.name.endsWith(".tmp")
+    );
     assertEquals(tmp, []);
     // Rerun: all done.
     const again = await convert(memorySource(runs), await ParquetSink.open(out));
@@ -256,13 +258,13 @@ Deno.test("one bad run is reported and dropped, others kept; shards write into o
     assertEquals(all.length, 8);
     assertEquals(all.filter((x) => x.status === "failed").map((x) => x.id), ["run5"]);
     const rows = await query<[string, bigint]>(
-      `select run, count(*) from '${out}/kind=*/*.parquet' group by run order by run`,
+      `select run, count(*) from '${out}/data/kind=*/*.parquet' where kind <> 'run' group by run order by run`,
     );
     assertEquals(
       rows.map(([r, n]) => [r, Number(n)]),
       runs.filter(([id]) => id !== "run5").map(([id]) => [id, 40]),
     );
-    const files = [...Deno.readDirSync(path.join(out, "kind=metric"))].map((e) => e.name);
+    const files = [...Deno.readDirSync(path.join(out, "data", "kind=metric"))].map((e) => e.name);
     assertOk(files.some((f) => f.includes("-s1of2-")) && files.some((f) => f.includes("-s2of2-")));
     const back = collector();
     await convert(new ParquetSource([out]), back.sink);
@@ -297,12 +299,15 @@ Deno.test("a crash between the commit record and the renames is rolled forward o
     const out = path.join(dir, "ds");
     const runs: [string, PlxEvent[]][] = [["a", [metric("a", "x", 1, 1)]], ["b", [metric("b", "x", 1, 2)]]];
     await convert(memorySource(runs), await ParquetSink.open(out));
-    const part = [...Deno.readDirSync(path.join(out, "kind=metric"))][0].name;
+    const part = [...Deno.readDirSync(path.join(out, "data", "kind=metric"))][0].name;
     // Put the part back under its temporary name, as if the process died before renaming it.
-    await Deno.rename(path.join(out, "kind=metric", part), path.join(out, "kind=metric", `.${part}.tmp`));
+    await Deno.rename(
+      path.join(out, "data", "kind=metric", part),
+      path.join(out, "data", "kind=metric", `.${part}.tmp`),
+    );
     const r = await convert(memorySource(runs), await ParquetSink.open(out));
     assertEquals(r.runs.map((x) => x.status), ["skipped", "skipped"]);
-    assertEquals([...Deno.readDirSync(path.join(out, "kind=metric"))].map((e) => e.name), [part]);
+    assertEquals([...Deno.readDirSync(path.join(out, "data", "kind=metric"))].map((e) => e.name), [part]);
     assertEquals((await readBack(out)).map((e) => e.value), [1, 2]);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -315,14 +320,19 @@ Deno.test("a damaged part fails the runs that need it, naming the part; nothing 
     const out = path.join(dir, "ds");
     const runs: [string, PlxEvent[]][] = ["a", "b"].map((id) => [id, [metric(id, "x", 1, 1)]]);
     await convert(memorySource(runs), await ParquetSink.open(out));
-    const part = path.join(out, "kind=metric", [...Deno.readDirSync(path.join(out, "kind=metric"))][0].name);
+    const part = path.join(
+      out,
+      "data",
+      "kind=metric",
+      [...Deno.readDirSync(path.join(out, "data", "kind=metric"))][0].name,
+    );
     const bytes = await Deno.readFile(part);
     bytes.fill(0, 100, 180);
     await Deno.writeFile(part, bytes);
     const c = collector();
     const r = await convert(new ParquetSource([out]), c.sink);
     assertEquals(r.runs.map((x) => x.status), ["failed", "failed"]);
-    assertOk(r.runs[0].error!.includes("kind=metric/part-s1of1-00000.parquet"), r.runs[0].error);
+    assertOk(/data\/kind=metric\/part-s1of1-\d+\.parquet/.test(r.runs[0].error!), r.runs[0].error);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -267,8 +267,8 @@ export class ParquetSink implements EventSink {
   #currentParts: PartWriter[] = [];
   #currentOwnsParts = false;
   #current: RunRecord | null = null;
-  /** The current run's source names (`<kind>/<name>` -> original, e.g. a TensorBoard tag). */
-  #sourceNames: Record<string, string> = {};
+  /** The current run's info (a source may fill in `meta` while the run is read). */
+  #info: RunInfo | null = null;
   #notes: string[] = [];
 
   private constructor(readonly root: string, options: ParquetSinkOptions) {
@@ -355,23 +355,21 @@ export class ParquetSink implements EventSink {
     if (this.isDone(id)) return "done";
     checkSegment("run id", id);
     this.#current = { id, events: 0 };
-    if (info.meta) this.#current.meta = info.meta;
-    if (info.lineages?.length) this.#current.lineages = info.lineages;
-    if (info.records) this.#current.records = info.records;
-    const tb = info.meta?.tensorboard as { tags?: unknown } | undefined;
-    const tags = tb?.tags;
-    this.#sourceNames = tags !== null && typeof tags === "object" ? tags as Record<string, string> : {};
-    const runs = this.#state(RUN_KIND);
+    this.#info = info;
+    this.#state(RUN_KIND);
     for (const k of this.#kinds.values()) k.runStart = k.buffer.length;
-    // The run table's row: part of the run's rows (cut with them when the run fails).
-    if (runs.buffer.length >= runs.buffer.capacity) await this.#spill(runs);
-    runs.buffer.push(runRow(id, info.meta));
     return new ParquetRunSink(this, id, ledger);
+  }
+
+  /** The source's names of the current run (`<kind>/<name>` -> original, e.g. a TensorBoard tag). */
+  #sourceNames(): Record<string, string> {
+    const tags = (this.#info?.meta?.tensorboard as { tags?: unknown } | undefined)?.tags;
+    return tags !== null && typeof tags === "object" ? tags as Record<string, string> : {};
   }
 
   /** The source's name of an event (kind, name): the original TensorBoard tag when renamed. */
   #sourceName(kind: string, name: string): string {
-    const s = this.#sourceNames[`${kind}/${name}`];
+    const s = this.#sourceNames()[`${kind}/${name}`];
     return typeof s === "string" ? s : name;
   }
 
@@ -482,7 +480,25 @@ export class ParquetSink implements EventSink {
   /** @internal The current run is complete. */
   async commitRun(): Promise<void> {
     const run = this.#current!;
+    const info = this.#info!;
+    // (read now: a source may have filled them in while the run was read)
+    if (info.meta) run.meta = info.meta;
+    if (info.lineages?.length) run.lineages = info.lineages;
+    if (info.records) run.records = info.records;
+    // Original names learnt at the end of the run, for its rows still buffered.
+    const names = this.#sourceNames();
+    if (Object.keys(names).length) {
+      for (const k of this.#kinds.values()) {
+        if (k.kind === RUN_KIND) continue;
+        k.buffer.renameSources(k.runStart, (s) => names[`${k.kind}/${s}`] ?? s);
+      }
+    }
+    // The run table's row: one of the run's rows (cut with them, were the run to fail).
+    const runs = this.#state(RUN_KIND);
+    if (runs.buffer.length >= runs.buffer.capacity) await this.#spill(runs);
+    runs.buffer.push(runRow(run.id, info.meta));
     this.#current = null;
+    this.#info = null;
     for (const p of this.#currentParts) {
       if (!this.#kinds.get(p.record.kind)?.part || this.#kinds.get(p.record.kind)!.part !== p) {
         this.#completedParts.push(p.record);
@@ -506,6 +522,7 @@ export class ParquetSink implements EventSink {
   /** @internal Drops the current run's rows and parts. */
   async abortRun(): Promise<void> {
     this.#current = null;
+    this.#info = null;
     for (const k of this.#kinds.values()) {
       if (k.part && this.#currentParts.includes(k.part)) k.part = null;
       k.buffer.truncate(k.runStart);

@@ -219,6 +219,23 @@ export class ColumnBuffer {
     this.#num!.set(c.value.subarray(from, from + count), start);
   }
 
+  /**
+   * Renames the source names of rows `[from, length)`: each row's source name `s` becomes `rename(s)`
+   * (a source learns the original names only at the end of a run, e.g. TensorBoard's tags).
+   */
+  renameSources(from: number, rename: (source: string) => string): void {
+    const memo = new Map<number, number>();
+    for (let i = from; i < this.length; i++) {
+      const old = this.#sourceIdx[i];
+      let idx = memo.get(old);
+      if (idx === undefined) {
+        idx = this.#source.index(rename(this.#source.values[old]));
+        memo.set(old, idx);
+      }
+      this.#sourceIdx[i] = idx;
+    }
+  }
+
   /** Drops rows from `length` on (rows of a failed run at the end of the buffer). */
   truncate(length: number): void {
     if (length >= this.length) return;

@@ -210,10 +210,8 @@ export function nativeCodec(c: ParquetCompression): 0 | 6 | null {
  */
 export async function openNativePart(spec: PartSpec): Promise<PartSink> {
   const codec = nativeCodec(spec.compression);
-  if (codec === null || spec.type !== "metric") {
-    throw new Error(
-      `the native Parquet encoder takes metric rows with zstd or none, not ${spec.type}/${spec.compression}`,
-    );
+  if (codec === null) {
+    throw new Error(`the native Parquet encoder writes zstd or no compression, not ${spec.compression}`);
   }
   await Deno.mkdir(path.dirname(spec.tmp), { recursive: true });
   const file = await Deno.open(spec.tmp, { write: true, createNew: true });

@@ -653,6 +653,143 @@ export function nullColumn(field: LeafField, rows: number, o: NativeOptions): En
   return col;
 }
 
+/** A cell of a general column: null, a scalar, or (a LIST column) an array of scalars and nulls. */
+export type Cell = null | number | string | readonly (number | string | null)[];
+
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+
+/** Length-prefixed (data page v1) RLE runs of the first `count` levels, `width` bits each. */
+function levelStream(out: Bytes, levels: Uint8Array, count: number, width: number): void {
+  const at = out.len;
+  out.u32le(0);
+  rleRuns(out, levels, 0, count, width);
+  new DataView(out.buf.buffer, out.buf.byteOffset).setUint32(at, out.len - at - 4, true);
+}
+
+/**
+ * A nullable column of any leaf (strings, doubles, 64-bit integers or timestamps; flat, or a 3-level LIST of
+ * optional elements) from one cell per row, PLAIN-encoded: what the payload columns of every kind but
+ * metric need. Statistics: min/max of the present values (bytewise for strings, NaN left out), and the
+ * null count of level entries below the leaf's full definition (null rows, null or empty lists, null
+ * elements), as parquet-rs counts them.
+ *
+ * @throws {TypeError} When a cell does not fit the leaf (a string in a number column, a list in a flat one).
+ */
+export function plainColumn(field: LeafField, cells: readonly Cell[], o: NativeOptions): EncodedColumn {
+  const c = new ChunkBuilder(o);
+  const rows = cells.length;
+  const list = field.list === true;
+  const maxDef = list ? 3 : 1;
+  const type = field.type;
+  let min: number | Uint8Array | undefined;
+  let max: number | Uint8Array | undefined;
+  let nulls = 0;
+  let entries = 0;
+  const pageRows = o.pageRows ?? 1 << 17;
+  const put = (out: Bytes, v: number | string | null, where: number) => {
+    if (type === PhysicalType.BYTE_ARRAY) {
+      if (typeof v !== "string") throw new TypeError(`column ${field.name} row ${where}: not a string`);
+      const b = utf8.encode(v);
+      out.u32le(b.length);
+      out.bytes(b);
+      if (min === undefined || byteCompare(b, min as Uint8Array) < 0) min = b;
+      if (max === undefined || byteCompare(b, max as Uint8Array) > 0) max = b;
+      return;
+    }
+    if (typeof v !== "number") throw new TypeError(`column ${field.name} row ${where}: not a number`);
+    if (type === PhysicalType.DOUBLE) {
+      F64[0] = v;
+      out.bytes(F64_BYTES);
+      if (v === v) {
+        if (min === undefined || v < (min as number)) min = v;
+        if (max === undefined || v > (max as number)) max = v;
+      }
+      return;
+    }
+    if (!Number.isSafeInteger(v)) throw new TypeError(`column ${field.name} row ${where}: not an integer`);
+    const hi = Math.floor(v / 4294967296);
+    out.u32le(v - hi * 4294967296);
+    out.u32le(hi >>> 0);
+    if (min === undefined || v < (min as number)) min = v;
+    if (max === undefined || v > (max as number)) max = v;
+  };
+  for (let from = 0; from < rows; from += pageRows) {
+    const to = Math.min(rows, from + pageRows);
+    let n = 0;
+    let rep = new Uint8Array(list ? 2 * (to - from) + 16 : 0);
+    let def = new Uint8Array(2 * (to - from) + 16);
+    const level = (r: number, d: number) => {
+      if (n === def.length) {
+        const grow = (a: Uint8Array) => {
+          const b = new Uint8Array(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        def = grow(def);
+        if (list) rep = grow(rep);
+      }
+      if (list) rep[n] = r;
+      def[n++] = d;
+      if (d < maxDef) nulls++;
+    };
+    const values = new Bytes(1024);
+    for (let i = from; i < to; i++) {
+      const v = cells[i];
+      if (v === null || v === undefined) {
+        level(0, 0);
+        continue;
+      }
+      if (!list) {
+        if (typeof v === "object") {
+          throw new TypeError(`column ${field.name} row ${i}: a list in a flat column`);
+        }
+        level(0, 1);
+        put(values, v, i);
+        continue;
+      }
+      if (typeof v !== "object") throw new TypeError(`column ${field.name} row ${i}: not a list`);
+      if (v.length === 0) level(0, 1);
+      v.forEach((x, k) => {
+        if (x === null || x === undefined) level(k ? 1 : 0, 2);
+        else {
+          level(k ? 1 : 0, 3);
+          put(values, x, i);
+        }
+      });
+    }
+    const body = new Bytes(values.len + 64 + (n >> 2));
+    if (list) levelStream(body, rep, n, 1);
+    levelStream(body, def, n, list ? 2 : 1);
+    body.bytes(values.take());
+    c.page(PageType.DATA_PAGE, n, body.take(), Enc.PLAIN);
+    entries += n;
+  }
+  let lo: Uint8Array | undefined;
+  let hi: Uint8Array | undefined;
+  if (min !== undefined && max !== undefined) {
+    if (type === PhysicalType.BYTE_ARRAY) {
+      lo = min as Uint8Array;
+      hi = max as Uint8Array;
+    } else {
+      // (the spec: a zero minimum is written -0.0 and a zero maximum +0.0, so either zero is inside)
+      let a = min as number;
+      let b = max as number;
+      if (type === PhysicalType.DOUBLE && a === 0) a = -0;
+      if (type === PhysicalType.DOUBLE && b === 0) b = 0;
+      lo = statBytes(type, a);
+      hi = statBytes(type, b);
+    }
+  }
+  const col = finish(c, field.name, type, [Enc.RLE, Enc.PLAIN], entries, false, {
+    min: lo,
+    max: hi,
+    nullCount: nulls,
+  });
+  if (list) col.pathInSchema = [field.name, "list", "element"];
+  return col;
+}
+
 function finish(
   c: ChunkBuilder,
   path: string,

@@ -67,9 +67,10 @@ export interface ParquetSinkOptions {
   /** The shard `k/n` this writer converts; names its files. @default "1/1" */
   shard?: string;
   /**
-   * Where parquet-wasm encoding runs: `"worker"` (a worker thread, so it overlaps with reading) or
-   * `"inline"`. Metric partitions with zstd or no compression are encoded natively on this thread either
-   * way (`native.ts`), unless this is `"wasm"` (parquet-wasm inline for every partition).
+   * Every partition is encoded by plxkit's own encoder (`native.ts`) on this thread with zstd or no
+   * compression. Only `compression: "snappy"` goes through parquet-wasm, which runs in a worker thread
+   * (`"worker"`) or on this one (`"inline"`); `"wasm"` sends every partition through parquet-wasm inline (for
+   * comparison, e.g. in the benchmark). Not a CLI setting.
    * @default "worker"
    */
   encoder?: "worker" | "inline" | "wasm";
@@ -435,7 +436,7 @@ export class ParquetSink implements EventSink {
         type: k.type,
       };
       let encoder: PartSink;
-      if (k.type === "metric" && nativeCodec(this.#compression) !== null && this.#encoderMode !== "wasm") {
+      if (nativeCodec(this.#compression) !== null && this.#encoderMode !== "wasm") {
         encoder = await openNativePart(spec);
       } else if (this.#encoderMode === "worker") {
         this.#worker ??= EncoderWorker.start();

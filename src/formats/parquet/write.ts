@@ -19,6 +19,7 @@ import {
   type ValueColumn,
 } from "./schema.ts";
 import {
+  type Cell,
   dictColumn,
   doubleColumn,
   type EncodedColumn,
@@ -27,6 +28,7 @@ import {
   type NativeOptions,
   nullColumn,
   PhysicalType,
+  plainColumn,
   rowGroup,
 } from "./native.ts";
 import { exactJson } from "../../json/exact.ts";
@@ -259,7 +261,6 @@ export class ColumnBuffer {
    * the rest move to the front.
    */
   takeNative(rows: number, o: NativeOptions): EncodedRowGroup {
-    if (!this.#num) throw new Error(`native Parquet encoding is for metric rows, not ${this.type}`);
     const n = Math.min(rows, this.length);
     const columns: EncodedColumn[] = [
       dictColumn("run", this.#run.values, this.#runIdx, n, o),
@@ -269,14 +270,34 @@ export class ColumnBuffer {
       intColumn("timestamp", PhysicalType.INT64, this.#ts, n, null, o),
       intColumn("utc_offset", PhysicalType.INT32, this.#off, n, this.#offValid, o),
       dictColumn("source_name", this.#source.values, this.#sourceIdx, n, o),
-      doubleColumn("value", this.#num.subarray(0, n), o, true),
     ];
-    // Every other column of the one schema: all null in metric rows.
-    for (const f of NULL_IN_METRIC ??= leafFields(arrowSchema()).slice(columns.length)) {
-      columns.push(nullColumn(f, n, o));
+    const payload = this.#cells(n);
+    // Every other column of the one schema; those this kind does not fill are all null.
+    for (const f of PAYLOAD_LEAVES ??= leafFields(arrowSchema()).slice(columns.length)) {
+      if (f.name === "value" && this.#num) {
+        columns.push(doubleColumn("value", this.#num.subarray(0, n), o, true));
+        continue;
+      }
+      const cells = payload.get(f.name);
+      columns.push(cells ? plainColumn(f, cells, o) : nullColumn(f, n, o));
     }
     this.#shift(n);
     return rowGroup(n, columns, o);
+  }
+
+  /** The payload cells of the first `n` rows, by column (none for metric rows: `value` is typed). */
+  #cells(n: number): Map<string, Cell[]> {
+    const out = new Map<string, Cell[]>();
+    if (this.#num) return out;
+    const vals = this.#values.slice(0, n);
+    if (this.type === "text" || this.type === "html") {
+      out.set(this.type, vals as string[]);
+      return out;
+    }
+    const objs = vals as Record<string, unknown>[];
+    for (const col of this.#cols) out.set(col.column, objs.map((v) => cellOf(v[col.field], col)));
+    if (this.type !== RUN_KIND) out.set("value_json", objs.map((v) => exactJson(v)));
+    return out;
   }
 
   #shift(n: number): void {
@@ -383,8 +404,14 @@ export class ColumnBuffer {
   }
 }
 
-/** The leaves the native encoder writes as all-null in metric rows (after `value`). */
-let NULL_IN_METRIC: ReturnType<typeof leafFields> | undefined;
+/** The leaves after the shared columns and `source_name`, in file order. */
+let PAYLOAD_LEAVES: ReturnType<typeof leafFields> | undefined;
+
+/** The native encoder's cell of one field (as {@linkcode columnValue}, with plain numbers). */
+function cellOf(v: unknown, col: ValueColumn): Cell {
+  const x = columnValue(v, col);
+  return typeof x === "bigint" ? Number(x) : x as Cell;
+}
 
 /** Microsecond timestamps (exact integers, or null) as an arrow timestamp column. */
 function timestamps(vals: (number | null)[], type: arrow.DataType): arrow.Data {

@@ -82,6 +82,15 @@ Deno.test("one schema: DuckDB reads data/**/*.parquet as one table, with and wit
       const [[texts]] = await query<[bigint]>(`SELECT count(text) FROM ${t} WHERE kind = 'text'`);
       assertEquals(Number(texts), want.text);
     }
+    // Row order within each file: by run (a plx tree is walked sorted), then scope and name.
+    const unordered = await query<[string, bigint]>(
+      `SELECT filename, count(*) FROM (
+         SELECT filename, (run, scope, name) < lag((run, scope, name)) OVER (PARTITION BY filename
+           ORDER BY file_row_number) AS back
+         FROM read_parquet('${out}/data/**/*.parquet', filename = true, file_row_number = true))
+       WHERE back GROUP BY filename`,
+    );
+    assertEquals(unordered, []);
     // The pyarrow.dataset / pandas / polars condition: every file has the same schema (first file wins).
     const schemas = new Set<string>();
     for (const f of parts) {

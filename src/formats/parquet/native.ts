@@ -1,11 +1,12 @@
 /**
- * A small native Parquet encoder for flat tables of dictionary strings, integers and doubles: the metric
- * partition (`run`, `scope`, `name`, `step`, `timestamp`, `utc_offset`, `value`), which holds nearly all
- * rows of any dataset. It writes the same Parquet schema, encodings and Arrow schema metadata as the
- * parquet-wasm path (see `docs/parquet.md`), 2.5-4x faster, because it knows its columns: the
- * string columns are dictionaries already (their statistics come from the dictionary, not from every
- * row), steps and timestamps are delta-packed straight from the buffers, and zstd runs natively
- * (`node:zlib`). Other kinds, and snappy, go through parquet-wasm.
+ * A small native Parquet encoder for the dataset's one schema (see `docs/parquet.md`): dictionary strings,
+ * delta-packed integers and byte-stream-split doubles for the shared and metric columns (nearly all rows of
+ * any dataset), PLAIN nullable strings, doubles, integers, timestamps and 3-level LISTs for the payload
+ * columns of other kinds, and all-null columns as definition levels only. It writes the same Parquet schema
+ * and Arrow schema metadata as the parquet-wasm path, 2.5-4x faster on metric rows, because it knows its
+ * columns: the string columns are dictionaries already (their statistics come from the dictionary, not from
+ * every row), steps and timestamps are delta-packed straight from the buffers, and zstd runs natively
+ * (`node:zlib`). Only snappy goes through parquet-wasm.
  *
  * Everything here is pure: bytes in, bytes out; `openNativePart` in `_part.ts` puts them in a file.
  *

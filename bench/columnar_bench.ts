@@ -140,8 +140,8 @@ const ours = await measure("plx -> parquet", async () => {
 });
 let pqBytes = 0;
 if (ONE === undefined) {
-  for await (const e of Deno.readDir(path.join(out, "ds", "kind=metric"))) {
-    pqBytes += (await Deno.stat(path.join(out, "ds", "kind=metric", e.name))).size;
+  for await (const e of Deno.readDir(path.join(out, "ds", "data", "kind=metric"))) {
+    pqBytes += (await Deno.stat(path.join(out, "ds", "data", "kind=metric", e.name))).size;
   }
 }
 await measure("plx -> parquet", async () => {

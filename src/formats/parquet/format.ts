@@ -26,7 +26,7 @@ function positiveInt(key: string, v: string, max: number): number {
  * @example
  * ```ts
  * import { parquetSettings } from "./format.ts";
- * parquetSettings({ row_group_rows: "262144", compression: "snappy" }, "1/2");
+ * parquetSettings({ row_group_rows: "262144", compression: "none" }, "1/2");
  * ```
  */
 export function parquetSettings(settings: Record<string, string>, shard?: string): ParquetSinkOptions {
@@ -36,8 +36,14 @@ export function parquetSettings(settings: Record<string, string>, shard?: string
     else if (k === "part_mb") o.partBytes = positiveInt(k, v, 1 << 20) * 1024 * 1024;
     else if (k === "part_bytes") o.partBytes = positiveInt(k, v, 2 ** 40);
     else if (k === "compression") {
+      if (v === "snappy") {
+        throw new SettingError(
+          "parquet: compression=snappy is no longer offered: every part is written by plxkit's own encoder, " +
+            "which writes zstd (the default; every engine reads it) or none",
+        );
+      }
       if (!(v in COMPRESSIONS)) {
-        throw new SettingError(`parquet: compression must be one of ${Object.keys(COMPRESSIONS).join(", ")}`);
+        throw new SettingError(`parquet: compression must be zstd or none`);
       }
       o.compression = v as ParquetCompression;
     } else {
@@ -71,6 +77,6 @@ export const parquetFormat: FormatSpec = {
     row_group_rows: "rows per row group (default 1048576)",
     part_mb: "part file size in MiB before a new part starts (default 128)",
     part_bytes: "the same in bytes",
-    compression: "zstd (default), snappy (through parquet-wasm, on a worker thread) or none",
+    compression: "zstd (default) or none",
   },
 };

@@ -6,7 +6,7 @@
  * and Arrow schema metadata as the parquet-wasm path, 2.5-4x faster on metric rows, because it knows its
  * columns: the string columns are dictionaries already (their statistics come from the dictionary, not from
  * every row), steps and timestamps are delta-packed straight from the buffers, and zstd runs natively
- * (`node:zlib`). Only snappy goes through parquet-wasm.
+ * (`node:zlib`). parquet-wasm stays the reader, the test oracle and the library's snappy path.
  *
  * Everything here is pure: bytes in, bytes out; `openNativePart` in `_part.ts` puts them in a file.
  *

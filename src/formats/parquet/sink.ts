@@ -68,7 +68,8 @@ export interface ParquetSinkOptions {
   shard?: string;
   /**
    * Every partition is encoded by plxkit's own encoder (`native.ts`) on this thread with zstd or no
-   * compression. Only `compression: "snappy"` goes through parquet-wasm, which runs in a worker thread
+   * compression. Only `compression: "snappy"` (library only, not a CLI setting: slow now, since parquet-wasm
+   * must encode every column of the one schema) goes through parquet-wasm, which runs in a worker thread
    * (`"worker"`) or on this one (`"inline"`); `"wasm"` sends every partition through parquet-wasm inline (for
    * comparison, e.g. in the benchmark). Not a CLI setting.
    * @default "worker"

@@ -429,9 +429,28 @@ function timestamps(vals: (number | null)[], type: arrow.DataType): arrow.Data {
   return arrow.makeData({ type, length: n, data: int64s(micros, n), nullBitmap: valid, nullCount } as never);
 }
 
-/** A column of `n` nulls of an arrow type. */
+/**
+ * A column of `n` nulls of an arrow type, on zero-filled buffers of its own (no per-row work; buffers shared
+ * between columns make arrow's IPC writer emit a stream arrow-rs cannot read beyond ~100,000 rows).
+ */
 function nulls(type: arrow.DataType, n: number): arrow.Data {
-  return arrow.vectorFromArray(new Array(n).fill(null), type as never).data[0];
+  const common = { type, length: n, nullCount: n, nullBitmap: new Uint8Array((n + 7) >> 3) };
+  if (arrow.DataType.isList(type)) {
+    const child = arrow.vectorFromArray([], type.children[0].type as never).data[0];
+    return arrow.makeData({ ...common, valueOffsets: new Int32Array(n + 1), child } as never);
+  }
+  if (arrow.DataType.isUtf8(type)) {
+    return arrow.makeData(
+      { ...common, valueOffsets: new Int32Array(n + 1), data: new Uint8Array(0) } as never,
+    );
+  }
+  if (arrow.DataType.isInt(type) && type.bitWidth === 32) {
+    return arrow.makeData({ ...common, data: new Int32Array(n) } as never);
+  }
+  if (arrow.DataType.isInt(type) || arrow.DataType.isTimestamp(type)) {
+    return arrow.makeData({ ...common, data: new BigInt64Array(n) } as never);
+  }
+  return arrow.makeData({ ...common, data: new Float64Array(n) } as never);
 }
 
 /** The first `n` integers of `values` (exact doubles) as Arrow's int64 buffer. */

@@ -16,6 +16,7 @@ export { ParquetSink, type ParquetSinkOptions } from "../src/formats/parquet/sin
 export {
   type CommitRecord,
   type PartRecord,
+  type PartType,
   readCommits,
   type RunRecord,
 } from "../src/formats/parquet/sink.ts";

@@ -8,7 +8,6 @@
  */
 import type { ReportData } from "./collect.ts";
 
-
 /** The code and CSS a report inlines. */
 export interface ReportLibraries {
   /** uPlot's IIFE build (defines the global `uPlot`). */

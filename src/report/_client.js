@@ -57,9 +57,10 @@
     return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
   };
   const kv = (o) =>
-    Object.entries(o || {}).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(
-      "\n",
-    );
+    Object.entries(o || {})
+      .map(([k, v]) => `${k}=${typeof v === "string" || typeof v === "number" ? fmt(v) : JSON.stringify(v)}`)
+      .join("\n");
+  const when = (s) => (s ? s.replace("T", " ").replace(/\.\d+/, "").replace(/\+00:00$|Z$/, " UTC") : "");
 
   const runIndex = new Map(D.runs.map((r, i) => [r.id, i]));
   const runLabel = (id) => {
@@ -187,11 +188,16 @@
       tbody.append(el(
         "tr",
         { id: `run-${i}` },
-        el("td", {}, el("span", { class: "swatch", style: `background:${color(r.id)}` }), box),
+        el(
+          "td",
+          { class: "nowrap" },
+          el("span", { class: "swatch", style: `background:${color(r.id)}` }),
+          box,
+        ),
         el("td", { text: r.name || "" }),
         el("td", { text: r.uuid || r.id }),
         el("td", { text: r.status || "" }),
-        el("td", { text: r.created || "" }),
+        el("td", { class: "nowrap", text: when(r.created), title: r.created || "" }),
         el("td", { text: dur(r.duration) }),
         el("td", { text: r.tags.join(", ") }),
         el("td", { class: "kv", text: kv(r.inputs) }),

@@ -344,8 +344,9 @@ export async function collectReport(
       }
       const m = batch.metrics;
       if (m) {
-        let s = metrics.get(m.name);
-        if (!s) metrics.set(m.name, s = new MinMaxSeries(maxPoints));
+        const key = m.scope === "events" ? m.name : `${m.scope}/${m.name}`;
+        let s = metrics.get(key);
+        if (!s) metrics.set(key, s = new MinMaxSeries(maxPoints));
         for (let i = 0; i < m.length; i++) {
           const t = m.micros[i] / 1e6;
           seen(t);
@@ -359,8 +360,10 @@ export async function collectReport(
         const t = seconds(e);
         seen(t);
         if (e.type === "metric") {
-          let s = metrics.get(e.name);
-          if (!s) metrics.set(e.name, s = new MinMaxSeries(maxPoints));
+          // (system resources, `resources/metric/<name>`, are charted as `resources/<name>`)
+          const key = e.scope === "events" ? e.name : `${e.scope}/${e.name}`;
+          let s = metrics.get(key);
+          if (!s) metrics.set(key, s = new MinMaxSeries(maxPoints));
           s.push(e.step, t, e.value);
           continue;
         }

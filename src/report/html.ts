@@ -98,7 +98,8 @@ td.kv{max-width:340px;font-family:ui-monospace,monospace;font-size:12px;white-sp
 .swatch{display:inline-block;width:10px;height:10px;margin-right:5px;border-radius:2px}
 .stepper{display:flex;gap:8px;align-items:center;font-size:12px;margin:4px 0}
 .stepper input{flex:1}
-.media img{max-width:100%;image-rendering:auto;border:1px solid var(--line)}
+.media img{max-width:100%;max-height:380px;image-rendering:auto;border:1px solid var(--line)}
+.nowrap{white-space:nowrap}
 iframe{width:100%;height:160px;border:1px solid var(--line);background:#fff}
 pre{background:#f3f4f7;border:1px solid var(--line);padding:6px;max-height:260px;overflow:auto;font-size:12px;margin:4px 0;white-space:pre-wrap;word-break:break-word}
 canvas.plot{width:100%;height:220px;display:block}

@@ -11,6 +11,7 @@ import type { EventSource, RunSource } from "../convert/core.ts";
 import type { PlxEvent } from "../model/event.ts";
 import { sniffMedia } from "../io/media.ts";
 import { MinMaxSeries, type SeriesPoints, type SeriesStats, Thinner } from "./downsample.ts";
+import { base64, jsonSafe, mb, MEDIA_MIME, obj, parseCsv, shownValue, str } from "./_values.ts";
 
 /** How a report treats media (images, audio, video) and dataframes. */
 export type AssetMode = "inline" | "link";
@@ -19,6 +20,12 @@ export type AssetMode = "inline" | "link";
 export interface CollectOptions {
   /** Points kept per metric series for drawing. @default 2000 */
   maxPoints?: number;
+  /**
+   * Points kept over all metric series: when the series of many runs hold more, every series' cap is
+   * halved (down to 16 points a series), so memory and the file stay bounded however many runs there are.
+   * @default 400_000
+   */
+  maxTotalPoints?: number;
   /** Steps kept per series of other kinds. @default 50 */
   maxSteps?: number;
   /** `inline`: assets as data URIs up to `inlineLimit` bytes each; `link`: handed to `linkAsset`. @default "inline" */
@@ -124,23 +131,7 @@ export interface ReportData {
   totals: { events: number; downsampledSeries: number; thinnedSeries: number; assetsLeftOut: number };
 }
 
-const MAX_TEXT = 20_000;
-const MAX_JSON = 200_000;
 const MAX_PROBLEMS = 50;
-const TABLE_ROWS = 50;
-const TABLE_COLS = 30;
-
-const MEDIA_MIME: Record<string, string> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  gif: "image/gif",
-  bmp: "image/bmp",
-  webp: "image/webp",
-  svg: "image/svg+xml",
-  wav: "audio/wav",
-  mp4: "video/mp4",
-  webm: "video/webm",
-};
 
 /** Steps kept per series by value type (charts keep only their last figures: they are large). */
 function stepsFor(type: string, maxSteps: number): number {
@@ -151,69 +142,8 @@ function stepsFor(type: string, maxSteps: number): number {
   return maxSteps;
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-function obj(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v) ? v as Record<string, unknown> : {};
-}
-
-/** JSON-safe: non-finite numbers become strings ("NaN", "Infinity"), depth and size bounded by the caller. */
-function jsonSafe(v: unknown): unknown {
-  if (typeof v === "number") return Number.isFinite(v) ? v : String(v);
-  if (Array.isArray(v)) return v.map(jsonSafe);
-  if (v !== null && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonSafe(x)]));
-  }
-  return v;
-}
-
 function seconds(e: PlxEvent): number {
   return e.timestamp.micros / 1e6;
-}
-
-/** Base64 of bytes (chunked, so large assets do not overflow the argument list). */
-export function base64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(s);
-}
-
-/** The first rows of CSV (or TSV) text, quotes handled. */
-export function parseCsv(text: string, sep = ",", maxRows = TABLE_ROWS, maxCols = TABLE_COLS): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let q = false;
-  for (let i = 0; i < text.length && rows.length < maxRows; i++) {
-    const c = text[i];
-    if (q) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else q = false;
-      } else cell += c;
-    } else if (c === '"') q = true;
-    else if (c === sep) {
-      row.push(cell);
-      cell = "";
-    } else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i++;
-      row.push(cell);
-      rows.push(row.slice(0, maxCols));
-      row = [];
-      cell = "";
-    } else cell += c;
-  }
-  if ((cell !== "" || row.length) && rows.length < maxRows) {
-    row.push(cell);
-    rows.push(row.slice(0, maxCols));
-  }
-  return rows;
 }
 
 /** The runs-table row of a run from its record (`run.plx.json`) and what its events told. */
@@ -259,24 +189,6 @@ interface Pending {
   thinner: Thinner<PlxEvent>;
 }
 
-/** The value shown for a non-media event (bounded in size). */
-function shownValue(e: PlxEvent): { value: unknown; note?: string } {
-  if (e.type === "text" || e.type === "html") {
-    const s = e.value;
-    return s.length > MAX_TEXT
-      ? { value: s.slice(0, MAX_TEXT), note: `cut to ${MAX_TEXT} of ${s.length} characters` }
-      : { value: s };
-  }
-  const v = jsonSafe(e.value);
-  if (e.type === "chart" || e.type === "span" || e.type === "model" || e.type === "artifact") {
-    const text = JSON.stringify(v) ?? "null";
-    if (text.length > MAX_JSON) {
-      return { value: null, note: `${(text.length / 1e6).toFixed(1)} MB of JSON: too large to show` };
-    }
-  }
-  return { value: v };
-}
-
 /**
  * Reads every run of `source` into {@linkcode ReportData}. Memory is bounded by the number of runs and
  * series, not by their length: metric series keep at most `maxPoints` points, other series `maxSteps`
@@ -302,6 +214,16 @@ export async function collectReport(
   const mode = options.assets ?? "inline";
   const inlineLimit = options.inlineLimit ?? 2_000_000;
   let budget = options.inlineBudget ?? 64_000_000;
+  const maxTotal = options.maxTotalPoints ?? 400_000;
+  let cap = maxPoints;
+  const allSeries: MinMaxSeries[] = [];
+  let held = 0;
+  const done: [ReportMetric, MinMaxSeries][] = [];
+  const newSeries = () => {
+    const s = new MinMaxSeries(cap);
+    allSeries.push(s);
+    return s;
+  };
   const data: ReportData = {
     title: "plxkit report",
     generated: new Date().toISOString(),
@@ -346,7 +268,7 @@ export async function collectReport(
       if (m) {
         const key = m.scope === "events" ? m.name : `${m.scope}/${m.name}`;
         let s = metrics.get(key);
-        if (!s) metrics.set(key, s = new MinMaxSeries(maxPoints));
+        if (!s) metrics.set(key, s = newSeries());
         for (let i = 0; i < m.length; i++) {
           const t = m.micros[i] / 1e6;
           seen(t);
@@ -363,7 +285,7 @@ export async function collectReport(
           // (system resources, `resources/metric/<name>`, are charted as `resources/<name>`)
           const key = e.scope === "events" ? e.name : `${e.scope}/${e.name}`;
           let s = metrics.get(key);
-          if (!s) metrics.set(key, s = new MinMaxSeries(maxPoints));
+          if (!s) metrics.set(key, s = newSeries());
           s.push(e.step, t, e.value);
           continue;
         }
@@ -384,20 +306,33 @@ export async function collectReport(
         p.thinner.push(e);
       }
     }
+    // Bound the points of all runs together: halve every series' cap while they hold too many.
+    held = 0;
+    for (const s of allSeries) held += s.size;
+    while (held > maxTotal && cap > 16) {
+      cap = Math.max(16, Math.floor(cap / 2));
+      held = 0;
+      for (const s of allSeries) {
+        s.shrink(cap);
+        held += s.size;
+      }
+    }
     const row = runRow(run, events, first, last);
     row.problems = problems;
     row.moreProblems = more;
     data.runs.push(row);
     data.totals.events += events;
     for (const [name, s] of [...metrics].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if (s.downsampled) data.totals.downsampledSeries++;
-      data.metrics.push({
+      // (points are taken at the end: later runs may still lower every series' cap)
+      const m: ReportMetric = {
         run: run.info.id,
         name,
-        points: s.points(),
+        points: { x: [], t: [], v: [] },
         stats: s.stats,
-        downsampled: s.downsampled,
-      });
+        downsampled: false,
+      };
+      data.metrics.push(m);
+      done.push([m, s]);
     }
     for (const p of [...pending.values()].sort((a, b) => (a.kind + a.name < b.kind + b.name ? -1 : 1))) {
       const kept = p.thinner.items();
@@ -417,6 +352,11 @@ export async function collectReport(
       });
     }
     options.onRun?.(run.info.id, events);
+  }
+  for (const [m, s] of done) {
+    m.points = s.points();
+    m.downsampled = s.downsampled;
+    if (s.downsampled) data.totals.downsampledSeries++;
   }
   return data;
 
@@ -488,8 +428,4 @@ export async function collectReport(
     budget -= bytes.length;
     return { ...base, value, mime, src: `data:${mime};base64,${base64(bytes)}` };
   }
-}
-
-function mb(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`;
 }

@@ -72,8 +72,22 @@ export class MinMaxSeries {
   readonly stats: SeriesStats = { count: 0, nonFinite: 0, min: null, max: null, last: null, lastStep: null };
 
   /** A series keeping at most `maxPoints` (at least 8) points. */
-  constructor(readonly maxPoints = 2000) {
+  constructor(public maxPoints = 2000) {
     if (!(maxPoints >= 8)) throw new RangeError(`maxPoints must be at least 8 (got ${maxPoints})`);
+  }
+
+  /** Points held now (at most `maxPoints`). */
+  get size(): number {
+    return Math.min(
+      this.stats.count - this.stats.nonFinite,
+      (this.#buckets.length + (this.#cur ? 1 : 0)) * 2 + 2,
+    );
+  }
+
+  /** Lowers the cap to `maxPoints` (at least 8), merging buckets as needed; later points follow the new cap. */
+  shrink(maxPoints: number): void {
+    this.maxPoints = Math.max(8, Math.min(this.maxPoints, maxPoints));
+    while (this.#buckets.length * 2 > this.maxPoints - 2) this.#merge();
   }
 
   /** True when some points were merged away. */

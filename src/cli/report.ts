@@ -111,6 +111,12 @@ export const reportCommand: Command = {
       help: "points kept per metric series for drawing (min/max buckets)",
       default: "2000",
     },
+    "max-total-points": {
+      type: "string",
+      arg: "<n>",
+      help: "points kept over all metric series (each series' cap halves while more are held)",
+      default: "400000",
+    },
     "max-steps": { type: "string", arg: "<n>", help: "steps kept per series of other kinds", default: "50" },
     title: { type: "string", arg: "<text>", help: "the report's title", default: "plxkit report" },
   },
@@ -131,7 +137,7 @@ export const reportCommand: Command = {
       about: "a Parquet dataset, steps 1000 on",
       cmd: "report out/runs.parquet --steps 1000: --out late.html",
     },
-    { about: "JSONL arriving on a pipe", cmd: "zcat all.jsonl.gz | plxkit report - --out all.html" },
+    { about: "JSONL on standard input", cmd: "report - --out all.html < all.jsonl" },
   ],
   async run(values, positionals, io) {
     if (!positionals.length) throw new UsageError("give at least one input path (or - for JSONL on stdin)");
@@ -140,6 +146,7 @@ export const reportCommand: Command = {
     const inlineLimit = positiveInt(values, "inline-limit", 0);
     const maxPoints = positiveInt(values, "max-points", 8);
     const maxSteps = positiveInt(values, "max-steps", 1);
+    const maxTotalPoints = positiveInt(values, "max-total-points", 16);
     const inputs = await expandInputs(positionals);
     await requireInputs(inputs.filter((i) => i !== "-"));
     const stdin = inputs.includes("-");
@@ -188,6 +195,7 @@ export const reportCommand: Command = {
         ...(inlineLimit !== undefined ? { inlineLimit } : {}),
         ...(maxPoints !== undefined ? { maxPoints } : {}),
         ...(maxSteps !== undefined ? { maxSteps } : {}),
+        ...(maxTotalPoints !== undefined ? { maxTotalPoints } : {}),
         title: str(values, "title") ?? "plxkit report",
         inputs,
         ...(validation ? { validation } : {}),

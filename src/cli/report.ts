@@ -118,6 +118,13 @@ export const reportCommand: Command = {
       default: "400000",
     },
     "max-steps": { type: "string", arg: "<n>", help: "steps kept per series of other kinds", default: "50" },
+    charts: {
+      type: "string",
+      arg: "<draw|json>",
+      help:
+        "draw Plotly charts with plotly.js (inlined only when a run has one, +4.8 MB), or show charts as JSON",
+      default: "draw",
+    },
     title: { type: "string", arg: "<text>", help: "the report's title", default: "plxkit report" },
   },
   examples: [
@@ -143,6 +150,7 @@ export const reportCommand: Command = {
     if (!positionals.length) throw new UsageError("give at least one input path (or - for JSONL on stdin)");
     const out = str(values, "out", true)!;
     const assets = choice(values, "assets", ["inline", "link"] as const) ?? "inline";
+    const charts = choice(values, "charts", ["draw", "json"] as const) ?? "draw";
     const inlineLimit = positiveInt(values, "inline-limit", 0);
     const maxPoints = positiveInt(values, "max-points", 8);
     const maxSteps = positiveInt(values, "max-steps", 1);
@@ -192,6 +200,7 @@ export const reportCommand: Command = {
         : undefined;
       result = await writeReport(selectSource(format.source(sources, { settings: {} }), selection), out, {
         assets,
+        charts,
         ...(inlineLimit !== undefined ? { inlineLimit } : {}),
         ...(maxPoints !== undefined ? { maxPoints } : {}),
         ...(maxSteps !== undefined ? { maxSteps } : {}),

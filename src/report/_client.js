@@ -610,11 +610,30 @@
     },
     chart: (it, c) => {
       const v = it.value || {};
+      const fig = v.figure;
+      if (v.kind === "plotly" && globalThis.Plotly && fig && typeof fig === "object") {
+        const div = el("div", { class: "plotly-chart" });
+        c.append(div);
+        const copy = structuredClone(fig); // (Plotly writes into the objects it draws)
+        const layout = Object.assign({}, copy.layout || {}, { autosize: true });
+        delete layout.width;
+        layout.height = Math.min(Number(layout.height) || 360, 420);
+        try {
+          globalThis.Plotly.newPlot(div, Array.isArray(copy.data) ? copy.data : [], layout, {
+            displaylogo: false,
+            responsive: true,
+            showLink: false,
+          });
+        } catch (e) {
+          c.append(el("p", { class: "note warn", text: `plotly.js could not draw this figure: ${e}` }));
+        }
+        return;
+      }
       c.append(el("p", {
         class: "note",
-        text: `${
-          v.kind || "chart"
-        } figure, shown as JSON (the report does not embed Plotly, Vega or Bokeh; see docs/report.md)`,
+        text: `${v.kind || "chart"} figure, shown as JSON (${
+          v.kind === "plotly" ? "--charts json" : "Vega-Lite and Bokeh figures are not drawn"
+        }; see docs/report.md)`,
       }));
       const s = JSON.stringify(v.figure ?? v, null, 1) || "";
       c.append(el("pre", { text: s.length > 20000 ? s.slice(0, 20000) + "\n... (cut)" : s }));

@@ -39,6 +39,11 @@ export interface CollectOptions {
    * the report).
    */
   linkAsset?: (run: string, rel: string, bytes: Uint8Array) => Promise<string>;
+  /**
+   * `draw`: Plotly charts are drawn by plotly.js, inlined only when a run has one; `json`: every chart is
+   * shown as JSON. @default "draw"
+   */
+  charts?: "draw" | "json";
   /** Called for every diagnostic met reading (unreadable lines, runs that cannot be found). */
   onDiagnostic?: (d: Diagnostic, run?: string) => void;
   /** Called after each run, with its event count. */
@@ -126,7 +131,15 @@ export interface ReportData {
   moreFindings?: number;
   /** Problems met finding runs (not tied to one run). */
   problems: { file: string; line?: number; severity: string; message: string }[];
-  settings: { maxPoints: number; maxSteps: number; assets: AssetMode; inlineLimit: number };
+  settings: {
+    maxPoints: number;
+    maxSteps: number;
+    assets: AssetMode;
+    inlineLimit: number;
+    charts: "draw" | "json";
+  };
+  /** Chart libraries inlined (set by the writer): `plotly` when a run has a Plotly chart and charts are drawn. */
+  embedded: string[];
   /** Totals of what was read and what was left out of the file. */
   totals: { events: number; downsampledSeries: number; thinnedSeries: number; assetsLeftOut: number };
 }
@@ -232,7 +245,8 @@ export async function collectReport(
     metrics: [],
     series: [],
     problems: [],
-    settings: { maxPoints, maxSteps, assets: mode, inlineLimit },
+    settings: { maxPoints, maxSteps, assets: mode, inlineLimit, charts: options.charts ?? "draw" },
+    embedded: [],
     totals: { events: 0, downsampledSeries: 0, thinnedSeries: 0, assetsLeftOut: 0 },
   };
   for await (const item of source.runs()) {

@@ -16,9 +16,23 @@ export interface ReportLibraries {
   uplotCss: string;
   /** The report's own browser code. */
   clientJs: string;
+  /** plotly.js, when the report draws Plotly charts ({@linkcode loadPlotly}). */
+  plotlyJs?: string;
 }
 
 let cached: Promise<ReportLibraries> | undefined;
+let plotly: Promise<string> | undefined;
+
+/**
+ * Reads plotly.js's minified bundle (4.8 MB) from the pinned npm package, for reports of runs that hold
+ * Plotly charts.
+ */
+export function loadPlotly(): Promise<string> {
+  return plotly ??= (async () => {
+    const { plotlyFile } = await import("../_deps/plotly.ts");
+    return await text(await plotlyFile());
+  })();
+}
 
 async function text(url: string | URL): Promise<string> {
   const r = await fetch(url);
@@ -160,6 +174,7 @@ export function renderHtml(data: ReportData, libs: ReportLibraries): string {
     '<main id="app"><noscript>This report needs JavaScript to draw its tables and charts.</noscript></main>',
     `<script type="application/json" id="plx-data">${scriptJson(data)}</script>`,
     `<script>${scriptCode(libs.uplotJs)}</script>`,
+    ...(libs.plotlyJs ? [`<script>${scriptCode(libs.plotlyJs)}</script>`] : []),
     `<script>${scriptCode(libs.clientJs)}</script>`,
     "</body>",
     "</html>",

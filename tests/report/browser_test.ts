@@ -152,6 +152,8 @@ Deno.test({
         assertOk(audio.length >= 1 && audio.every((s) => s.startsWith("data:audio/wav;base64,")));
         const hist = await page.$$eval("#kind-histogram canvas", (cs) => cs.length);
         assertOk(hist >= 3, `${hist} histogram canvases`);
+        const plotly = await page.$$eval("#kind-chart .plotly-chart svg.main-svg", (s) => s.length);
+        assertOk(plotly >= 3, `${plotly} Plotly figures drawn by plotly.js`);
         const cells = await page.$$eval("#kind-dataframe td", (tds) => tds.map((e) => e.textContent));
         assertOk(cells.includes("<i>x</i>"), "dataframe cells as text");
       });

@@ -62,11 +62,15 @@ Deno.test("report of the sample runs: every run, metric and kind, validation fin
     const out = path.join(dir, "report.html");
     const r = await run("report", FIXTURES, "--out", out, "--validate");
     assertEquals(r.code, 0, r.err);
-    assertOk(/^wrote .*report\.html \(\d+\.\d kB\): 4 runs, 47 events, 6 metrics/.test(r.out), r.out);
+    assertOk(/^wrote .*report\.html \(\d+\.\d [kM]B\): 4 runs, 47 events, 6 metrics/.test(r.out), r.out);
     assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), ["report.html"]); // no temporary left
     const { html, data } = await reportData(out);
     assertOk(html.includes("Content-Security-Policy") && html.includes("default-src &#39;none&#39;"));
     assertOk(html.includes("uPlot"), "uPlot inlined");
+    const plotly = data.series.some((s: { type: string; items: { value: { kind?: string } }[] }) =>
+      s.type === "chart" && s.items.some((i) => i.value?.kind === "plotly")
+    );
+    assertEquals(data.embedded, plotly ? ["plotly"] : []);
     assertEquals(data.runs.length, 4);
     assertOk(Array.isArray(data.findings), "--validate adds findings");
     assertOk(
@@ -166,6 +170,30 @@ Deno.test("report of a run with a damaged line: written, the line named, exit 1"
     assertOk(/events\/metric\/accuracy\.plx:11: error: expected 3 fields/.test(r.err), r.err);
     const { data } = await reportData(out);
     assertOk(data.runs[0].problems.some((p: { file: string; line: number }) => p.line === 11), "listed");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("report inlines plotly.js only for runs with Plotly charts, and not with --charts json", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const runDir = path.join(dir, "r");
+    await Deno.mkdir(path.join(runDir, "events/chart"), { recursive: true });
+    await Deno.writeTextFile(
+      path.join(runDir, "events/chart/fig.plx"),
+      'step|timestamp|chart\n1|2024-05-01 12:00:00+00:00|{"kind": "plotly", "figure": {"data": [{"type": "bar", "y": [1, 2]}], "layout": {}}}\n',
+    );
+    const drawn = path.join(dir, "drawn.html");
+    assertEquals((await run("report", runDir, "--out", drawn)).code, 0);
+    const d = await reportData(drawn);
+    assertEquals(d.data.embedded, ["plotly"]);
+    assertOk(d.html.length > 4_000_000, `${d.html.length} bytes with plotly.js`);
+    const json = path.join(dir, "json.html");
+    assertEquals((await run("report", runDir, "--out", json, "--charts", "json")).code, 0);
+    const j = await reportData(json);
+    assertEquals(j.data.embedded, []);
+    assertOk(j.html.length < 200_000, `${j.html.length} bytes`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -439,6 +439,8 @@
     c.width = w * r;
     c.height = h * r;
     c.style.height = `${h}px`;
+    c.style.width = `${w}px`;
+    c.style.maxWidth = "100%";
     const g = c.getContext("2d");
     g.scale(r, r);
     return [c, g];
@@ -528,6 +530,56 @@
     }
     g.stroke();
     return c;
+  }
+
+  // A span and its children (depth first, at most 200) as bars on one time axis, coloured by status.
+  function spanTimeline(root) {
+    const rows = [];
+    const walk = (sp, depth) => {
+      if (rows.length >= 200 || !sp || typeof sp !== "object") return;
+      rows.push({ sp, depth });
+      for (const ch of Array.isArray(sp.children) ? sp.children : []) walk(ch, depth + 1);
+    };
+    walk(root, 0);
+    const time = (x) => {
+      const v = typeof x === "string" ? Date.parse(x.replace(" ", "T")) : NaN;
+      return Number.isFinite(v) ? v : null;
+    };
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const { sp } of rows) {
+      for (const v of [time(sp.started_at), time(sp.finished_at)]) {
+        if (v !== null) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+      }
+    }
+    if (!(hi > lo)) hi = lo + 1;
+    const W = 440;
+    const rowH = 18;
+    const left = 150;
+    const [cv, g] = canvas(W, rows.length * rowH + 18);
+    g.font = "11px sans-serif";
+    rows.forEach(({ sp, depth }, r) => {
+      const y = r * rowH;
+      g.fillStyle = "#1d2330";
+      const label = `${sp.name ?? "(span)"}${sp.kind ? ` [${sp.kind}]` : ""}`;
+      g.fillText(label.slice(0, 26), 2 + depth * 8, y + 13);
+      const a = time(sp.started_at);
+      const b = time(sp.finished_at);
+      g.fillStyle = sp.status === "failed" ? "#e5483d" : sp.status === "succeeded" ? "#1f9d55" : "#3a6df0";
+      if (a === null) {
+        g.fillStyle = "#667085";
+        g.fillText("no start time", left, y + 13);
+        return;
+      }
+      const x0 = left + ((a - lo) / (hi - lo)) * (W - left - 60);
+      const x1 = b === null ? x0 + 2 : left + ((b - lo) / (hi - lo)) * (W - left - 60);
+      g.fillRect(x0, y + 3, Math.max(2, x1 - x0), rowH - 6);
+      g.fillStyle = "#667085";
+      if (b !== null) g.fillText(`${((b - a) / 1000).toFixed(3)} s`, Math.min(x1 + 4, W - 56), y + 13);
+    });
+    g.fillStyle = "#667085";
+    g.fillText(`${((hi - lo) / 1000).toFixed(3)} s in all`, left, rows.length * rowH + 13);
+    return cv;
   }
 
   function confusionTable(v) {
@@ -639,8 +691,14 @@
       c.append(el("pre", { text: s.length > 20000 ? s.slice(0, 20000) + "\n... (cut)" : s }));
     },
     span: (it, c) => {
+      c.append(spanTimeline(it.value));
       const s = JSON.stringify(it.value, null, 1) || "";
-      c.append(el("pre", { text: s.length > 20000 ? s.slice(0, 20000) + "\n... (cut)" : s }));
+      c.append(el(
+        "details",
+        {},
+        el("summary", { text: "span as JSON" }),
+        el("pre", { text: s.length > 20000 ? s.slice(0, 20000) + "\n... (cut)" : s }),
+      ));
     },
     artifact: (it, c) => c.append(el("pre", { text: JSON.stringify(it.value, null, 1) })),
     model: (it, c) => c.append(el("pre", { text: JSON.stringify(it.value, null, 1) })),

@@ -45,6 +45,23 @@ export async function hostileRun(root: string, points = 20_000, uuid = "01234567
   run.logDataframe("table", [{ epoch: 1, loss: 0.5 }, { epoch: 2, loss: "<i>x</i>" }], { step: 1 });
   run.logHistogram("weights", [0.1, 0.2, 0.2, 0.5, 0.9], { bins: 4, step: 1 });
   run.logConfusionMatrix("cm", { x: ["a", "b"], y: ["a", "b"], z: [[3, 1], [0, 4]] }, { step: 1 });
+  const t0 = Date.UTC(2026, 0, 1, 12);
+  run.logTrace({
+    name: "agent",
+    kind: "agent",
+    status: "succeeded",
+    startedAt: new Date(t0),
+    finishedAt: new Date(t0 + 3000),
+    children: [
+      {
+        name: "<b>tool</b>",
+        kind: "tool",
+        status: "failed",
+        startedAt: new Date(t0 + 500),
+        finishedAt: new Date(t0 + 900),
+      },
+    ],
+  });
   await run.end();
   return dir;
 }

@@ -152,6 +152,16 @@ Deno.test({
         assertOk(audio.length >= 1 && audio.every((s) => s.startsWith("data:audio/wav;base64,")));
         const hist = await page.$$eval("#kind-histogram canvas", (cs) => cs.length);
         assertOk(hist >= 3, `${hist} histogram canvases`);
+        const spans = await page.$$eval("#kind-span canvas", (cs) =>
+          cs.map((c: El) => {
+            const px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+            let red = 0; // the failed child span's bar
+            for (let i = 0; i < px.length; i += 4) {
+              if (px[i] > 200 && px[i + 1] < 100 && px[i + 3] > 200) red++;
+            }
+            return red;
+          }));
+        assertOk(spans.length === 1 && spans[0] > 20, `span timeline: ${spans}`);
         const plotly = await page.$$eval("#kind-chart .plotly-chart svg.main-svg", (s) => s.length);
         assertOk(plotly >= 3, `${plotly} Plotly figures drawn by plotly.js`);
         const cells = await page.$$eval("#kind-dataframe td", (tds) => tds.map((e) => e.textContent));

@@ -681,10 +681,25 @@
         }
         return;
       }
+      if (v.kind === "vega" && globalThis.vegaEmbed && fig && typeof fig === "object") {
+        const div = el("div", { class: "vega-chart" });
+        c.append(div);
+        // ast + the interpreter: a spec's expressions are interpreted, never compiled to code
+        globalThis.vegaEmbed(div, structuredClone(fig), {
+          ast: true,
+          expr: globalThis.vegaExpressionInterpreter,
+          actions: false,
+          renderer: "svg",
+          logLevel: globalThis.vega.Error,
+        }).catch((e) =>
+          c.append(el("p", { class: "note warn", text: `Vega could not draw this figure: ${e}` }))
+        );
+        return;
+      }
       c.append(el("p", {
         class: "note",
         text: `${v.kind || "chart"} figure, shown as JSON (${
-          v.kind === "plotly" ? "--charts json" : "Vega-Lite and Bokeh figures are not drawn"
+          v.kind === "plotly" || v.kind === "vega" ? "--charts json" : "Bokeh figures are not drawn"
         }; see docs/report.md)`,
       }));
       const s = JSON.stringify(v.figure ?? v, null, 1) || "";

@@ -18,6 +18,8 @@ export interface ReportLibraries {
   clientJs: string;
   /** plotly.js, when the report draws Plotly charts ({@linkcode loadPlotly}). */
   plotlyJs?: string;
+  /** Vega's scripts, when the report draws Vega-Lite charts ({@linkcode loadVega}). */
+  vegaJs?: string[];
 }
 
 let cached: Promise<ReportLibraries> | undefined;
@@ -56,6 +58,35 @@ export function loadLibraries(): Promise<ReportLibraries> {
       uplotCss: await text(css),
       clientJs: await text(new URL("./_client.js", import.meta.url)),
     };
+  })();
+}
+
+let vega: Promise<string[]> | undefined;
+
+/**
+ * Reads Vega, Vega-Lite, vega-embed (about 840 kB together) and vega-interpreter from the pinned npm
+ * packages, for reports of runs that hold Vega-Lite charts. The interpreter evaluates a spec's expressions
+ * without `new Function` (which the report's CSP forbids); it ships only as an ES module importing
+ * `vega-util`, so it is turned into a classic script that takes those names from the `vega` global and sets
+ * `globalThis.vegaExpressionInterpreter`.
+ *
+ * @throws {Error} When the interpreter's module no longer has the expected import and export.
+ */
+export function loadVega(): Promise<string[]> {
+  return vega ??= (async () => {
+    const { vegaFiles } = await import("../_deps/vega.ts");
+    const f = await vegaFiles();
+    const src = await text(f.interpreter);
+    const imp = /^import \{([^}]*)\} from 'vega-util';$/m;
+    const exp = /^export \{ expression as expressionInterpreter \};$/m;
+    if (!imp.test(src) || !exp.test(src)) throw new Error(`${f.interpreter}: unexpected module shape`);
+    const interpreter = `(() => {\n${
+      src.replace(imp, "const {$1} = globalThis.vega;").replace(
+        exp,
+        "globalThis.vegaExpressionInterpreter = expression;",
+      )
+    }\n})();`;
+    return [await text(f.vega), await text(f.vegaLite), await text(f.vegaEmbed), interpreter];
   })();
 }
 
@@ -175,6 +206,7 @@ export function renderHtml(data: ReportData, libs: ReportLibraries): string {
     `<script type="application/json" id="plx-data">${scriptJson(data)}</script>`,
     `<script>${scriptCode(libs.uplotJs)}</script>`,
     ...(libs.plotlyJs ? [`<script>${scriptCode(libs.plotlyJs)}</script>`] : []),
+    ...(libs.vegaJs ?? []).map((code) => `<script>${scriptCode(code)}</script>`),
     `<script>${scriptCode(libs.clientJs)}</script>`,
     "</body>",
     "</html>",

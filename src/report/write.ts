@@ -10,7 +10,7 @@ import type { EventSource } from "../convert/core.ts";
 import type { RunReport } from "../model/report.ts";
 import { writeFileAtomic } from "../io/files.ts";
 import { type CollectOptions, collectReport, type ReportData, type ReportFinding } from "./collect.ts";
-import { loadLibraries, loadPlotly, renderHtml } from "./html.ts";
+import { loadLibraries, loadPlotly, loadVega, renderHtml } from "./html.ts";
 
 /** Options of {@linkcode writeReport}. */
 export interface WriteReportOptions extends Omit<CollectOptions, "linkAsset"> {
@@ -120,12 +120,20 @@ export async function writeReport(
       data.findings = findings;
       if (more) data.moreFindings = more;
     }
-    const drawPlotly = data.settings.charts === "draw" &&
+    const has = (kind: string) =>
+      data.settings.charts === "draw" &&
       data.series.some((x) =>
-        x.type === "chart" && x.items.some((i) => (i.value as { kind?: string } | null)?.kind === "plotly")
+        x.type === "chart" && x.items.some((i) => (i.value as { kind?: string } | null)?.kind === kind)
       );
+    const drawPlotly = has("plotly");
+    const drawVega = has("vega");
     if (drawPlotly) data.embedded.push("plotly");
-    const html = renderHtml(data, { ...await libs, ...(drawPlotly ? { plotlyJs: await loadPlotly() } : {}) });
+    if (drawVega) data.embedded.push("vega");
+    const html = renderHtml(data, {
+      ...await libs,
+      ...(drawPlotly ? { plotlyJs: await loadPlotly() } : {}),
+      ...(drawVega ? { vegaJs: await loadVega() } : {}),
+    });
     const bytes = new TextEncoder().encode(html);
     if (tmpAssets) {
       await Deno.remove(assetsDir, { recursive: true }).catch((e) => {

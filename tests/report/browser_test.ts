@@ -162,6 +162,9 @@ Deno.test({
             return red;
           }));
         assertOk(spans.length === 1 && spans[0] > 20, `span timeline: ${spans}`);
+        await page.waitForSelector("#kind-chart .vega-chart svg", { timeout: 10_000 });
+        const vega = await page.$$eval("#kind-chart .vega-chart svg .mark-symbol path", (p) => p.length);
+        assertOk(vega >= 100, `${vega} Vega-Lite points drawn by Vega`);
         const plotly = await page.$$eval("#kind-chart .plotly-chart svg.main-svg", (s) => s.length);
         assertOk(plotly >= 3, `${plotly} Plotly figures drawn by plotly.js`);
         const cells = await page.$$eval("#kind-dataframe td", (tds) => tds.map((e) => e.textContent));

@@ -67,10 +67,11 @@ Deno.test("report of the sample runs: every run, metric and kind, validation fin
     const { html, data } = await reportData(out);
     assertOk(html.includes("Content-Security-Policy") && html.includes("default-src &#39;none&#39;"));
     assertOk(html.includes("uPlot"), "uPlot inlined");
-    const plotly = data.series.some((s: { type: string; items: { value: { kind?: string } }[] }) =>
-      s.type === "chart" && s.items.some((i) => i.value?.kind === "plotly")
+    const kinds = new Set(
+      data.series.filter((s: { type: string }) => s.type === "chart")
+        .flatMap((s: { items: { value: { kind?: string } }[] }) => s.items.map((i) => i.value?.kind)),
     );
-    assertEquals(data.embedded, plotly ? ["plotly"] : []);
+    assertEquals(data.embedded, ["plotly", "vega"].filter((k) => kinds.has(k)));
     assertEquals(data.runs.length, 4);
     assertOk(Array.isArray(data.findings), "--validate adds findings");
     assertOk(
@@ -175,7 +176,7 @@ Deno.test("report of a run with a damaged line: written, the line named, exit 1"
   }
 });
 
-Deno.test("report inlines plotly.js only for runs with Plotly charts, and not with --charts json", async () => {
+Deno.test("report inlines plotly.js and Vega only for runs with such charts, and not with --charts json", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const runDir = path.join(dir, "r");
@@ -189,6 +190,21 @@ Deno.test("report inlines plotly.js only for runs with Plotly charts, and not wi
     const d = await reportData(drawn);
     assertEquals(d.data.embedded, ["plotly"]);
     assertOk(d.html.length > 4_000_000, `${d.html.length} bytes with plotly.js`);
+    const vegaDir = path.join(dir, "v");
+    await Deno.mkdir(path.join(vegaDir, "events/chart"), { recursive: true });
+    await Deno.writeTextFile(
+      path.join(vegaDir, "events/chart/fig.plx"),
+      'step|timestamp|chart\n1|2024-05-01 12:00:00+00:00|{"kind": "vega", "figure": {"mark": "bar", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}}}\n',
+    );
+    const v = path.join(dir, "vega.html");
+    assertEquals((await run("report", vegaDir, "--out", v)).code, 0);
+    const vd = await reportData(v);
+    assertEquals(vd.data.embedded, ["vega"]);
+    assertOk(
+      vd.html.includes("globalThis.vegaExpressionInterpreter = expression;"),
+      "the interpreter inlined",
+    );
+    assertOk(vd.html.length > 700_000 && vd.html.length < 1_200_000, `${vd.html.length} bytes with Vega`);
     const json = path.join(dir, "json.html");
     assertEquals((await run("report", runDir, "--out", json, "--charts", "json")).code, 0);
     const j = await reportData(json);

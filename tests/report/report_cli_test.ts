@@ -214,3 +214,47 @@ Deno.test("report inlines plotly.js and Vega only for runs with such charts, and
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("report reads JSONL on standard input (-) and escapes the title", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const jsonl = path.join(dir, "all.jsonl");
+    const c = await run("convert", FIXTURES, "--to", "jsonl", "--out", jsonl, "--quiet");
+    assertEquals(c.code, 0, c.err);
+    const out = path.join(dir, "r.html");
+    const cli = new URL("../../cli.ts", import.meta.url).pathname;
+    const p = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--frozen",
+        "--lock=tests/deno.lock",
+        cli,
+        "report",
+        "-",
+        "--out",
+        out,
+        "--title",
+        "</title><b>x",
+      ],
+      cwd: ROOT,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+    }).spawn();
+    const w = p.stdin.getWriter();
+    await w.write(await Deno.readFile(jsonl));
+    await w.close();
+    const r = await p.output();
+    assertEquals(r.code, 0, new TextDecoder().decode(r.stderr));
+    const { html, data } = await reportData(out);
+    assertEquals(data.runs.length, 4);
+    assertOk(html.includes("<title>&#60;/title&#62;&#60;b&#62;x</title>"), "title escaped");
+    const v = await run("report", "-", "--out", out, "--validate");
+    assertEquals(v.code, 2);
+    assertOk(/--validate checks files and folders/.test(v.err), v.err);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -20,6 +20,8 @@
     "#444c5c",
   ];
   const MAX_CHOSEN = 12;
+  // BokehJS logs at info level (and warns when a figure was made by another Bokeh version): errors only.
+  if (globalThis.Bokeh && globalThis.Bokeh.set_log_level) globalThis.Bokeh.set_log_level("error");
   // whole-number tick steps for the step axis
   const STEP_INCRS = [];
   for (let m = 1; m <= 1e15; m *= 10) STEP_INCRS.push(m, 2 * m, 5 * m);
@@ -696,10 +698,22 @@
         );
         return;
       }
+      if (v.kind === "bokeh" && globalThis.Bokeh && fig && typeof fig === "object") {
+        const div = el("div", { class: "bokeh-chart" });
+        c.append(div);
+        try {
+          globalThis.Bokeh.embed.embed_item(structuredClone(fig), div).catch((e) =>
+            c.append(el("p", { class: "note warn", text: `BokehJS could not draw this figure: ${e}` }))
+          );
+        } catch (e) {
+          c.append(el("p", { class: "note warn", text: `BokehJS could not draw this figure: ${e}` }));
+        }
+        return;
+      }
       c.append(el("p", {
         class: "note",
         text: `${v.kind || "chart"} figure, shown as JSON (${
-          v.kind === "plotly" || v.kind === "vega" ? "--charts json" : "Bokeh figures are not drawn"
+          ["plotly", "vega", "bokeh"].includes(v.kind) ? "--charts json" : "an unknown kind of chart"
         }; see docs/report.md)`,
       }));
       const s = JSON.stringify(v.figure ?? v, null, 1) || "";

@@ -20,6 +20,8 @@ export interface ReportLibraries {
   plotlyJs?: string;
   /** Vega's scripts, when the report draws Vega-Lite charts ({@linkcode loadVega}). */
   vegaJs?: string[];
+  /** BokehJS, when the report draws Bokeh charts ({@linkcode loadBokeh}). */
+  bokehJs?: string;
 }
 
 let cached: Promise<ReportLibraries> | undefined;
@@ -58,6 +60,16 @@ export function loadLibraries(): Promise<ReportLibraries> {
       uplotCss: await text(css),
       clientJs: await text(new URL("./_client.js", import.meta.url)),
     };
+  })();
+}
+
+let bokeh: Promise<string> | undefined;
+
+/** Reads BokehJS's minified bundle (1.4 MB) from the pinned npm package, for reports with Bokeh charts. */
+export function loadBokeh(): Promise<string> {
+  return bokeh ??= (async () => {
+    const { bokehFile } = await import("../_deps/bokeh.ts");
+    return await text(await bokehFile());
   })();
 }
 
@@ -207,6 +219,7 @@ export function renderHtml(data: ReportData, libs: ReportLibraries): string {
     `<script>${scriptCode(libs.uplotJs)}</script>`,
     ...(libs.plotlyJs ? [`<script>${scriptCode(libs.plotlyJs)}</script>`] : []),
     ...(libs.vegaJs ?? []).map((code) => `<script>${scriptCode(code)}</script>`),
+    ...(libs.bokehJs ? [`<script>${scriptCode(libs.bokehJs)}</script>`] : []),
     `<script>${scriptCode(libs.clientJs)}</script>`,
     "</body>",
     "</html>",

@@ -10,7 +10,7 @@ import type { EventSource } from "../convert/core.ts";
 import type { RunReport } from "../model/report.ts";
 import { writeFileAtomic } from "../io/files.ts";
 import { type CollectOptions, collectReport, type ReportData, type ReportFinding } from "./collect.ts";
-import { loadLibraries, loadPlotly, loadVega, renderHtml } from "./html.ts";
+import { loadBokeh, loadLibraries, loadPlotly, loadVega, renderHtml } from "./html.ts";
 
 /** Options of {@linkcode writeReport}. */
 export interface WriteReportOptions extends Omit<CollectOptions, "linkAsset"> {
@@ -129,10 +129,13 @@ export async function writeReport(
     const drawVega = has("vega");
     if (drawPlotly) data.embedded.push("plotly");
     if (drawVega) data.embedded.push("vega");
+    const drawBokeh = has("bokeh");
+    if (drawBokeh) data.embedded.push("bokeh");
     const html = renderHtml(data, {
       ...await libs,
       ...(drawPlotly ? { plotlyJs: await loadPlotly() } : {}),
       ...(drawVega ? { vegaJs: await loadVega() } : {}),
+      ...(drawBokeh ? { bokehJs: await loadBokeh() } : {}),
     });
     const bytes = new TextEncoder().encode(html);
     if (tmpAssets) {

@@ -165,6 +165,14 @@ Deno.test({
         await page.waitForSelector("#kind-chart .vega-chart svg", { timeout: 10_000 });
         const vega = await page.$$eval("#kind-chart .vega-chart svg .mark-symbol path", (p) => p.length);
         assertOk(vega >= 100, `${vega} Vega-Lite points drawn by Vega`);
+        // (BokehJS draws inside shadow roots: wait for the figure to take room, with no failure note)
+        await page.waitForFunction(
+          () =>
+            (document.querySelector("#kind-chart .bokeh-chart")?.getBoundingClientRect().height ?? 0) > 200,
+          { timeout: 10_000 },
+        );
+        const failed = await page.$$eval("#kind-chart .note.warn", (n) => n.map((e) => e.textContent));
+        assertEquals(failed.filter((t: string) => /could not draw/.test(t)), []);
         const plotly = await page.$$eval("#kind-chart .plotly-chart svg.main-svg", (s) => s.length);
         assertOk(plotly >= 3, `${plotly} Plotly figures drawn by plotly.js`);
         const cells = await page.$$eval("#kind-dataframe td", (tds) => tds.map((e) => e.textContent));
@@ -211,13 +219,16 @@ Deno.test({
       assertEquals(errors.filter((e) => !refused.test(e)), [], "no other console errors");
       assertOk(errors.some((e) => e.includes("Blocked script execution")), "the sandbox refused the script");
 
-      await t.step("a report of the demo run alone: no console message at all", async () => {
+      await t.step("a report of the demo run alone: no console error or warning, no request", async () => {
         const only = path.join(dir, "demo.html");
         const d = await cli("report", seed.path, "--out", only);
         assertEquals(d.code, 0, d.err);
         const p2 = await browser.newPage();
         const messages: string[] = [];
-        p2.on("console", (m) => messages.push(`${m.type()}: ${m.text()}`));
+        p2.on("console", (m) => {
+          // (BokehJS logs its own log-level change at info level)
+          if (m.type() === "error" || m.type() === "warn") messages.push(`${m.type()}: ${m.text()}`);
+        });
         p2.on("pageerror", (e) => messages.push(`pageerror: ${e}`));
         p2.on("request", (req) => {
           if (!req.url().startsWith("data:") && req.url() !== new URL(`file://${only}`).href) {

@@ -71,7 +71,7 @@ Deno.test("report of the sample runs: every run, metric and kind, validation fin
       data.series.filter((s: { type: string }) => s.type === "chart")
         .flatMap((s: { items: { value: { kind?: string } }[] }) => s.items.map((i) => i.value?.kind)),
     );
-    assertEquals(data.embedded, ["plotly", "vega"].filter((k) => kinds.has(k)));
+    assertEquals(data.embedded, ["plotly", "vega", "bokeh"].filter((k) => kinds.has(k)));
     assertEquals(data.runs.length, 4);
     assertOk(Array.isArray(data.findings), "--validate adds findings");
     assertOk(

@@ -3,7 +3,8 @@
  * (shared/seed/tracking-metadata.md): outputs, metrics, text, HTML, audio, histograms, curves, confusion
  * matrices, a Matplotlib-like image (a generated PNG), and charts as real Plotly, Vega-Lite (Altair) and
  * Bokeh (`json_item`) JSON. It writes an offline run under `./runs/<uuid>/`, its conversions under
- * `./out/demo/` (replaced on each demo, so `plxkit validate runs/` sees only runs), and prints what is where.
+ * `./out/demo/` (replaced on each demo, so `plxkit validate runs/` sees only runs), its HTML report at
+ * `./out/report.html`, and prints what is where.
  *
  * Deterministic: a seeded generator stands in for `np.random` (the run uuid and times still differ).
  *
@@ -455,8 +456,12 @@ export async function afterDemo(runDir: string, out = path.join("out", "demo")):
     say(`validate --strict ${back}`);
     codes.push(await main(["validate", "--strict", "--quiet", back]));
   }
+  const report = path.join(path.dirname(out), "report.html");
+  say(`report ${runDir} --validate --out ${report}`);
+  codes.push(await main(["report", runDir, "--validate", "--title", "plxkit demo run", "--out", report]));
   if (codes.some((c) => c !== 0)) console.log(`\nsome steps failed: exit codes ${codes.join(", ")}`);
   console.log(`\nrun: ${runDir}\nconversions: ${out}/ (each format, and back-from-<format>/ round trips)`);
+  console.log(`report: ${report} (open it in a browser; it needs no network)`);
 }
 
 /** The formats the demo converts the run into. */

@@ -4,3 +4,4 @@
  */
 export { default as fc } from "npm:fast-check@4.11.0";
 export { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
+export { default as puppeteer } from "npm:puppeteer-core@25.16.0";

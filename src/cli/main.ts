@@ -9,13 +9,20 @@ import { UsageError } from "./errors.ts";
 import { type CliIO, type Command, commandHelp, nearest, parseCommand } from "./args.ts";
 import { convertCommand } from "./convert.ts";
 import { inspectCommand } from "./inspect.ts";
+import { reportCommand } from "./report.ts";
 import { schemaCommand } from "./schema.ts";
 import { VERSION } from "../version.ts";
 import { versionText } from "./version.ts";
 import { validateCommand } from "./validate.ts";
 
 /** Every subcommand. */
-export const COMMANDS: Command[] = [validateCommand, inspectCommand, convertCommand, schemaCommand];
+export const COMMANDS: Command[] = [
+  validateCommand,
+  inspectCommand,
+  convertCommand,
+  reportCommand,
+  schemaCommand,
+];
 
 /** The version printed by `--version`. */
 export { VERSION };
@@ -23,7 +30,7 @@ export { VERSION };
 function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
-    "plxkit: validate, inspect and convert Polyaxon run-artifact folders",
+    "plxkit: validate, inspect, convert and report Polyaxon run-artifact folders",
     "",
     "Usage: plxkit <command> [options]",
     "",
@@ -39,6 +46,7 @@ function mainHelp(): string {
     "  plxkit inspect runs/ --kind metric --name 'loss*'",
     "  plxkit convert runs/ --to jsonl --out - | gzip > runs.jsonl.gz",
     "  plxkit convert runs/ --to parquet --out out/runs.parquet --dry-run",
+    "  plxkit report runs/ --validate --out report.html",
     "",
   ].join("\n");
 }

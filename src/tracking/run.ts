@@ -41,10 +41,14 @@ import { encodeWav } from "./audio.ts";
 import { compactJson, summarizeFile } from "./summary.ts";
 import { homogeneous, PyFloat } from "../json/python.ts";
 import { ResourceSampler } from "./resources.ts";
+import { runEnv } from "./_env.ts";
+import { prCurve, rocCurve, type ScoredLabels } from "./sklearn.ts";
+import { parsePyJson } from "./_pyjson.ts";
+import { type Condition, condition, type RunRecord, runRecord } from "./_record.ts";
 import type { Diagnostic } from "../diagnostics.ts";
 
 /** plxkit's version, written as `client_version` in `env.json`. */
-export const CLIENT_VERSION = "0.1.0";
+export { CLIENT_VERSION } from "./_env.ts";
 
 /** A time given to a log call: a `Date`, a {@linkcode PlxTime}, or a datetime string (naive allowed). */
 export type TimeInput = Date | PlxTime | string;
@@ -71,6 +75,8 @@ export interface RunOptions {
   tags?: string[];
   /** Project for `run.plx.json`. */
   project?: string;
+  /** Owner for `run.plx.json`. @default "default" (traceml's offline owner) */
+  owner?: string;
   /** Write `run.plx.json` and `lineages.plx.json` at the end. @default POLYAXON_IS_OFFLINE is `true`/`1` */
   offline?: boolean;
   /** Milliseconds between background flushes. @default 10000 */
@@ -85,6 +91,18 @@ export interface RunOptions {
   trackEnv?: boolean;
   /** Flush and end the run on `unload`, SIGINT and SIGTERM. @default true */
   exitHandlers?: boolean;
+}
+
+/** Labels and scores for {@linkcode Run.logSklearnRocAucCurve} and {@linkcode Run.logSklearnPrCurve}. */
+export interface SklearnCurveInput {
+  /** Scores, one per sample; with `isMultiClass` one row of per-class scores per sample. */
+  yPreds: ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+  /** True labels, one per sample. */
+  yTargets: ArrayLike<number | string | boolean>;
+  /** The positive class (binary). @default 1 */
+  posLabel?: number | string | boolean;
+  /** One curve per class (`<name>_<i>`), `yPreds[:, i]` against class i. @default false */
+  isMultiClass?: boolean;
 }
 
 /** Options of {@linkcode Run.logImage}. */
@@ -170,14 +188,7 @@ export interface SpanInput {
 }
 
 /** A status change of the run (`run.plx.json`). */
-interface Condition {
-  type: string;
-  status: boolean;
-  reason: string;
-  message?: string;
-  last_transition_time: string;
-  last_update_time: string;
-}
+
 
 const DONE = new Set(["succeeded", "failed", "stopped", "skipped", "upstream_failed", "done"]);
 const RUN_DIRS = ["outputs", "events", "assets", "resources"];
@@ -259,6 +270,7 @@ export class Run {
   #resourceTimer: ReturnType<typeof setInterval> | null = null;
   #sampler: ResourceSampler | null = null;
   #opts: RunOptions;
+  #tags: string[];
   /** Diagnostics the summaries found when reading the files back at the end (none for a healthy run). */
   readonly diagnostics: Diagnostic[] = [];
 
@@ -271,6 +283,8 @@ export class Run {
    */
   constructor(options: RunOptions = {}) {
     this.#opts = options;
+    this.#tags = [];
+    for (const t of options.tags ?? []) if (!this.#tags.includes(t)) this.#tags.push(t);
     const uuid = (options.runUuid ?? crypto.randomUUID()).replaceAll("-", "").toLowerCase();
     if (!/^[0-9a-f]{32}$/.test(uuid)) {
       throw new TypeError(`runUuid: must be 32 hex digits, got ${options.runUuid}`);
@@ -296,9 +310,9 @@ export class Run {
     });
     for (const d of RUN_DIRS) Deno.mkdirSync(path.join(this.path, d), { recursive: true });
     this.#createdAt = nowUtc();
-    this.#setStatus("created", "OfflineOperation", "Operation is created");
+    this.#setStatus("created");
     this.#startedAt = nowUtc();
-    this.#setStatus("running", "OfflineOperation", "Operation is running");
+    this.#setStatus("running");
     if (options.trackEnv ?? true) this.logEnv();
     const res = options.resources;
     if (res) {
@@ -331,17 +345,9 @@ export class Run {
     return this.#writer.bufferedBytes;
   }
 
-  #setStatus(type: string, reason: string, message?: string): void {
-    const t = formatPyIsoformat(nowUtc());
+  #setStatus(type: string, reason?: string, message?: string): void {
     this.#status = type;
-    this.#conditions.push({
-      type,
-      status: true,
-      reason,
-      message,
-      last_transition_time: t,
-      last_update_time: t,
-    });
+    this.#conditions.push(condition(type, reason, message));
   }
 
   // ------------------------------------------------------------------------------------------ events
@@ -512,8 +518,8 @@ export class Run {
     }
     if (!this.#hasMetrics) {
       this.#hasMetrics = true;
-      this.#meta.has_events = true;
       this.#meta.has_metrics = true;
+      this.#meta.has_events = true;
     }
   }
 
@@ -900,6 +906,67 @@ export class Run {
     this.#curve("pr", name, pr.precision, pr.recall, pr.averagePrecision, options);
   }
 
+  /**
+   * Computes a ROC curve and its area from labels and scores as scikit-learn does (`roc_curve`, `auc`) and
+   * logs it (`log_sklearn_roc_auc_curve`). With `isMultiClass`, `yPreds` holds one score column per class
+   * and one curve `<name>_<i>` is logged per class of `yTargets` (sorted, as `np.unique`).
+   *
+   * @param name Event name.
+   * @param data Scores (`yPreds`), labels (`yTargets`), `posLabel`, `isMultiClass`.
+   * @param options Step and timestamp.
+   * @throws {RangeError} When lengths differ, labels are not binary without `posLabel`, or a class is missing.
+   *
+   * @example
+   * ```ts
+   * import { Run } from "./run.ts";
+   * await using run = new Run({ path: await Deno.makeTempDir(), exitHandlers: false });
+   * run.logSklearnRocAucCurve("roc", { yPreds: [0.1, 0.4, 0.35, 0.8], yTargets: [0, 0, 1, 1] }, { step: 1 });
+   * ```
+   */
+  logSklearnRocAucCurve(name: string, data: SklearnCurveInput, options?: LogOptions): void {
+    for (const [n, s] of this.#perClass(name, data)) {
+      const r = rocCurve(s);
+      this.#curve("roc", n, r.fpr, r.tpr, pyFloatRepr(r.auc), options);
+    }
+  }
+
+  /**
+   * Computes a precision-recall curve and the average precision from labels and scores as scikit-learn does
+   * (`precision_recall_curve`, `average_precision_score`) and logs it (`log_sklearn_pr_curve`).
+   *
+   * @param name Event name.
+   * @param data Scores (`yPreds`), labels (`yTargets`), `posLabel`, `isMultiClass`.
+   * @param options Step and timestamp.
+   * @throws {RangeError} When lengths differ, labels are not binary without `posLabel`, or no sample is positive.
+   *
+   * @example
+   * ```ts
+   * import { Run } from "./run.ts";
+   * await using run = new Run({ path: await Deno.makeTempDir(), exitHandlers: false });
+   * run.logSklearnPrCurve("pr", { yPreds: [0.1, 0.4, 0.35, 0.8], yTargets: [0, 0, 1, 1] }, { step: 1 });
+   * ```
+   */
+  logSklearnPrCurve(name: string, data: SklearnCurveInput, options?: LogOptions): void {
+    for (const [n, s] of this.#perClass(name, data)) {
+      const r = prCurve(s);
+      this.#curve("pr", n, r.precision, r.recall, pyFloatRepr(r.averagePrecision), options);
+    }
+  }
+
+  #perClass(name: string, data: SklearnCurveInput): [string, ScoredLabels][] {
+    const d = checkObject("data", data) as unknown as SklearnCurveInput;
+    if (!d.isMultiClass) return [[name, d as ScoredLabels]];
+    const rows = d.yPreds as ArrayLike<ArrayLike<number>>;
+    const classes = [...new Set(Array.from(d.yTargets))].sort((a, b) =>
+      typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : 1
+    );
+    return classes.map((c, i) => [`${name}_${i}`, {
+      yPreds: Array.from(rows, (r) => r[i]),
+      yTargets: d.yTargets,
+      posLabel: c,
+    }]);
+  }
+
   #curve(
     kind: "roc" | "pr" | "custom",
     name: string,
@@ -966,14 +1033,12 @@ export class Run {
 
   #chart(kind: "plotly" | "bokeh" | "vega", name: string, figure: unknown, options?: LogOptions): void {
     const n = this.#sanitize("name", name);
-    const fig = checkObject("figure", figure);
+    // Text keeps Python's number spelling (6.0 stays 6.0); an object is taken as JavaScript numbers.
+    const fig = checkObject("figure", typeof figure === "string" ? parsePyJson(figure) : figure);
     const step = checkStep(options?.step);
-    // A round trip through JSON drops undefined and functions, as the Python encoders would refuse them.
-    const clean = JSON.parse(
-      JSON.stringify(fig, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)),
-    );
-    this.#queue(this.#event("chart", "chart", n, { kind, figure: clean }, step, this.#time(options)));
+    this.#queue(this.#event("chart", "chart", n, { kind, figure: fig }, step, this.#time(options)));
   }
+
 
   /**
    * Logs a Plotly figure (the `{data, layout}` JSON of `fig.to_plotly_json()` / Plotly.js) to
@@ -991,7 +1056,7 @@ export class Run {
    * run.logPlotlyChart("2d-hist", { data: [{ type: "histogram2d", x: [1, 2], y: [3, 4] }], layout: {} });
    * ```
    */
-  logPlotlyChart(name: string, figure: Record<string, unknown>, options?: LogOptions): void {
+  logPlotlyChart(name: string, figure: Record<string, unknown> | string, options?: LogOptions): void {
     this.#chart("plotly", name, figure, options);
   }
 
@@ -1010,7 +1075,7 @@ export class Run {
    * run.logVegaChart("bars", { mark: "bar", data: { values: [{ a: 1 }] }, encoding: { y: { field: "a", type: "quantitative" } } });
    * ```
    */
-  logVegaChart(name: string, figure: Record<string, unknown>, options?: LogOptions): void {
+  logVegaChart(name: string, figure: Record<string, unknown> | string, options?: LogOptions): void {
     this.#chart("vega", name, figure, options);
   }
 
@@ -1024,7 +1089,7 @@ export class Run {
    * run.logAltairChart("altair_chart", { mark: "point" }, { step: 1 });
    * ```
    */
-  logAltairChart(name: string, figure: Record<string, unknown>, options?: LogOptions): void {
+  logAltairChart(name: string, figure: Record<string, unknown> | string, options?: LogOptions): void {
     this.#chart("vega", name, figure, options);
   }
 
@@ -1044,7 +1109,7 @@ export class Run {
    * run.logBokehChart("heatmap", { target_id: null, root_id: "p1001", doc: { roots: [] }, version: "3.9.2" });
    * ```
    */
-  logBokehChart(name: string, figure: Record<string, unknown>, options?: LogOptions): void {
+  logBokehChart(name: string, figure: Record<string, unknown> | string, options?: LogOptions): void {
     this.#chart("bokeh", name, figure, options);
   }
 
@@ -1202,8 +1267,32 @@ export class Run {
     const step = checkStep(options?.step);
     this.#queue(this.#event("span", "span", name, value, step, this.#time(options)));
     this.#meta.has_traces = true;
+    this.#meta.has_events = true;
     if (span.inputs) this.logInputs(span.inputs);
     if (span.outputs) this.logOutputs(span.outputs);
+  }
+
+  /**
+   * Adds tags to the run (`run.plx.json`), keeping the first occurrence of each, as traceml's `log_tags`.
+   *
+   * @param tags A tag or tags.
+   * @param options `reset`: replace the tags instead of adding to them.
+   * @throws {TypeError} When a tag is not a non-empty string.
+   *
+   * @example
+   * ```ts
+   * import { Run } from "./run.ts";
+   * await using run = new Run({ path: await Deno.makeTempDir(), tags: ["a"], exitHandlers: false });
+   * run.logTags(["b", "a"]);
+   * ```
+   */
+  logTags(tags: string | string[], options: { reset?: boolean } = {}): void {
+    const list = typeof tags === "string" ? [tags] : tags;
+    if (!Array.isArray(list) || list.some((t) => typeof t !== "string" || t === "")) {
+      throw new TypeError("tags: must be a non-empty string or an array of them");
+    }
+    if (options.reset) this.#tags = [];
+    for (const t of list) if (!this.#tags.includes(t)) this.#tags.push(t);
   }
 
   /**
@@ -1261,28 +1350,7 @@ export class Run {
    * ```
    */
   logEnv(): void {
-    const safe = <T>(f: () => T, d: T): T => {
-      try {
-        return f();
-      } catch {
-        return d;
-      }
-    };
-    const env = {
-      pid: String(Deno.pid),
-      hostname: safe(() => Deno.hostname(), ""),
-      os: `${Deno.build.os}-${safe(() => Deno.osRelease(), "")}-${Deno.build.arch}`,
-      system: Deno.build.os === "linux" ? "Linux" : Deno.build.os === "darwin" ? "Darwin" : Deno.build.os,
-      runtime_version_verbose:
-        `deno ${Deno.version.deno} (v8 ${Deno.version.v8}, typescript ${Deno.version.typescript})`,
-      runtime_version: Deno.version.deno,
-      user: safe(() => Deno.env.get("USER") ?? Deno.env.get("USERNAME") ?? "", ""),
-      client_version: CLIENT_VERSION,
-      "sys.argv": [Deno.mainModule, ...Deno.args],
-      is_notebook: false,
-      filename: path.basename(Deno.mainModule),
-      module_path: Deno.mainModule,
-    };
+    const env = runEnv();
     const rel = "outputs/env.json";
     writeFileAtomicSync(path.join(this.path, rel), compactJson(env));
     this.#lineages.set("env", {
@@ -1379,11 +1447,7 @@ export class Run {
     OPEN_RUNS.delete(this);
     if (!DONE.has(this.#status)) {
       this.#finishedAt = nowUtc();
-      this.#setStatus(
-        status,
-        condition.reason ?? "OfflineOperation",
-        condition.message ?? `Operation has ${status}`,
-      );
+      this.#setStatus(status, condition.reason, condition.message);
     }
     for (const [name, v] of this.#metricOutputs) this.#outputs[name] = new PyFloat(v);
     if (!this.offline) return;
@@ -1429,31 +1493,22 @@ export class Run {
     return out;
   }
 
-  #record(): Record<string, unknown> {
-    const created = this.#createdAt;
-    const started = this.#startedAt;
-    const finished = this.#finishedAt;
-    const secs = (a: PlxTime, b: PlxTime) => new PyFloat(Math.round((b.micros - a.micros) / 1e4) / 100);
-    return {
+  #record(): RunRecord {
+    return runRecord({
       uuid: this.uuid,
       name: this.#opts.name,
       description: this.#opts.description,
-      tags: this.#opts.tags,
+      tags: this.#tags,
+      owner: this.#opts.owner ?? "default",
       project: this.#opts.project,
-      kind: "job",
-      runtime: "job",
-      is_managed: false,
-      managed_by: "user",
+      createdAt: this.#createdAt,
+      startedAt: this.#startedAt,
+      finishedAt: this.#finishedAt,
       status: this.#status,
-      status_conditions: this.#conditions,
-      created_at: formatPyIsoformat(created),
-      started_at: started ? formatPyIsoformat(started) : undefined,
-      finished_at: finished ? formatPyIsoformat(finished) : undefined,
-      wait_time: started ? secs(created, started) : undefined,
-      duration: started && finished ? secs(started, finished) : undefined,
-      meta_info: this.#meta,
+      meta: this.#meta,
       inputs: this.#inputs,
       outputs: this.#outputs,
-    };
+      conditions: this.#conditions,
+    });
   }
 }

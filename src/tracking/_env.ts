@@ -37,7 +37,8 @@ export function runEnv(): Record<string, unknown> {
     hostname: safe(() => Deno.hostname(), ""),
     os: `${Deno.build.os}-${safe(() => Deno.osRelease(), "")}-${Deno.build.arch}`,
     system: Deno.build.os === "linux" ? "Linux" : Deno.build.os === "darwin" ? "Darwin" : Deno.build.os,
-    runtime_version_verbose: `deno ${Deno.version.deno} (v8 ${Deno.version.v8}, typescript ${Deno.version.typescript})`,
+    runtime_version_verbose:
+      `deno ${Deno.version.deno} (v8 ${Deno.version.v8}, typescript ${Deno.version.typescript})`,
     runtime_version: Deno.version.deno,
     user: osUser(),
     "sys.argv": [Deno.mainModule, ...Deno.args],

@@ -69,7 +69,16 @@ export function parsePyJson(text: string): unknown {
       }
     }
     if (c === '"') return string();
-    for (const [w, v] of [["true", true], ["false", false], ["null", null], ["NaN", NaN], ["Infinity", Infinity], ["-Infinity", -Infinity]] as const) {
+    for (
+      const [w, v] of [
+        ["true", true],
+        ["false", false],
+        ["null", null],
+        ["NaN", NaN],
+        ["Infinity", Infinity],
+        ["-Infinity", -Infinity],
+      ] as const
+    ) {
       if (text.startsWith(w, i)) return i += w.length, v;
     }
     NUM.lastIndex = i;

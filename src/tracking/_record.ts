@@ -11,12 +11,14 @@ import type { RunRecordSchema } from "../schema/run.ts";
 import type { StatusConditionSchema } from "../schema/values.ts";
 
 /** A status change of the run, keys in V1StatusCondition's order. */
-export type Condition = Required<
-  Pick<
-    z.infer<typeof StatusConditionSchema>,
-    "reason" | "message" | "last_update_time" | "last_transition_time"
+export type Condition =
+  & Required<
+    Pick<
+      z.infer<typeof StatusConditionSchema>,
+      "reason" | "message" | "last_update_time" | "last_transition_time"
+    >
   >
-> & { type: string; status: boolean };
+  & { type: string; status: boolean };
 
 /** The run record as written: {@linkcode RunRecordSchema}'s fields, float seconds kept as Python floats. */
 export type RunRecord = Omit<z.infer<typeof RunRecordSchema>, "wait_time" | "duration" | "status"> & {
@@ -29,7 +31,11 @@ export type RunRecord = Omit<z.infer<typeof RunRecordSchema>, "wait_time" | "dur
 export function condition(type: string, reason?: string, message?: string): Condition {
   const t = formatPyIsoformat(nowUtc());
   const msg = message ??
-    (type === "created" ? "Operation is starting" : type === "running" ? "Operation is running" : `Operation has ${type}`);
+    (type === "created"
+      ? "Operation is starting"
+      : type === "running"
+      ? "Operation is running"
+      : `Operation has ${type}`);
   return {
     type,
     status: true,

@@ -44,6 +44,7 @@ import { ResourceSampler } from "./resources.ts";
 import { runEnv } from "./_env.ts";
 import { prCurve, rocCurve, type ScoredLabels } from "./sklearn.ts";
 import { parsePyJson } from "./_pyjson.ts";
+import { startLogCapture } from "./_plxlogs.ts";
 import { type Condition, condition, type RunRecord, runRecord } from "./_record.ts";
 import type { Diagnostic } from "../diagnostics.ts";
 
@@ -89,6 +90,11 @@ export interface RunOptions {
   resources?: boolean | number;
   /** Write `outputs/env.json` at start. @default true */
   trackEnv?: boolean;
+  /**
+   * Capture `console.*` and stdout/stderr lines into `plxlogs/logs.jsonl` (traceml's `track_logs`) while
+   * the run is open. @default true
+   */
+  captureLogs?: boolean;
   /** Flush and end the run on `unload`, SIGINT and SIGTERM. @default true */
   exitHandlers?: boolean;
 }
@@ -189,7 +195,6 @@ export interface SpanInput {
 
 /** A status change of the run (`run.plx.json`). */
 
-
 const DONE = new Set(["succeeded", "failed", "stopped", "skipped", "upstream_failed", "done"]);
 const RUN_DIRS = ["outputs", "events", "assets", "resources"];
 /** Artifact kinds whose event folder is a value type that cannot hold `{kind, path}`. */
@@ -271,6 +276,7 @@ export class Run {
   #sampler: ResourceSampler | null = null;
   #opts: RunOptions;
   #tags: string[];
+  #stopLogs: (() => void) | null = null;
   /** Diagnostics the summaries found when reading the files back at the end (none for a healthy run). */
   readonly diagnostics: Diagnostic[] = [];
 
@@ -314,6 +320,11 @@ export class Run {
     this.#startedAt = nowUtc();
     this.#setStatus("running");
     if (options.trackEnv ?? true) this.logEnv();
+    if (options.captureLogs ?? true) {
+      this.#stopLogs = startLogCapture((line) => {
+        if (!this.#writer.closed) this.#writer.append("plxlogs/logs.jsonl", "", line);
+      });
+    }
     const res = options.resources;
     if (res) {
       const every = typeof res === "number" ? res : 10_000;
@@ -1039,7 +1050,6 @@ export class Run {
     this.#queue(this.#event("chart", "chart", n, { kind, figure: fig }, step, this.#time(options)));
   }
 
-
   /**
    * Logs a Plotly figure (the `{data, layout}` JSON of `fig.to_plotly_json()` / Plotly.js) to
    * `events/chart/<name>.plx`, serialized with Python `json.dumps` spacing as Polyaxon's Plotly encoder does.
@@ -1436,6 +1446,8 @@ export class Run {
   }
 
   #stopResources(): void {
+    this.#stopLogs?.();
+    this.#stopLogs = null;
     if (this.#resourceTimer !== null) {
       clearInterval(this.#resourceTimer);
       this.#resourceTimer = null;

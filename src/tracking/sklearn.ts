@@ -20,13 +20,17 @@ export interface ScoredLabels {
 function check(s: ScoredLabels): { score: Float64Array; pos: Uint8Array } {
   const n = s.yPreds.length;
   if (n !== s.yTargets.length) {
-    throw new RangeError(`yTargets: must have as many labels as yPreds has scores (${n}), got ${s.yTargets.length}`);
+    throw new RangeError(
+      `yTargets: must have as many labels as yPreds has scores (${n}), got ${s.yTargets.length}`,
+    );
   }
   if (n === 0) throw new RangeError("yPreds: must not be empty");
   const classes = new Set(Array.from(s.yTargets, String));
   let posLabel = s.posLabel;
   if (posLabel === undefined) {
-    const ok = [...classes].every((c) => c === "0" || c === "1" || c === "-1" || c === "true" || c === "false");
+    const ok = [...classes].every((c) =>
+      c === "0" || c === "1" || c === "-1" || c === "true" || c === "false"
+    );
     if (!ok) throw new RangeError(`yTargets: labels are not {0, 1} or {-1, 1}, so posLabel must be given`);
     posLabel = 1;
   }
@@ -116,7 +120,9 @@ export function rocCurve(s: ScoredLabels): { fpr: number[]; tpr: number[]; auc: 
  * if (precision.at(-1) !== 1) throw new Error("precision");
  * ```
  */
-export function prCurve(s: ScoredLabels): { precision: number[]; recall: number[]; averagePrecision: number } {
+export function prCurve(
+  s: ScoredLabels,
+): { precision: number[]; recall: number[]; averagePrecision: number } {
   const { fps, tps } = binaryClfCurve(s);
   const last = tps[tps.length - 1];
   if (last <= 0) throw new RangeError("yTargets: needs a positive sample");

@@ -75,10 +75,12 @@ const FIXED_DAY = '"2024-01-02T';
 function mask(rel: string, text: string): string {
   let t = text.replace(CALL_TIME, (m) => (m.startsWith(FIXED_DAY) ? m : '"<time>"'));
   if (rel === "run.plx.json") t = t.replace(/"(duration|wait_time)":[0-9.e+-]+/g, '"$1":"<n>"');
-  if (rel === "plxlogs/logs.jsonl") t = t.replace(/"pod":"[^"]*","container":"[^"]*"/g, '"pod":"<u>","container":"<h>"');
+  if (rel === "plxlogs/logs.jsonl") {
+    t = t.replace(/"pod":"[^"]*","container":"[^"]*"/g, '"pod":"<u>","container":"<h>"');
+  }
   if (rel === "lineages.plx.json") {
     // the env artifact's summary holds a path relative to the cwd and the hash of the env content
-    t = t.replace(/("name":"env","kind":"env","path":"outputs\/env.json","summary":)\{[^}]*\}/, "$1<env>");
+    t = t.replace(/("name":"env","kind":"env","path":"outputs\/env.json","summary":)\{[^}]*\}/, '$1"<env>"');
     // system resources are sampled values (and off in this replay); lineage order is os.walk order upstream
     const rows = (JSON.parse(t) as Record<string, unknown>[]).filter((r) => r.kind !== "system");
     return rows.map((r) => JSON.stringify(r)).sort().join("\n");
@@ -140,10 +142,17 @@ Deno.test("the run folder matches what the real traceml wrote, file by file", as
         // packages), the same types, and the values that mean the same thing here.
         const w = JSON.parse(new TextDecoder().decode(want));
         const g = JSON.parse(new TextDecoder().decode(got));
-        const keys = Object.keys(w).filter((k) => k !== "packages").map((k) => k.replace("python_", "runtime_"));
+        const keys = Object.keys(w).filter((k) => k !== "packages").map((k) =>
+          k.replace("python_", "runtime_")
+        );
         assertEquals(Object.keys(g), keys);
         for (const k of keys) assertEquals(typeof g[k], typeof w[k.replace("runtime_", "python_")], k);
-        assertEquals([g.pid, g.hostname, g.user, g.system], [Deno.pid, os.hostname(), os.userInfo().username, w.system]);
+        assertEquals([g.pid, g.hostname, g.user, g.system], [
+          Deno.pid,
+          os.hostname(),
+          os.userInfo().username,
+          w.system,
+        ]);
       } else {
         const dec = (b: Uint8Array) => new TextDecoder().decode(b);
         assertEquals(mask(rel, dec(got)), mask(rel, dec(want)));

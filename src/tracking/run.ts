@@ -86,7 +86,10 @@ export interface RunOptions {
   maxBufferedBytes?: number;
   /** Hard bound: above it a log call flushes synchronously before returning. @default 4 x maxBufferedBytes */
   hardLimitBytes?: number;
-  /** Sample `resources/metric/{cpu,memory,load}.plx` every this many ms (`true` = 10000). @default false */
+  /**
+   * Sample `resources/metric/{cpu,memory,load}.plx` every this many ms (`true` = 10000). @default true for
+   * offline runs (as traceml's `collect_resources`, `POLYAXON_COLLECT_RESOURCES` overrides), else false
+   */
   resources?: boolean | number;
   /** Write `outputs/env.json` at start. @default true */
   trackEnv?: boolean;
@@ -325,7 +328,9 @@ export class Run {
         if (!this.#writer.closed) this.#writer.append("plxlogs/logs.jsonl", "", line);
       });
     }
-    const res = options.resources;
+    const collect = env("POLYAXON_COLLECT_RESOURCES");
+    const res = options.resources ??
+      (collect !== undefined ? collect === "true" || collect === "1" : this.offline);
     if (res) {
       const every = typeof res === "number" ? res : 10_000;
       if (!(every > 0)) throw new RangeError("resources: the sampling interval must be positive");

@@ -23,7 +23,13 @@ export function jsonNumber(x: number): string {
  * ```
  */
 export function exactJson(v: unknown): string {
-  return compactJsonWith(v, jsonNumber);
+  return compactJsonWith(v, jsonNumber, jsonFloat);
+}
+
+/** A Python float (a `PyFloat` marker) as JSON: as {@linkcode jsonNumber}, integral values with `.0`. */
+function jsonFloat(x: number): string {
+  const s = jsonNumber(x);
+  return Number.isFinite(x) && /^-?\d+$/.test(s) ? s + ".0" : s;
 }
 
 /** Deepest nesting accepted in a structured value. */

@@ -43,7 +43,7 @@ import { homogeneous, PyFloat } from "../json/python.ts";
 import { ResourceSampler } from "./resources.ts";
 import { runEnv } from "./_env.ts";
 import { prCurve, rocCurve, type ScoredLabels } from "./sklearn.ts";
-import { parsePyJson } from "./_pyjson.ts";
+import { parsePyJson } from "../json/pyjson.ts";
 import { startLogCapture } from "./_plxlogs.ts";
 import { type Condition, condition, type RunRecord, runRecord } from "./_record.ts";
 import type { Diagnostic } from "../diagnostics.ts";

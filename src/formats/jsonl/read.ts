@@ -5,6 +5,7 @@
  * @module
  */
 import { Readable } from "node:stream";
+import { parsePyJson } from "../../json/pyjson.ts";
 import { constants, createGunzip } from "node:zlib";
 import type { Diagnostic } from "../../diagnostics.ts";
 import {
@@ -158,6 +159,8 @@ class LineDecoder {
     let obj: unknown;
     try {
       obj = JSON.parse(line);
+      // A chart figure keeps Python's number spelling (6.0 stays a float) through every conversion.
+      if ((obj as { type?: unknown } | null)?.type === "chart") obj = parsePyJson(line);
     } catch (err) {
       this.diagnostics.push(
         isLast

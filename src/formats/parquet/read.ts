@@ -5,6 +5,7 @@
  * @module
  */
 import * as arrow from "../../_deps/arrow.ts";
+import { parsePyJson } from "../../json/pyjson.ts";
 import * as pw from "../../_deps/parquet_wasm.ts";
 import { type EventScope, fromPolyaxonValue, type MetricColumns, type PlxEvent } from "../../model/event.ts";
 import { VALUE_SCHEMAS, type ValueType } from "../../schema/values.ts";
@@ -74,7 +75,8 @@ export function batchEvents(batch: arrow.RecordBatch, kind: string, type: ValueT
     else if (type === "text" || type === "html") value = valueV!.get(i);
     else {
       const text = jsonV!.get(i) as string;
-      value = JSON.parse(text);
+      // A chart figure keeps Python's number spelling (6.0 stays a float) through every conversion.
+      value = type === "chart" ? parsePyJson(text) : JSON.parse(text);
       if (depthExceeds(value, MAX_DEPTH)) {
         throw new SyntaxError(`value_json of row ${i} is nested deeper than ${MAX_DEPTH} levels`);
       }

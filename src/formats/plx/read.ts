@@ -19,6 +19,7 @@ import {
   valueTypeOf,
 } from "../../model/event.ts";
 import { parsePyFloat } from "../../model/pyfloat.ts";
+import { parsePyJson } from "../../json/pyjson.ts";
 import { parseTimestamp, parseTimestampBytesInto, type PlxTime } from "../../model/time.ts";
 import { VALUE_SCHEMAS, type ValueType } from "../../schema/values.ts";
 import { type LineBatch, splitLines, type SplitLinesOptions } from "../../io/lines.ts";
@@ -560,7 +561,9 @@ export class PlxReader {
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
       return ["bad-json", `${m.kind} value must be a JSON object`];
     }
-    return this.#structured(parsed, step, timestamp, cell.length);
+    // A chart figure keeps Python's number spelling (6.0 stays a float) through every conversion.
+    const value = type === "chart" ? parsePyJson(cell) as object : parsed;
+    return this.#structured(value, step, timestamp, cell.length);
   }
 
   /** Records one event of this file's type at the current line. */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { PyFloat } from "../json/python.ts";
+import { PyFloat } from "./python.ts";
 
 const WS = /[ \t\n\r]*/y;
 const NUM = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
@@ -20,8 +20,8 @@ const STR = /"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/y;
  *
  * @example
  * ```ts
- * import { parsePyJson } from "./_pyjson.ts";
- * import { pyJsonDumps } from "../json/python.ts";
+ * import { parsePyJson } from "./pyjson.ts";
+ * import { pyJsonDumps } from "./python.ts";
  * if (pyJsonDumps(parsePyJson('{"a":[6.0,6]}')) !== '{"a": [6.0, 6]}') throw new Error("spelling");
  * ```
  */

@@ -1,11 +1,13 @@
 /**
  * JSON text to values that keep Python's number spelling: a number written with a fraction or an exponent
- * (`6.0`, `1e-07`) becomes a {@linkcode PyFloat}, so it is written back as a float (`6.0`), never as `6`.
+ * that plain JSON would spell otherwise (`6.0`, `1e-07`, `1e+16`) becomes a {@linkcode PyFloat}, so it is
+ * written back as a float (`6.0`), never as `6`; `0.5` or `-0.0` stay plain numbers (written the same).
  * Chart figures go through this when given as text (`fig.to_json()`, `json.dumps`), as Python hands them.
  *
  * @module
  */
 import { PyFloat } from "./python.ts";
+import { jsonNumber } from "./exact.ts";
 
 const WS = /[ \t\n\r]*/y;
 const NUM = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
@@ -86,7 +88,8 @@ export function parsePyJson(text: string): unknown {
     if (!m) return fail("unexpected character");
     i = NUM.lastIndex;
     const n = Number(m[0]);
-    return m[1] || m[2] ? new PyFloat(n) : n;
+    // a float token that plain-number JSON would spell differently (6.0, 1e-07) keeps its float marker
+    return (m[1] || m[2]) && jsonNumber(n) !== m[0] ? new PyFloat(n) : n;
   };
   const string = (): string => {
     STR.lastIndex = i;

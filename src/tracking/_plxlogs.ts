@@ -35,11 +35,12 @@ function env(k: string): string | undefined {
   }
 }
 
-/** Splits text into the lines traceml records: trailing space trimmed, empty lines kept out at the ends. */
+/** Splits text into the lines traceml records (`text.rstrip().splitlines()`, each line `rstrip()`ed). */
 export function logLines(text: string): string[] {
-  return text.replace(/\s+$/, "").split(/\r\n|\r|\n/).map((l) => l.replace(/\s+$/, "")).filter((l, i, a) =>
-    a.length > 1 || l !== ""
-  );
+  const t = text.replace(/\s+$/, "");
+  return t === ""
+    ? []
+    : t.split(/\r\n|[\n\r\v\f\u001c\u001d\u001e\u0085\u2028\u2029]/).map((l) => l.replace(/\s+$/, ""));
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { Readable } from "node:stream";
 import { parsePyJson } from "../../json/pyjson.ts";
+import { depthExceeds, MAX_DEPTH } from "../../json/exact.ts";
 import { constants, createGunzip } from "node:zlib";
 import type { Diagnostic } from "../../diagnostics.ts";
 import {
@@ -160,7 +161,9 @@ class LineDecoder {
     try {
       obj = JSON.parse(line);
       // A chart figure keeps Python's number spelling (6.0 stays a float) through every conversion.
-      if ((obj as { type?: unknown } | null)?.type === "chart") obj = parsePyJson(line);
+      if ((obj as { type?: unknown } | null)?.type === "chart" && !depthExceeds(obj, MAX_DEPTH)) {
+        obj = parsePyJson(line);
+      }
     } catch (err) {
       this.diagnostics.push(
         isLast

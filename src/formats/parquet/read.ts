@@ -76,10 +76,11 @@ export function batchEvents(batch: arrow.RecordBatch, kind: string, type: ValueT
     else {
       const text = jsonV!.get(i) as string;
       // A chart figure keeps Python's number spelling (6.0 stays a float) through every conversion.
-      value = type === "chart" ? parsePyJson(text) : JSON.parse(text);
+      value = JSON.parse(text);
       if (depthExceeds(value, MAX_DEPTH)) {
         throw new SyntaxError(`value_json of row ${i} is nested deeper than ${MAX_DEPTH} levels`);
       }
+      if (type === "chart") value = parsePyJson(text);
       const r = VALUE_SCHEMAS[type].safeParse(value);
       if (!r.success) throw new SyntaxError(`value_json of row ${i}: ${zodMessage(r.error)}`);
       // (value_json holds Polyaxon's field names, as the plx and JSONL files do)

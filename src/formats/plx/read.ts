@@ -562,7 +562,7 @@ export class PlxReader {
       return ["bad-json", `${m.kind} value must be a JSON object`];
     }
     // A chart figure keeps Python's number spelling (6.0 stays a float) through every conversion.
-    const value = type === "chart" ? parsePyJson(cell) as object : parsed;
+    const value = type === "chart" && !depthExceeds(parsed, MAX_DEPTH) ? parsePyJson(cell) as object : parsed;
     return this.#structured(value, step, timestamp, cell.length);
   }
 

@@ -28,7 +28,7 @@ import {
 import type { ArtifactOptions, LogOptions, SpanInput } from "./_options.ts";
 import { RunPlots } from "./_run_plots.ts";
 
-/** plxkit's version, written as `client_version` in `env.json`. */
+/** plxkit's version (traceml's `env.json` has no such key, so it is not written there). */
 export { CLIENT_VERSION } from "./_env.ts";
 export type {
   ArtifactOptions,

@@ -4,7 +4,7 @@ import { ROOT } from "./_replay.ts";
 
 const GOLD = path.join(ROOT, "fixtures/logger/traceml/expected");
 const RUN = "0123456789abcdef0123456789abcdef";
-const CHARTS = ["2d-hist.plx", "altair_chart.plx", "confusion-bokeh.plx"];
+const CHARTS = ["2d-hist.plx", "altair_chart.plx", "confusion-bokeh.plx", "scatter.plx"];
 
 async function convert(input: string, to: string, out: string): Promise<void> {
   const p = new Deno.Command(Deno.execPath(), {
@@ -35,11 +35,15 @@ Deno.test("traceml's chart figures keep Python's float spelling (6.0) through pl
     Deno.copyFileSync(path.join(GOLD, "events/chart", f), path.join(runDir, "events/chart", f));
   }
   Deno.copyFileSync(path.join(GOLD, "run.plx.json"), path.join(runDir, "run.plx.json"));
-  // the goldens do hold integral floats, so the test can fail
+  // the goldens do hold integral floats (Altair's data, matplotlylib's marker sizes), so the test can fail
   assertEquals(
     /\\"Miles_per_Gallon\\":18\.0/.test(
       Deno.readTextFileSync(path.join(runDir, "events/chart/altair_chart.plx")),
     ),
+    true,
+  );
+  assertEquals(
+    Deno.readTextFileSync(path.join(runDir, "events/chart/scatter.plx")).includes('\\"size\\": 6.0'),
     true,
   );
   for (const to of ["plx", "jsonl", "parquet", "tensorboard"]) {

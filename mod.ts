@@ -1,112 +1,61 @@
 /**
- * plxkit: read, validate, convert and write Polyaxon run-artifact folders.
+ * plxkit: read, validate, inspect, convert and write Polyaxon run-artifact folders.
  *
+ * This entry point holds the API most scripts need: the sources and sinks of every format, `convert`,
+ * `validatePaths`, `inspectRun`, the in-process logger and the library's errors. The rest is in the subpath
+ * entry points: `./model` (the event model, times, schemas), `./validate`, `./convert`, `./tracking` and
+ * `./formats/<name>` (`plx`, `tensorboard`, `jsonl`, `parquet`), with `./cli` for the command line.
+ *
+ * @example Read the metrics of every run under a folder
  * ```ts
  * import { PlxSource } from "./mod.ts";
- * for await (const item of new PlxSource(["runs/"]).runs()) {
+ *
+ * let metrics = 0;
+ * for await (const item of new PlxSource(["fixtures/runs/"]).runs()) {
  *   if (item.type === "diagnostic") continue; // a problem met while walking (unreadable folder, symlink loop)
  *   for await (const batch of item.run.batches()) {
- *     for (const e of batch.events) if (e.type === "metric") console.log(e.name, e.step, e.value);
+ *     for (const e of batch.events) if (e.type === "metric") metrics++;
  *   }
  * }
+ * if (metrics === 0) throw new Error("the sample runs hold metrics");
  * ```
  *
  * @module
  */
-export * from "./src/model/event.ts";
-export * from "./src/model/time.ts";
-export * from "./src/model/pyfloat.ts";
-export * from "./src/model/names.ts";
-export * from "./src/model/batch.ts";
-export * from "./src/model/layout.ts";
-export * from "./src/model/report.ts";
-export { depthExceeds, exactJson, MAX_DEPTH } from "./src/json/exact.ts";
-export * from "./src/schema/values.ts";
-export * from "./src/diagnostics.ts";
-export * from "./src/json/python.ts";
-export * from "./src/formats/plx/read.ts";
-export * from "./src/formats/plx/write.ts";
-export * from "./src/formats/plx/layout.ts";
-export * from "./src/formats/plx/source.ts";
-export * from "./src/formats/plx/sink.ts";
-export * from "./src/convert/pipeline.ts";
-export * from "./src/validate/types.ts";
-export * from "./src/validate/validate.ts";
-export * from "./src/validate/report.ts";
-export * from "./src/convert/shard.ts";
-export * from "./src/io/files.ts";
-export * from "./src/io/lines.ts";
+export type { PlxEvent, ValueOf } from "./src/model/event.ts";
+export type { PlxTime } from "./src/model/time.ts";
+export type { ValueType } from "./src/schema/values.ts";
+export type { PlxBatch } from "./src/model/batch.ts";
+export type { FileReport, RunReport } from "./src/model/report.ts";
+export {
+  type Diagnostic,
+  type DiagnosticCode,
+  FormatError,
+  InputNotFoundError,
+  PlxDataError,
+  PlxkitError,
+  SettingError,
+  type Severity,
+} from "./src/diagnostics.ts";
+export { jsonSchemaOf } from "./src/schema/registry.ts";
+export { readLogs } from "./src/model/logs.ts";
+export type { RunSink, RunSource, SourceItem } from "./src/convert/core.ts";
+export { convert, type ConvertOptions, type ConvertReport } from "./src/convert/pipeline.ts";
 export { formatByName, FORMATS } from "./src/formats/registry.ts";
-export type { FormatOptions, FormatSpec } from "./src/convert/core.ts";
-export { tracking } from "./src/tracking/tracking.ts";
-export * from "./src/tracking/run.ts";
-export {
-  EventWriter,
-  type EventWriterOptions,
-  type FileBuffer,
-  WRITE_CHUNK_BYTES,
-  WriterClosedError,
-} from "./src/tracking/writer.ts";
-export { BIN_RULES, type BinRule, type Histogram, numpyHistogram } from "./src/tracking/histogram.ts";
-export {
-  type DataFormat,
-  drawBoxes,
-  encodePng,
-  type ImageInfo,
-  type RawImage,
-  sniffImage,
-  toHwcUint8,
-} from "./src/tracking/images.ts";
-export { encodeWav } from "./src/tracking/audio.ts";
-export { compactJson, type FileSummary, summarizeFile } from "./src/tracking/summary.ts";
-export { type ResourceSample, ResourceSampler } from "./src/tracking/resources.ts";
-export * from "./src/formats/tensorboard/read.ts";
-export * from "./src/formats/tensorboard/write.ts";
-export * from "./src/formats/tensorboard/source.ts";
-export * from "./src/formats/tensorboard/sink.ts";
-export * from "./src/formats/tensorboard/layout.ts";
-export { crc32c, maskCrc, maskedCrc32c } from "./src/formats/tensorboard/crc32c.ts";
-export {
-  type FrameProblem,
-  frameRecord,
-  type ScanOptions,
-  scanRecords,
-  type TfRecord,
-} from "./src/formats/tensorboard/tfrecord.ts";
-export {
-  decodeEvent,
-  type TbAudio,
-  type TbEvent,
-  type TbHisto,
-  type TbImage,
-  type TbMetadata,
-  type TbSessionLog,
-  type TbTensor,
-  type TbValue,
-} from "./src/formats/tensorboard/messages.ts";
-export type { ProtoReader, StringInterner } from "./src/formats/tensorboard/proto.ts";
-export {
-  decodeJsonlEvent,
-  encodeJsonlEvent,
-  type JsonlEvent,
-  JsonlEventSchema,
-  metricFromJson,
-  metricJson,
-} from "./src/formats/jsonl/codec.ts";
-export { gunzipChunks, type JsonlBatch, type JsonlReadOptions, readJsonl } from "./src/formats/jsonl/read.ts";
-export { JsonlEncoder, type JsonlEncoderOptions } from "./src/formats/jsonl/write.ts";
-export { isJsonlFile, jsonlAssetDir, JsonlSink, type JsonlSinkOptions } from "./src/formats/jsonl/sink.ts";
+export type { FormatSpec } from "./src/convert/core.ts";
+export { PlxSource } from "./src/formats/plx/source.ts";
+export { PlxSink } from "./src/formats/plx/sink.ts";
+export { TensorboardSource } from "./src/formats/tensorboard/source.ts";
+export { TensorboardSink } from "./src/formats/tensorboard/sink.ts";
 export { JsonlSource } from "./src/formats/jsonl/source.ts";
-export { jsonlFormat } from "./src/formats/jsonl/format.ts";
-export {
-  type CommitRecord,
-  ParquetSink,
-  type ParquetSinkOptions,
-  type PartRecord,
-  readCommits,
-  type RunRecord,
-} from "./src/formats/parquet/sink.ts";
+export { JsonlSink } from "./src/formats/jsonl/sink.ts";
 export { ParquetSource } from "./src/formats/parquet/source.ts";
-export { type ColumnType, VALUE_COLUMNS, type ValueColumn } from "./src/formats/parquet/schema.ts";
-export type { ParquetCompression } from "./src/formats/parquet/write.ts";
-export { parquetFormat, parquetSettings } from "./src/formats/parquet/format.ts";
+export { ParquetSink } from "./src/formats/parquet/sink.ts";
+export { type ValidateOptions, validatePaths, validateRun } from "./src/validate/validate.ts";
+export { githubAnnotations, jsonReport, junitReport } from "./src/validate/report.ts";
+export { inspectRun, type RunInspection } from "./src/inspect/inspect.ts";
+export { Run, type RunOptions } from "./src/tracking/run.ts";
+export { tracking } from "./src/tracking/tracking.ts";
+export { numpyHistogram } from "./src/tracking/histogram.ts";
+export type { RawImage } from "./src/tracking/images.ts";
+export { VERSION } from "./src/version.ts";

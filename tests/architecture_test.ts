@@ -4,6 +4,7 @@
  * 500 lines.
  */
 import { assertEquals, assertOk } from "./_assert.ts";
+import { importsOf } from "./_imports.ts";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,46 +23,6 @@ function sourceFiles(dir: string): string[] {
   };
   walk(dir);
   return out.sort();
-}
-
-/** The code of a TypeScript text with its comments blanked out (strings kept, so specifiers survive). */
-export function stripComments(text: string): string {
-  let out = "";
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === "/" && text[i + 1] === "/") {
-      while (i < text.length && text[i] !== "\n") i++;
-    } else if (c === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2);
-      i = end < 0 ? text.length : end + 2;
-      out += " ";
-    } else if (c === '"' || c === "'" || c === "`") {
-      let j = i + 1;
-      while (j < text.length && text[j] !== c) j += text[j] === "\\" ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return out;
-}
-
-const IMPORT_PATTERNS = [
-  /\bimport\s+(?:type\s+)?(?:[\w$*{}\s,]+?\s+from\s+)?["']([^"']+)["']/g,
-  /\bexport\s+(?:type\s+)?(?:\*(?:\s+as\s+[\w$]+)?|\{[^}]*\})\s+from\s+["']([^"']+)["']/g,
-  /\bimport\(\s*["']([^"']+)["']\s*\)/g,
-  /\bnew\s+URL\(\s*["']([^"']+)["']\s*,\s*import\.meta\.url/g,
-];
-
-/** The module specifiers a TypeScript text imports (static, type-only, re-exports, dynamic, workers). */
-export function importsOf(text: string): string[] {
-  const code = stripComments(text);
-  const out = new Set<string>();
-  for (const re of IMPORT_PATTERNS) for (const m of code.matchAll(re)) out.add(m[1]);
-  return [...out];
 }
 
 /** The repository-relative files `file` imports by relative path. */
@@ -170,5 +131,63 @@ Deno.test("the conversion interfaces import only the core", () => {
   const bad = [...CONVERT_CORE].flatMap((f) =>
     localImports(f).filter((dep) => !CORE.has(layer(dep)) && !CONVERT_CORE.has(dep))
   );
+  assertEquals(bad, []);
+});
+
+/** Most lines a source file may have: past this, split it by concern. */
+const MAX_LINES = 500;
+/**
+ * Files still over {@linkcode MAX_LINES}, being split by their owners (the logger's run.ts and writer.ts, the
+ * Parquet encoder and sink). Empty it as they land: an entry that is no longer needed fails the test too.
+ */
+const OVERSIZED_PENDING = new Set([
+  "src/tracking/run.ts",
+  "src/tracking/writer.ts",
+  "src/formats/parquet/native.ts",
+  "src/formats/parquet/sink.ts",
+]);
+
+/** Lines of a text file (a last line without a newline counts). */
+export function lineCount(text: string): number {
+  if (text === "") return 0;
+  return text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
+}
+
+Deno.test("line counting counts a last line without a newline", () => {
+  assertEquals([lineCount(""), lineCount("a"), lineCount("a\n"), lineCount("a\nb"), lineCount("a\n\n")], [
+    0,
+    1,
+    1,
+    2,
+    2,
+  ]);
+});
+
+Deno.test(`no source file is over ${MAX_LINES} lines`, () => {
+  const over = FILES.filter((f) => lineCount(Deno.readTextFileSync(path.join(ROOT, f))) > MAX_LINES);
+  assertEquals(over.filter((f) => !OVERSIZED_PENDING.has(f)), [], "split these files by concern");
+  const stale = [...OVERSIZED_PENDING].filter((f) => !over.includes(f));
+  assertEquals(stale, [], "these files are small now (or gone): remove them from OVERSIZED_PENDING");
+});
+
+/** Whether `file` is a folder-private module: its name starts with `_` (or it is in a `_` folder). */
+function isPrivate(file: string): boolean {
+  return file.split("/").some((part) => part.startsWith("_"));
+}
+
+/** The folder that owns a private module: the folder of its first `_` path part. */
+function ownerOf(file: string): string {
+  const parts = file.split("/");
+  return parts.slice(0, parts.findIndex((p) => p.startsWith("_"))).join("/");
+}
+
+Deno.test("a `_` module is imported only from its own folder and below", () => {
+  const bad: string[] = [];
+  for (const file of FILES) {
+    for (const dep of localImports(file)) {
+      if (!isPrivate(dep) || dep.startsWith("src/_deps/")) continue; // (the pinned dependencies serve all)
+      if (!file.startsWith(ownerOf(dep) + "/")) bad.push(`${file} imports ${dep}`);
+    }
+  }
   assertEquals(bad, []);
 });

@@ -260,9 +260,10 @@ Deno.test("dry run writes nothing, prints per run what would be written and drop
     let exists = true;
     await Deno.stat(out).catch(() => (exists = false));
     assertEquals(exists, false);
-    assertOk(d.out.includes(`${RUN0}: would write 31 events (5 files,`), d.out); // the event file and side files
+    // the event file, side files, and the original bytes of an event file written back otherwise (.plx-original/)
+    assertOk(d.out.includes(`${RUN0}: would write 31 events (6 files,`), d.out);
     assertOk(d.out.includes("  not carried over: 1 × tensorboard: span events"), d.out);
-    assertOk(/would write 8 files, [\d.]+ kB in all/.test(d.out), d.out);
+    assertOk(/would write 16 files, [\d.]+ kB in all/.test(d.out), d.out);
     assertOk(d.out.includes("dry run, nothing written: 4 runs: 4 would convert"), d.out);
     const real = await run("convert", FIX + "runs", "--to", "tensorboard", "--out", out);
     assertOk(real.out.includes("47 events written"), real.out);

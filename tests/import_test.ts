@@ -34,6 +34,26 @@ Deno.test("mod.ts imports from a script outside the repository, with no deno.jso
   }
 });
 
+Deno.test("every subpath entry point imports from outside the repository, with no deno.json", async () => {
+  const exports: Record<string, string> = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).exports;
+  const dir = await Deno.makeTempDir({ prefix: "plxkit-import-" });
+  try {
+    const lines = Object.entries(exports).map(([sub, file], i) =>
+      `import * as m${i} from "${ROOT}${file.replace(/^\.\//, "")}";\n` +
+      `console.log(${JSON.stringify(sub)}, Object.keys(m${i}).length);`
+    );
+    await Deno.writeTextFile(`${dir}/script.ts`, lines.join("\n") + "\n");
+    // Type-checked too: a script outside the repository sees the same types the repository does.
+    const r = await deno(dir, "run", "-A", "--no-lock", "--check", "script.ts");
+    assertEquals(r.code, 0, r.err);
+    const seen = r.out.trim().split("\n").map((l) => l.split(" "));
+    assertEquals(seen.map(([sub]) => sub), Object.keys(exports));
+    for (const [sub, n] of seen) assertOk(Number(n) > 0, `${sub} exports no value`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("deno install -g puts a working plxkit command in a root outside the repository", async () => {
   const dir = await Deno.makeTempDir({ prefix: "plxkit-install-" });
   try {

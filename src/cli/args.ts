@@ -39,7 +39,9 @@ export interface Command {
 
 /** Where a command writes: data on `out`, diagnostics on `err`. */
 export interface CliIO {
+  /** Writes text to stdout (as given: the commands end their lines). */
   out(text: string): void;
+  /** Writes a message to stderr (a newline is added when missing). */
   err(text: string): void;
   /** Whether stderr is a terminal (progress lines only then). */
   errIsTty: boolean;

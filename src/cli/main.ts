@@ -7,16 +7,11 @@
 import { escapeControls, InputNotFoundError, PlxDataError, PlxkitError } from "../diagnostics.ts";
 import { UsageError } from "./errors.ts";
 import { type CliIO, type Command, commandHelp, nearest, parseCommand } from "./args.ts";
-import { GENERATIONS } from "../model/report.ts";
-import { FORMATS } from "../formats/registry.ts";
-import { SCHEMA_VERSION } from "../schema/values.ts";
-import { COLUMNAR_VERSION } from "../model/event.ts";
-import { ENVELOPE_VERSION } from "../formats/tensorboard/plugin.ts";
-import { REPORT_VERSION } from "../validate/report.ts";
 import { convertCommand } from "./convert.ts";
 import { inspectCommand } from "./inspect.ts";
 import { schemaCommand } from "./schema.ts";
 import { VERSION } from "../version.ts";
+import { versionText } from "./version.ts";
 import { validateCommand } from "./validate.ts";
 
 /** Every subcommand. */
@@ -48,22 +43,7 @@ function mainHelp(): string {
   ].join("\n");
 }
 
-/** `plxkit --version`: the version and the format generations and layout versions it knows. */
-export function versionText(): string {
-  return [
-    `plxkit ${VERSION}`,
-    `Polyaxon event file generations: ${
-      GENERATIONS.filter((g) => g !== "mixed").join(", ")
-    } (read and validated)`,
-    `formats: ${
-      FORMATS.map((f) =>
-        `${f.name} (${[f.source ? "read" : "", f.sink ? "write" : ""].filter(Boolean).join("/")})`
-      ).join(", ")
-    }`,
-    `value schemas ${SCHEMA_VERSION}; JSONL/Parquet columnar layout ${COLUMNAR_VERSION}; TensorBoard plugin envelope ${ENVELOPE_VERSION}; validate JSON report ${REPORT_VERSION}`,
-    "",
-  ].join("\n");
-}
+export { versionText };
 
 /** Standard streams as {@linkcode CliIO}. */
 export function denoIO(): CliIO {

@@ -104,6 +104,20 @@ async function copyNew(file: RunFile, target: string): Promise<void> {
   }
 }
 
+/**
+ * Where a run keeps the original bytes of an event file its format's writer would not write back byte for
+ * byte (an older generation, other escapes or key orders): `.plx-original/<run-relative path>`. Sources of
+ * Polyaxon runs yield them as run files; every sink carries them as files; the plx sink writes them over
+ * the re-encoded event file they belong to, so plx -> X -> plx gives back the file's bytes. They are not
+ * counted as carried files, and a conversion that selects events (--kind, --steps, ...) drops them.
+ */
+export const ORIGINALS_DIR = ".plx-original";
+
+/** The event file an original belongs to (`events/text/a.plx`), or null when `rel` is not an original. */
+export function originalOf(rel: string): string | null {
+  return rel.startsWith(ORIGINALS_DIR + "/") ? rel.slice(ORIGINALS_DIR.length + 1) : null;
+}
+
 /** One thing a run lost in a conversion: a whole file (no `line`) or a line of it. */
 export interface Loss {
   /** Run id. */

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { SettingError } from "../diagnostics.ts";
+import { type Diagnostic, SettingError } from "../diagnostics.ts";
+import { originalOf, type RunFile } from "./carry.ts";
 import type { MetricColumns, PlxEvent } from "../model/event.ts";
 import { MetricBatch, type PlxBatch } from "../model/batch.ts";
 import { type EventSource, type RunInfo, runItem, type RunSource, type SourceItem } from "./core.ts";
@@ -208,8 +209,16 @@ function subsetColumns(m: MetricColumns, keep: number[]): MetricColumns {
  *
  * @example
  * ```ts
- * import { selectSource, Selection } from "./select.ts";
- * // const source = selectSource(new PlxSource(["runs/"]), new Selection({ kinds: ["metric"] }));
+ * import { Selection, selectSource } from "./select.ts";
+ * import { PlxSource } from "../formats/plx/source.ts";
+ *
+ * const source = selectSource(new PlxSource(["fixtures/runs/"]), new Selection({ kinds: ["metric"] }));
+ * const kinds = new Set<string>();
+ * for await (const item of source.runs()) {
+ *   if (item.type === "diagnostic") continue;
+ *   for await (const batch of item.run.batches()) for (const e of batch.events) kinds.add(e.kind);
+ * }
+ * if ([...kinds].join() !== "metric") throw new Error([...kinds].join());
  * ```
  */
 export function selectSource(source: EventSource, sel: Selection | undefined): EventSource {
@@ -228,6 +237,12 @@ export function selectSource(source: EventSource, sel: Selection | undefined): E
   };
 }
 
+async function* withoutOriginals(
+  files: AsyncIterable<RunFile | Diagnostic>,
+): AsyncGenerator<RunFile | Diagnostic> {
+  for await (const f of files) if ("severity" in f || originalOf(f.rel) === null) yield f;
+}
+
 function selectRun(run: RunSource, sel: Selection): RunSource {
   return {
     get info() {
@@ -240,8 +255,9 @@ function selectRun(run: RunSource, sel: Selection): RunSource {
       }
     },
     readAsset: (rel) => run.readAsset(rel),
-    // (the run's other files are carried whatever the event selection)
-    ...(run.files ? { files: () => run.files!() } : {}),
+    // (the run's other files are carried whatever the event selection; the original bytes of event files
+    // are not: they hold the events the selection left out)
+    ...(run.files ? { files: () => withoutOriginals(run.files!()) } : {}),
   };
 }
 

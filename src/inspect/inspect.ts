@@ -15,30 +15,47 @@ import { readChunks } from "../io/files.ts";
 
 /** Statistics of a metric series (NaN values are counted, not averaged). */
 export interface MetricStats {
+  /** Values in the series, NaN included. */
   count: number;
+  /** NaN values. */
   nan: number;
+  /** Mean of the values that are not NaN, or `null` when there are none. */
   mean: number | null;
+  /** Smallest value that is not NaN, or `null`. */
   min: number | null;
+  /** Largest value that is not NaN, or `null`. */
   max: number | null;
+  /** The value of the last event in file order, or `null` when the series is empty. */
   last: number | null;
 }
 
 /** One event series (one file): `scope/kind/name`. */
 export interface SeriesInfo {
+  /** `events` or `resources`. */
   scope: string;
+  /** The folder kind (`metric`, `image`, an artifact kind, ...). */
   kind: string;
+  /** The event name. */
   name: string;
+  /** The value type of the events. */
   type: string;
+  /** Events in the series. */
   events: number;
+  /** How many events have a step, and the smallest and largest step (`null` when none has one). */
   steps: { count: number; min: number | null; max: number | null };
+  /** The earliest and latest timestamp as ISO-8601 text (`null` for an empty series). */
   time: { min: string | null; max: string | null };
+  /** Statistics of the values, for metric series. */
   metric?: MetricStats;
 }
 
 /** What `inspect` tells about one run. */
 export interface RunInspection {
+  /** The run id. */
   id: string;
+  /** The run's name, from its run record. */
   name?: string;
+  /** The run's status, from its run record. */
   status?: string;
   /**
    * Events: rows of event and resource files (the same count `plxkit validate` gives; records are not
@@ -50,8 +67,11 @@ export interface RunInspection {
    * records (`plxlogs/` lines, for Polyaxon run folders).
    */
   records: { run: number; lineage: number; log: number };
+  /** Events per folder kind. */
   kinds: Record<string, number>;
+  /** One entry per event series, in the order the run lists its files. */
   series: SeriesInfo[];
+  /** Problems met while reading: errors and warnings (see `plxkit validate` for what they are). */
   problems: { errors: number; warnings: number };
 }
 

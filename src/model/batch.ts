@@ -30,7 +30,15 @@ export interface PlxBatch {
  * @example
  * ```ts
  * import { MetricBatch } from "./batch.ts";
- * // const batch = new MetricBatch(columns, []); batch.metrics.value[0]; batch.events[0].value;
+ * import { PlxReader } from "../formats/plx/read.ts";
+ *
+ * const bytes = new TextEncoder().encode("step|timestamp|metric\n1|2025-03-01 09:15:02+00:00|0.5");
+ * const reader = new PlxReader({ run: "r", scope: "events", kind: "metric", name: "loss", file: "loss.plx" });
+ * for await (const read of reader.read([bytes])) {
+ *   if (!read.metrics || read.metrics.length === 0) continue;
+ *   const batch = new MetricBatch(read.metrics, []); // the same rows, as columns and (on demand) as events
+ *   if (batch.metrics.value[0] !== 0.5 || batch.events[0].value !== 0.5) throw new Error("one row, two views");
+ * }
  * ```
  */
 export class MetricBatch implements PlxBatch {

@@ -338,7 +338,15 @@ export class MetricColumnsBuilder {
  * @example
  * ```ts
  * import { metricEvents } from "./event.ts";
- * // for (const e of metricEvents(batch.metrics)) console.log(e.step, e.value);
+ * import { PlxReader } from "../formats/plx/read.ts";
+ *
+ * const bytes = new TextEncoder().encode("step|timestamp|metric\n1|2025-03-01 09:15:02+00:00|0.5\n2|2025-03-01 09:15:03+00:00|0.25\n");
+ * const reader = new PlxReader({ run: "r", scope: "events", kind: "metric", name: "loss", file: "loss.plx" });
+ * const steps: (number | null)[] = [];
+ * for await (const batch of reader.read([bytes])) {
+ *   if (batch.metrics) for (const e of metricEvents(batch.metrics)) steps.push(e.step);
+ * }
+ * if (steps.join() !== "1,2") throw new Error(steps.join());
  * ```
  */
 export function metricEvents(c: MetricColumns): EventOf<"metric">[] {

@@ -15,7 +15,9 @@ import { collectBounded } from "../io/bytes.ts";
 
 /** One step of reading a log file. */
 export interface LogBatch {
+  /** The log records read in this step, in file order. */
   records: LogRecord[];
+  /** Problems met in this step (file and line). */
   diagnostics: Diagnostic[];
 }
 
@@ -39,7 +41,9 @@ const MAX_CHUNK_BYTES = 256 * 1024 * 1024;
  * ```ts
  * import { readLogs } from "./logs.ts";
  * const bytes = new TextEncoder().encode('\n{"timestamp":"2025-06-12T15:18:45.123456Z","value":"epoch 1"}');
- * for await (const b of readLogs([bytes], "r", "plxlogs/logs.jsonl")) console.log(b.records[0].value);
+ * const values: string[] = [];
+ * for await (const b of readLogs([bytes], "r", "plxlogs/logs.jsonl")) values.push(...b.records.map((r) => r.value));
+ * if (values.join() !== "epoch 1") throw new Error(values.join());
  * ```
  */
 export async function* readLogs(

@@ -48,7 +48,9 @@ export function registerSchema(s: NamedSchema): void {
  * @example
  * ```ts
  * import { jsonSchemaOf } from "./registry.ts";
- * jsonSchemaOf("image").properties; // { height: ..., width: ..., colorspace: ..., path: ... }
+ * const schema = jsonSchemaOf("image");
+ * const fields = Object.keys(schema?.properties ?? {});
+ * if (fields.join() !== "height,width,colorspace,path") throw new Error(fields.join());
  * ```
  */
 export function jsonSchemaOf(name: string): Record<string, unknown> | undefined {

@@ -8,14 +8,13 @@
  */
 import { z } from "../_deps/zod.ts";
 
-/** Format version of these schemas; bumped when a schema changes meaning. */
-export const SCHEMA_VERSION = "1.0.0";
+/** Format version of these schemas; bumped when a schema changes meaning (defined in src/version.ts). */
+export { SCHEMA_VERSION } from "../version.ts";
 
 const float = z.number().nullable();
 const floats = z.array(float);
 
-/** Statuses (V1Statuses). */
-export const StatusSchema = z.enum([
+const STATUSES = [
   "created",
   "resuming",
   "on_schedule",
@@ -36,7 +35,10 @@ export const StatusSchema = z.enum([
   "retrying",
   "unknown",
   "done",
-]);
+] as const;
+
+/** Statuses (V1Statuses). */
+export const StatusSchema = z.enum(STATUSES);
 
 /** Artifact kinds (V1ArtifactKind). */
 export const ArtifactKindSchema = z.enum([
@@ -183,9 +185,9 @@ export interface SpanValue {
   /** End time (ISO-8601 or Python datetime text). */
   finished_at?: string;
   /** Status (V1Statuses). */
-  status?: z.infer<typeof StatusSchema>;
+  status?: Status;
   /** Status changes of the span. */
-  status_conditions?: z.infer<typeof StatusConditionSchema>[];
+  status_conditions?: StatusCondition[];
   /** Free-form metadata. */
   metadata?: Record<string, unknown>;
   /** The span's inputs (free-form JSON). */
@@ -242,7 +244,21 @@ export const VALUE_SCHEMAS = {
 } as const;
 
 /** The V1Event value fields: the type of an event's value. */
-export type ValueType = keyof typeof VALUE_SCHEMAS;
+export type ValueType =
+  | "metric"
+  | "text"
+  | "html"
+  | "image"
+  | "histogram"
+  | "audio"
+  | "video"
+  | "chart"
+  | "curve"
+  | "confusion"
+  | "artifact"
+  | "model"
+  | "dataframe"
+  | "span";
 
 /** Every value type, in spec order. */
 export const VALUE_TYPES = Object.keys(VALUE_SCHEMAS) as ValueType[];
@@ -275,27 +291,195 @@ export const DECLARED_FIELDS: Partial<Record<ValueType, readonly string[]>> = {
   ],
 };
 
+// The value types are written out (so the documentation shows them and they stay readable), and checked
+// here against what the schemas infer: a schema and its type cannot drift apart without failing `deno check`.
+
+/** A status (V1Statuses), as {@linkcode StatusSchema} accepts it. */
+export type Status =
+  | "created"
+  | "resuming"
+  | "on_schedule"
+  | "compiled"
+  | "queued"
+  | "scheduled"
+  | "starting"
+  | "running"
+  | "processing"
+  | "stopping"
+  | "failed"
+  | "stopped"
+  | "succeeded"
+  | "skipped"
+  | "warning"
+  | "unschedulable"
+  | "upstream_failed"
+  | "retrying"
+  | "unknown"
+  | "done";
+
+/** A status condition of a span or a run ({@linkcode StatusConditionSchema}). */
+export interface StatusCondition {
+  /** The status the condition is about. */
+  type?: Status;
+  /** Whether the condition holds (`true`/`false`, or Kubernetes-style `"True"`/`"False"` text). */
+  status?: boolean | string;
+  /** A short machine-readable reason. */
+  reason?: string;
+  /** A human-readable message. */
+  message?: string;
+  /** Last update (ISO-8601 or Python datetime text). */
+  last_update_time?: string;
+  /** Last transition (ISO-8601 or Python datetime text). */
+  last_transition_time?: string;
+  /** Free-form metadata. */
+  meta_info?: Record<string, unknown>;
+  /** Fields the schema does not name, kept as read. */
+  [extra: string]: unknown;
+}
+
 /** The value of an `image` event ({@linkcode ImageValueSchema}). */
-export type ImageValue = z.infer<typeof ImageValueSchema>;
+export interface ImageValue {
+  /** Height in pixels, before any rescale. */
+  height?: number;
+  /** Width in pixels, before any rescale. */
+  width?: number;
+  /** Channel count (1 grey, 3 RGB, 4 RGBA). */
+  colorspace?: number;
+  /** Run-relative path of the image asset. */
+  path?: string;
+  /** Fields the schema does not name, kept as read. */
+  [extra: string]: unknown;
+}
+
 /**
  * A `histogram` value as Polyaxon's files hold it ({@linkcode HistogramValueSchema}): `values` = bin
  * frequencies, `counts` = bin edges. The event model names them by meaning (`HistogramValue` in
  * model/event.ts).
  */
-export type PolyaxonHistogramValue = z.infer<typeof HistogramValueSchema>;
+export interface PolyaxonHistogramValue {
+  /** Bin frequencies (`null` for NaN). */
+  values?: (number | null)[];
+  /** Bin edges, one more than the frequencies (`null` for NaN). */
+  counts?: (number | null)[];
+  /** Fields the schema does not name, kept as read. */
+  [extra: string]: unknown;
+}
+
 /** The value of an `audio` event ({@linkcode AudioValueSchema}). */
-export type AudioValue = z.infer<typeof AudioValueSchema>;
+export interface AudioValue {
+  /** Samples per second. */
+  sample_rate?: number;
+  /** Channel count. */
+  num_channels?: number;
+  /** Length in frames (samples per channel). */
+  length_frames?: number;
+  /** Run-relative path of the audio asset. */
+  path?: string;
+  /** Media type of the asset (`audio/wav`, ...). */
+  content_type?: string;
+  /** Fields the schema does not name, kept as read. */
+  [extra: string]: unknown;
+}
+
 /** The value of a `video` event ({@linkcode VideoValueSchema}). */
-export type VideoValue = z.infer<typeof VideoValueSchema>;
+export interface VideoValue {
+  /** Height in pixels. */
+  height?: number;
+  /** Width in pixels. */
+  width?: number;
+  /** Channel count. */
+  colorspace?: number;
+  /** Run-relative path of the video asset. */
+  path?: string;
+  /** Media type of the asset (`video/mp4`, `image/gif`, ...). */
+  content_type?: string;
+  /** Fields the schema does not name, kept as read. */
+  [extra: string]: unknown;
+}
+
 /** The value of a `chart` event ({@linkcode ChartValueSchema}). */
-export type ChartValue = z.infer<typeof ChartValueSchema>;
+export interface ChartValue {
+  /** The charting library the figure is for. */
+  kind?: "plotly" | "bokeh" | "vega";
+  /** The figure as that library's JSON. */
+  figure?: Record<string, unknown>;
+  /** Fields the schema does not name, kept as read. */
+  [extra: string]: unknown;
+}
+
 /** The value of a `curve` event ({@linkcode CurveValueSchema}). */
-export type CurveValue = z.infer<typeof CurveValueSchema>;
+export interface CurveValue {
+  /** ROC, precision-recall or a custom curve. */
+  kind?: "roc" | "pr" | "custom";
+  /** X coordinates (`null` for NaN). */
+  x?: (number | null)[];
+  /** Y coordinates (`null` for NaN). */
+  y?: (number | null)[];
+  /** A note on the curve (e.g. its AUC). */
+  annotation?: string;
+  /** Fields the schema does not name, kept as read. */
+  [extra: string]: unknown;
+}
+
 /** The value of a `confusion` event ({@linkcode ConfusionValueSchema}). */
-export type ConfusionValue = z.infer<typeof ConfusionValueSchema>;
+export interface ConfusionValue {
+  /** Column labels. */
+  x?: (string | number | boolean | null)[];
+  /** Row labels. */
+  y?: (string | number | boolean | null)[];
+  /** The matrix, row by row. */
+  z?: (number | string | null)[][];
+  /** Fields the schema does not name, kept as read. */
+  [extra: string]: unknown;
+}
+
 /** The value of an `artifact` event ({@linkcode ArtifactValueSchema}). */
-export type ArtifactValue = z.infer<typeof ArtifactValueSchema>;
+export interface ArtifactValue {
+  /** The artifact kind (`tsv`, `file`, `dir`, ...). */
+  kind?: string;
+  /** Run-relative path of the artifact. */
+  path?: string;
+  /** Fields the schema does not name, kept as read. */
+  [extra: string]: unknown;
+}
+
 /** The value of a `model` event ({@linkcode ModelValueSchema}). */
-export type ModelValue = z.infer<typeof ModelValueSchema>;
+export interface ModelValue {
+  /** The framework the model is for. */
+  framework?: string;
+  /** Run-relative path of the model asset. */
+  path?: string;
+  /** A free-form spec of the model. */
+  spec?: unknown;
+  /** Fields the schema does not name, kept as read. */
+  [extra: string]: unknown;
+}
+
 /** The value of a `dataframe` event ({@linkcode DataframeValueSchema}). */
-export type DataframeValue = z.infer<typeof DataframeValueSchema>;
+export interface DataframeValue {
+  /** Run-relative path of the dataframe asset. */
+  path?: string;
+  /** Media type of the asset (`text/csv`, ...). */
+  content_type?: string;
+  /** Fields the schema does not name, kept as read. */
+  [extra: string]: unknown;
+}
+
+/** True when each of `A` and `B` is assignable to the other. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _typesMatchSchemas: [
+  Same<Status, z.infer<typeof StatusSchema>>,
+  Same<StatusCondition, z.infer<typeof StatusConditionSchema>>,
+  Same<ImageValue, z.infer<typeof ImageValueSchema>>,
+  Same<PolyaxonHistogramValue, z.infer<typeof HistogramValueSchema>>,
+  Same<AudioValue, z.infer<typeof AudioValueSchema>>,
+  Same<VideoValue, z.infer<typeof VideoValueSchema>>,
+  Same<ChartValue, z.infer<typeof ChartValueSchema>>,
+  Same<CurveValue, z.infer<typeof CurveValueSchema>>,
+  Same<ConfusionValue, z.infer<typeof ConfusionValueSchema>>,
+  Same<ArtifactValue, z.infer<typeof ArtifactValueSchema>>,
+  Same<ModelValue, z.infer<typeof ModelValueSchema>>,
+  Same<DataframeValue, z.infer<typeof DataframeValueSchema>>,
+  Same<ValueType, keyof typeof VALUE_SCHEMAS>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
+void _typesMatchSchemas;

@@ -23,7 +23,7 @@ import { kindOfPartition } from "../formats/parquet/schema.ts";
 import { isEventFileName } from "../formats/tensorboard/layout.ts";
 import { maskedCrc32c } from "../formats/tensorboard/crc32c.ts";
 import { validateTensorboardRun } from "../formats/tensorboard/source.ts";
-import type { FileReport, RunReport } from "./types.ts";
+import type { FileReport, RunReport } from "../model/report.ts";
 
 /** The format of a file, as sniffed by {@linkcode sniffFile}. */
 export type FileFormat =

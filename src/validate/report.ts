@@ -6,6 +6,7 @@
  */
 import { z } from "../_deps/zod.ts";
 import type { Diagnostic, Severity } from "../diagnostics.ts";
+import { REPORT_VERSION } from "../version.ts";
 import type { ValidationSummary } from "./validate.ts";
 import type { RunReport } from "../model/report.ts";
 
@@ -78,7 +79,7 @@ export function summaryText(s: ValidationSummary, strict: boolean): string {
 }
 
 /** Version of the JSON report's shape ({@linkcode ReportSchema}); raised when a field changes meaning. */
-export const REPORT_VERSION = 1;
+export { REPORT_VERSION } from "../version.ts";
 
 const DiagnosticSchema = z.object({
   severity: z.enum(["error", "warning", "info"]),

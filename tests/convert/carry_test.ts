@@ -219,8 +219,8 @@ Deno.test("plx -> X -> plx: every file of a run comes back byte for byte or is n
             assertEquals(got.get(rel), bytes, `${to}: ${rel}`);
           }
           for (const rel of got.keys()) assertOk(want.has(rel), `${to}: ${rel} came back from nowhere`);
-          // JSONL and TensorBoard carry everything.
-          if (to !== "parquet") assertEquals([...lost], [], to);
+          // Every format carries everything.
+          assertEquals([...lost], [], to);
         }
         await Deno.remove(base, { recursive: true });
       }),
@@ -302,6 +302,49 @@ Deno.test("a rerun reports what a run lost and exits 1; --accept-loss accepts it
     assertEquals(fresh.code, 0, fresh.out);
     const rec3 = JSON.parse(await Deno.readTextFile(path.join(out2, `.plxkit/commits/${id}.json`)));
     assertEquals([rec3.accepted, rec3.lostCount], [true, 1]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("older-generation event files come back byte for byte through every format (.plx-original)", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    // The fixture runs hold all-CSV text files, escaped `\/`, other key orders and a mixed file.
+    const src = path.join(FIX, "runs");
+    const want = new Map<string, Uint8Array>();
+    for (const id of Deno.readDirSync(src)) {
+      for (const [rel, b] of await files(path.join(src, id.name))) want.set(`${id.name}/${rel}`, b);
+    }
+    // The mixed file (a CSV header, then JSON lines) is written back in the form Polyaxon's reader reads.
+    const mixed = "3c4d5e6f7a8b490a8c1d2e3f4a5b6c7d/events/text/notes.plx";
+    for (const to of ["plx", "jsonl", "tensorboard", "parquet"]) {
+      const mid = path.join(root, to, to === "jsonl" ? "x.jsonl" : "x");
+      assertEquals((await run("convert", src, "--to", to, "--out", mid, "-q")).code, 0, to);
+      let back = mid;
+      if (to !== "plx") {
+        back = path.join(root, to, "back");
+        assertEquals((await run("convert", mid, "--from", to, "--to", "plx", "--out", back, "-q")).code, 0);
+      }
+      const got = new Map<string, Uint8Array>();
+      for (const id of Deno.readDirSync(back)) {
+        if (id.name === ".plxkit") continue;
+        for (const [rel, b] of await files(path.join(back, id.name))) got.set(`${id.name}/${rel}`, b);
+      }
+      assertEquals([...got.keys()].sort(), [...want.keys()].sort(), to);
+      for (const [rel, b] of want) {
+        if (rel === mixed) continue;
+        assertEquals(got.get(rel), b, `${to}: ${rel}`);
+      }
+      assertOk(!new TextDecoder().decode(got.get(mixed)).startsWith("step|"), `${to}: mixed file rewritten`);
+    }
+    // A selection of events drops the originals: the output holds only what was selected.
+    const sel = path.join(root, "sel");
+    assertEquals((await run("convert", src, "--to", "plx", "--out", sel, "--kind", "text", "-q")).code, 0);
+    const id = "1a2b3c4d5e6f47089a0b1c2d3e4f5a6b";
+    const text = await Deno.readTextFile(path.join(sel, id, "events/text/log.plx"));
+    assertOk(text.startsWith("\n{"), text); // re-encoded, not the original all-CSV file
+    assertEquals((await run("validate", sel, "--strict")).code, 0);
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -9,7 +9,7 @@ import { run } from "../_cli.ts";
 import { discover } from "../../src/formats/plx/layout.ts";
 import { detectTensorboardDir } from "../../src/formats/tensorboard/layout.ts";
 import { validatePaths } from "../../src/validate/validate.ts";
-import type { RunReport } from "../../src/validate/types.ts";
+import type { RunReport } from "../../src/model/report.ts";
 
 const FIX = new URL("../../fixtures/", import.meta.url).pathname;
 const RUN = FIX + "runs/0f3c2b1a9d8e4f6a8b7c6d5e4f3a2b1c";

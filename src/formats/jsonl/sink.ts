@@ -136,7 +136,14 @@ async function* logRows(run: string, file: RunFile): AsyncGenerator<string[]> {
  * import { convert } from "../../convert/pipeline.ts";
  * import { PlxSource } from "../plx/source.ts";
  * import { JsonlSink } from "./sink.ts";
- * // await convert(new PlxSource(["runs/"]), new JsonlSink("out/all.jsonl.gz"));
+ *
+ * const out = await Deno.makeTempDir();
+ * try {
+ *   const report = await convert(new PlxSource(["fixtures/runs/"]), new JsonlSink(`${out}/all.jsonl.gz`));
+ *   if (report.failed || (await Deno.stat(`${out}/all.jsonl.gz`)).size === 0) throw new Error("written");
+ * } finally {
+ *   await Deno.remove(out, { recursive: true });
+ * }
  * ```
  */
 export class JsonlSink implements EventSink {

@@ -20,12 +20,14 @@ import {
 } from "../../model/event.ts";
 import { parsePyFloat } from "../../model/pyfloat.ts";
 import { parsePyJson } from "../../json/pyjson.ts";
-import { parseTimestamp, parseTimestampBytesInto, type PlxTime } from "../../model/time.ts";
+import { parseTimestamp, type PlxTime } from "../../model/time.ts";
 import { VALUE_SCHEMAS, type ValueType } from "../../schema/values.ts";
 import { type LineBatch, splitLines, type SplitLinesOptions } from "../../io/lines.ts";
 import { zodMessage } from "../../schema/issues.ts";
 import { depthExceeds, MAX_DEPTH } from "../../json/exact.ts";
 import { MetricBatch, type PlxBatch } from "../../model/batch.ts";
+import { readMetricRows } from "./_metric_rows.ts";
+import { clip, couldBeCut, generationsOf, jsonAtEnd, jsonError, parseStep, splitQuoted } from "./_cells.ts";
 import type { Generation } from "../../model/report.ts";
 
 /** What file is being read: used for events and diagnostics. */
@@ -91,8 +93,11 @@ const SIMPLE: ReadonlySet<string> = new Set(["step", "timestamp"]);
  * import { PlxReader } from "./read.ts";
  * const bytes = new TextEncoder().encode("step|timestamp|metric\n1|2025-03-01 09:15:02+00:00|0.5");
  * const reader = new PlxReader({ run: "r", scope: "events", kind: "metric", name: "loss", file: "events/metric/loss.plx" });
- * for await (const batch of reader.read([bytes])) console.log(batch.events[0].value); // 0.5
- * console.log(reader.info.generation); // "v2-jsonl" (v2 writers still write metrics as CSV)
+ * const values: unknown[] = [];
+ * for await (const batch of reader.read([bytes])) for (const e of batch.events) values.push(e.value);
+ * if (values.join() !== "0.5") throw new Error(values.join());
+ * // v2 writers still write metrics as CSV, so the generation is v2-jsonl.
+ * if (reader.info.generation !== "v2-jsonl") throw new Error(String(reader.info.generation));
  * ```
  */
 export class PlxReader {
@@ -119,7 +124,6 @@ export class PlxReader {
   #events: PlxEvent[] = [];
   #eventLines: number[] = [];
   #diags: Diagnostic[] = [];
-  readonly #ts = { micros: 0, offset: 0 };
 
   /** A reader for one file described by `meta`. */
   constructor(meta: PlxFileMeta, readonly options: PlxReadOptions = {}) {
@@ -206,7 +210,12 @@ export class PlxReader {
         // own a copy of the bytes (the read buffer is reused for the next chunk), for the value spans.
         const cb = new MetricColumnsBuilder((bytes.length >> 5) + events.length + 16, bytes.slice());
         absorb(cb, events, eventLines);
-        batch.raw.lineCount = peeled + this.#metricRows(bytes, text, first, cb);
+        const lines = readMetricRows(bytes, text, first, cb, (line, lineNo) => {
+          this.#line(line, lineNo, false);
+          if (events.length) absorb(cb, events, eventLines);
+        });
+        this.info.lines += lines;
+        batch.raw.lineCount = peeled + lines;
         this.info.events += cb.length;
         this.#diags = [];
         return new MetricBatch(cb.done(this.#meta), diags);
@@ -242,100 +251,6 @@ export class PlxReader {
     }
   }
 
-  /**
-   * The hot path: CSV metric rows in the writer's column order over ASCII bytes, with no per-line strings
-   * except the value. Any row it does not fully understand goes through {@linkcode PlxReader.#line}, which
-   * reports precisely what is wrong.
-   */
-  #metricRows(b: Uint8Array, text: string, first: number, cb: MetricColumnsBuilder): number {
-    const end = b.length;
-    const events = this.#events;
-    const eventLines = this.#eventLines;
-    const ts = this.#ts;
-    let pos = 0;
-    let lineNo = first;
-    while (pos <= end) {
-      // The separators, then the line end: the step is digits up to the first "|" and the writer's
-      // timestamp is 32 bytes long, so the value starts 33 bytes after it and a short scan finds the line
-      // end (cheaper than a native search per line). A newline inside that span fails the timestamp parse
-      // (every byte of it is checked), and the row goes to the general path with the line end searched
-      // properly; so does any other shape. A "|" anywhere else makes the value or timestamp fail to parse.
-      let p1 = pos;
-      while (p1 < end) {
-        const c = b[p1];
-        if (c === 124 || c === 10) break;
-        p1++;
-      }
-      let p2 = p1 + 33;
-      let nl: number;
-      if (p2 < end && b[p1] === 124 && b[p2] === 124) {
-        nl = p2 + 1;
-        while (nl < end && b[nl] !== 10) nl++;
-      } else {
-        nl = b.indexOf(10, pos);
-        if (nl === -1) nl = end;
-        p1 = Math.min(p1, nl);
-        p2 = p1 + 1;
-        while (p2 < nl && b[p2] !== 124) p2++;
-      }
-      ok: {
-        if (p2 >= nl || b[nl - 1] === 13 || p2 + 1 === nl) break ok;
-        let step = NaN;
-        if (p1 > pos) {
-          let v = 0;
-          let i = pos;
-          const neg = b[i] === 45;
-          if (neg) i++;
-          if (i === p1 || p1 - i > 15) break ok;
-          for (; i < p1; i++) {
-            const d = b[i] - 48;
-            if (d < 0 || d > 9) break ok;
-            v = v * 10 + d;
-          }
-          step = neg ? -v : v;
-        }
-        if (!parseTimestampBytesInto(b, p1 + 1, p2, ts)) break ok;
-        const cell = text.slice(p2 + 1, nl);
-        // Plain decimals (digit or "-" then digit first) are what Number() and float() agree on; the rest
-        // (nan, inf, "0x", ".5", blanks...) through parsePyFloat.
-        const c0 = b[p2 + 1];
-        let value: number | undefined = NaN;
-        const c1 = b[p2 + 2] | 32;
-        if (
-          ((c0 >= 48 && c0 <= 57) || (c0 === 45 && c1 >= 48 && c1 <= 57)) && c1 !== 120 && c1 !== 98 &&
-          c1 !== 111
-        ) {
-          value = Number(cell);
-        }
-        if (value !== value) value = parsePyFloat(cell);
-        if (value === undefined) break ok;
-        if (cb.length === cb.step.length) cb.grow();
-        const r = cb.length++;
-        cb.step[r] = step;
-        cb.micros[r] = ts.micros;
-        cb.offset[r] = ts.offset;
-        cb.value[r] = value;
-        cb.line[r] = lineNo;
-        cb.span![2 * r] = p2 + 1;
-        cb.span![2 * r + 1] = nl;
-        pos = nl + 1;
-        lineNo++;
-        continue;
-      }
-      // (the line end found after the value may be past a newline inside the timestamp span)
-      nl = b.indexOf(10, pos);
-      if (nl === -1) nl = end;
-      if (nl > pos) {
-        this.#line(text.slice(pos, nl), lineNo, false);
-        if (events.length) absorb(cb, events, eventLines);
-      }
-      pos = nl + 1;
-      lineNo++;
-    }
-    this.info.lines += lineNo - first;
-    return lineNo - first;
-  }
-
   #line(raw: string, lineNo: number, isLast: boolean): void {
     const line = raw.length && raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === "")) return;
@@ -368,7 +283,7 @@ export class PlxReader {
     }
     if (err !== null) {
       this.info.skipped++;
-      if (isLast && this.#couldBeCut(code, err)) {
+      if (isLast && couldBeCut(code, err, this.#jsonEof)) {
         this.#diags.push(
           this.#diag(
             "warning",
@@ -380,28 +295,6 @@ export class PlxReader {
       } else {
         this.#diags.push(this.#diag("error", code as DiagnosticCode, lineNo, err));
       }
-    }
-  }
-
-  /** Whether a failure on the last line is what a write cut short would look like. */
-  #couldBeCut(code: Code, err: string): boolean {
-    switch (code) {
-      case "field-count":
-        return / found [12]$/.test(err);
-      case "quote":
-        return true;
-      case "bad-json":
-        return this.#jsonEof;
-      case "bad-timestamp": {
-        const m = /"(.*)"/.exec(err);
-        return m !== null && TIMESTAMP_PREFIX.test(m[1]);
-      }
-      case "bad-metric": {
-        const m = /"(.*)"/.exec(err);
-        return m === null || FLOAT_PREFIX.test(m[1]);
-      }
-      default:
-        return false;
     }
   }
 
@@ -603,103 +496,8 @@ export class PlxReader {
     const csv = this.#cols !== null || this.#headerRejected;
     const json = this.#jsonRows > 0;
     info.encoding = csv && json ? "mixed" : json ? "jsonl" : csv ? "csv" : "empty";
-    let gens: Generation[];
-    if (info.encoding === "mixed") gens = ["mixed"];
-    else if (info.encoding === "jsonl") gens = ["v2-jsonl"];
-    else if (info.encoding === "empty") gens = this.#jsonlKind ? ["v2-jsonl"] : [];
-    else if (this.#ujson) gens = ["v1-csv"];
-    else if (this.#jsonlKind) gens = ["v1-csv", "v1.1-csv"];
-    else if (this.#type === "span") gens = ["v1.1-csv"];
-    else gens = ["v1-csv", "v1.1-csv", "v2-jsonl"];
+    const gens = generationsOf(info.encoding, this.#ujson, this.#jsonlKind, this.#type);
     info.generations = gens;
     info.generation = gens.length ? gens[gens.length - 1] : null;
   }
-}
-
-/** Parses an integer step cell; `undefined` when not an integer or not safely representable. */
-export function parseStep(s: string): number | undefined {
-  const n = s.length;
-  let i = 0;
-  let neg = false;
-  const c0 = s.charCodeAt(0);
-  if (c0 === 45 || c0 === 43) {
-    neg = c0 === 45;
-    i = 1;
-    if (n === 1) return undefined;
-  }
-  if (n - i > 15) {
-    if (!/^[+-]?\d+$/.test(s)) return undefined;
-    const v = Number(s);
-    return Number.isSafeInteger(v) ? v : undefined;
-  }
-  let v = 0;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return undefined;
-    v = v * 10 + c;
-  }
-  return neg ? -v : v;
-}
-
-/** pandas-style split: `"` opens a quoted field only at a field start; `""` inside is a quote. */
-export function splitQuoted(line: string): string[] | string {
-  const out: string[] = [];
-  let i = 0;
-  const n = line.length;
-  while (true) {
-    if (line.charCodeAt(i) === 34) {
-      let v = "";
-      let j = i + 1;
-      while (true) {
-        const q = line.indexOf('"', j);
-        if (q === -1) return "unterminated quoted value";
-        v += line.slice(j, q);
-        if (line.charCodeAt(q + 1) === 34) {
-          v += '"';
-          j = q + 2;
-          continue;
-        }
-        j = q + 1;
-        break;
-      }
-      // pandas keeps text after the closing quote up to the separator
-      const bar = line.indexOf("|", j);
-      const tail = bar === -1 ? line.slice(j) : line.slice(j, bar);
-      out.push(v + tail);
-      if (bar === -1) return out;
-      i = bar + 1;
-    } else {
-      const bar = line.indexOf("|", i);
-      if (bar === -1) {
-        out.push(line.slice(i));
-        return out;
-      }
-      out.push(line.slice(i, bar));
-      i = bar + 1;
-    }
-    if (i > n) return out;
-  }
-}
-
-function clip(s: string, n: number): string {
-  return s.length > n ? s.slice(0, n) + "…" : s;
-}
-
-/** Prefixes of a timestamp a cut write can leave. */
-const TIMESTAMP_PREFIX =
-  /^\d{1,4}(-(\d{1,2}(-(\d{1,2}([ T](\d{1,2}(:(\d{1,2}(:(\d{1,2}(\.\d*)?([+-](\d{1,2}(:\d{0,2})?)?)?)?)?)?)?)?)?)?)?)?)?$/;
-/** Prefixes of a float a cut write can leave that are not floats themselves. */
-const FLOAT_PREFIX = /^([+-]?(\d*\.?\d*[eE][+-]?|\.|)|-?(n|na|i|in))$/;
-
-/** Whether a JSON.parse error is at the end of the text (what a cut write produces). */
-function jsonAtEnd(e: unknown, text: string): boolean {
-  const msg = e instanceof Error ? e.message : "";
-  if (/Unterminated|end of JSON/.test(msg)) return true;
-  const m = /position (\d+)/.exec(msg);
-  return m !== null && Number(m[1]) >= text.length;
-}
-
-function jsonError(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  return clip(msg.replace(/^JSON\.parse: /, "").replace(/ \(line \d+ column \d+\)/, ""), 160);
 }

@@ -30,7 +30,7 @@ import {
 } from "../../convert/core.ts";
 import { commitDir, forget, removeStaleTemps, tempIn } from "../../io/commit.ts";
 import { noLinkBelow, outputJoin } from "../../io/safe.ts";
-import { completeRunRecord, copyRunFile, type RunFile, runUuid } from "../../convert/carry.ts";
+import { completeRunRecord, copyRunFile, originalOf, type RunFile, runUuid } from "../../convert/carry.ts";
 
 /** Writes runs into `outDir` in Polyaxon's layout. */
 export class PlxSink implements EventSink {
@@ -78,6 +78,8 @@ export class PlxSink implements EventSink {
 class PlxRunSink implements RunSink {
   #writer: PlxRunWriter;
   readonly #assets: AssetCopier;
+  /** Original bytes of event files ({@linkcode ORIGINALS_DIR}), by event file. */
+  readonly #originals: [string, RunFile][] = [];
   #first = Infinity;
   #last = -Infinity;
   constructor(
@@ -114,6 +116,12 @@ class PlxRunSink implements RunSink {
   }
 
   async writeFile(file: RunFile): Promise<void | string> {
+    const of = originalOf(file.rel);
+    if (of !== null) {
+      // The original bytes of an event file: written over the re-encoded file at commit.
+      this.#originals.push([of, file]);
+      return;
+    }
     if (!this.#assets.claim(file.rel)) return; // copied as an asset an event references
     let target: string;
     try {
@@ -136,6 +144,24 @@ class PlxRunSink implements RunSink {
 
   async commit(): Promise<void> {
     await this.#writer.commit();
+    for (const [rel, file] of this.#originals) {
+      // Only over an event file written from this run's events (in this run's own unpublished folder).
+      let target: string;
+      try {
+        target = outputJoin(this.partial, rel);
+      } catch {
+        continue;
+      }
+      if (!(await Deno.lstat(target).then((st) => st.isFile, () => false))) continue;
+      const tmp = tempIn(path.dirname(target), path.basename(target));
+      try {
+        await copyRunFile(file, tmp);
+        await Deno.rename(tmp, target);
+      } finally {
+        await Deno.remove(tmp).catch(() => {});
+        forget(tmp);
+      }
+    }
     const meta = this.#meta();
     if (meta) {
       await writeFileNew(

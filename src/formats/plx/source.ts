@@ -14,7 +14,8 @@ import { PlxReader, type PlxReadOptions } from "./read.ts";
 import type { RunEntry, RunFolder } from "../../model/layout.ts";
 import type { PlxBatch } from "../../model/batch.ts";
 import type { Diagnostic } from "../../diagnostics.ts";
-import { type RunFile, walkRunFiles } from "../../convert/carry.ts";
+import { ORIGINALS_DIR, type RunFile, walkRunFiles } from "../../convert/carry.ts";
+import { csvHeader, encodeLine, isJsonlKind } from "./write.ts";
 import {
   diagnosticItem,
   type EventSource,
@@ -40,6 +41,55 @@ export function readEntry(
     file: entry.rel,
   }, options);
   return { reader, batches: reader.read(readChunks(entry.abs, undefined, true)) };
+}
+
+/** Event files up to this size are checked for being written back byte for byte (larger ones are not). */
+export const ORIGINAL_CHECK_BYTES = 8 << 20;
+
+/**
+ * The event file `entry` as a run file under {@linkcode ORIGINALS_DIR} when the plx writer, given its
+ * events, would write other bytes (an older generation, other escapes, key orders or timestamp forms); null
+ * when it writes the same bytes, when the file has unreadable lines (those are reported as lost), when it
+ * is a mixed file (a CSV header, then JSON lines: Polyaxon's reader mis-reads it, so it is written back in
+ * the current form), or when it is larger than {@linkcode ORIGINAL_CHECK_BYTES}.
+ */
+async function originalIfRewritten(
+  run: RunFolder,
+  entry: RunEntry,
+  options: PlxReadOptions,
+): Promise<RunFile | null> {
+  let bytes: Uint8Array;
+  try {
+    const st = await Deno.stat(entry.abs);
+    if (!st.isFile || st.size > ORIGINAL_CHECK_BYTES) return null;
+    bytes = await Deno.readFile(entry.abs);
+  } catch {
+    return null; // (the read of its events reported it)
+  }
+  const reader = new PlxReader({
+    run: run.id,
+    scope: entry.role === "resource" ? "resources" : "events",
+    kind: entry.kind ?? "",
+    name: entry.name ?? "",
+    file: entry.rel,
+  }, options);
+  const parts: string[] = [isJsonlKind(entry.kind ?? "") ? "" : csvHeader(entry.kind ?? "")];
+  for await (const b of reader.read([bytes])) {
+    // (a file with unreadable lines: those are reported lost; a mixed file, which Polyaxon's own reader
+    // mis-reads: written back in the current form, which it reads)
+    if (b.diagnostics.some((d) => d.severity === "error")) return null;
+    for (const e of b.events) parts.push("\n", encodeLine(e));
+  }
+  if (reader.info.encoding === "mixed") return null;
+  const again = new TextEncoder().encode(parts.join(""));
+  if (again.length === bytes.length && again.every((x, i) => x === bytes[i])) return null;
+  return {
+    rel: `${ORIGINALS_DIR}/${entry.rel}`,
+    size: bytes.length,
+    chunks: async function* () {
+      yield bytes;
+    },
+  };
 }
 
 /** One run folder as a {@linkcode RunSource}. */
@@ -82,14 +132,20 @@ export class PlxRunSource implements RunSource {
    * into {@linkcode RunInfo} (a record that is not valid JSON is carried as a file): `assets/`, `outputs/`,
    * `plxlogs/` and anything else, sorted.
    */
-  files(): AsyncIterable<RunFile | Diagnostic> {
+  async *files(): AsyncGenerator<RunFile | Diagnostic> {
     const records = this.info.records ?? {};
-    return walkRunFiles(this.folder.path, "", (rel) => {
+    yield* walkRunFiles(this.folder.path, "", (rel) => {
       const role = classify(rel, "").role;
       return role === "event" || role === "resource" ||
         (role === "run-meta" && records.meta !== undefined) ||
         (role === "lineage" && records.lineages !== undefined);
     });
+    // The original bytes of each event file the plx writer would not write back byte for byte.
+    for await (const e of listRun(this.folder)) {
+      if ("severity" in e || (e.role !== "event" && e.role !== "resource")) continue;
+      const original = await originalIfRewritten(this.folder, e, this.options);
+      if (original) yield original;
+    }
   }
 
   /** An asset's bytes under the one read rule (io/safe.ts); `null` when missing. */

@@ -17,7 +17,7 @@ import {
 } from "../../model/event.ts";
 import { pyFloatRepr } from "../../model/pyfloat.ts";
 import { formatPyTimestamp } from "../../model/time.ts";
-import { PlxRowEncoder } from "./row.ts";
+import { PlxRowEncoder } from "./_row.ts";
 import { DECLARED_FIELDS, type ValueType } from "../../schema/values.ts";
 import { homogeneous, pydanticJson, pyJsonDumps, pyJsonString } from "../../json/python.ts";
 import { checkSegment, safeJoin, tempSibling } from "../../io/files.ts";

@@ -9,33 +9,31 @@
  * tag that carry none. Values plxkit cannot map (graphs, meshes, custom plugins without a mapping) are
  * counted and reported once per run and tag.
  *
+ * Each TensorBoard plugin's values are decoded in its own module of `plugins/` (beside their encoding);
+ * this reader frames records, decodes Events, dispatches values and keeps the run's state.
+ *
  * @module
  */
 import type { Diagnostic } from "../../diagnostics.ts";
-import { fromPolyaxonValue, type PlxEvent, type ValueType } from "../../model/event.ts";
-import { assetPath, toFqnName } from "../../model/names.ts";
+import type { PlxEvent } from "../../model/event.ts";
 import type { PlxTime } from "../../model/time.ts";
-import { decodeUtf8, ProtoError, ProtoReader, StringInterner } from "./proto.ts";
-import { type FrameProblem, RecordScanner } from "./tfrecord.ts";
-import {
-  decodeEvent,
-  decodeHParams,
-  decodePrCurveThresholds,
-  DT,
-  dtypeName,
-  type HParamsData,
-  isNumericDtype,
-  SessionStatus,
-  shapeSize,
-  type TbEvent,
-  type TbMetadata,
-  type TbTensor,
-  type TbValue,
-  tensorNumbers,
-} from "./messages.ts";
-import { type Envelope, fromJson, PLUGIN, RUN_TAG } from "./plugin.ts";
-import { pngInfo, sniffExt, wavInfo } from "../../io/media.ts";
 import type { PlxBatch } from "../../model/batch.ts";
+import { ProtoError, ProtoReader } from "./_proto.ts";
+import { type FrameProblem, RecordScanner } from "./tfrecord.ts";
+import { decodeEvent, SessionStatus, type TbEvent, type TbMetadata, type TbValue } from "./_messages.ts";
+import { DT, type TbTensor } from "./_tensor.ts";
+import { type Envelope, PLUGIN, RUN_TAG } from "./plugin.ts";
+import { SeriesTable } from "./_series.ts";
+import type { AssetRef } from "./asset_ref.ts";
+import type { ReadContext, ValueAt } from "./plugins/context.ts";
+import { readFastScalar, readScalarTensor } from "./plugins/scalars.ts";
+import { readImage, readImagesTensor } from "./plugins/images.ts";
+import { readAudio, readAudioTensor } from "./plugins/audio.ts";
+import { readHistogramTensor, readLegacyHistogram } from "./plugins/histograms.ts";
+import { readTextTensor } from "./plugins/text.ts";
+import { readPrCurve } from "./plugins/pr_curves.ts";
+import { decodeHParams, type HParamsData, mergeHParams } from "./plugins/hparams.ts";
+import { PlxkitValues, type RunRecordTexts } from "./plugins/plxkit.ts";
 
 /** Options of {@linkcode TensorboardRunReader}. */
 export interface TbReadOptions {
@@ -61,62 +59,8 @@ export interface TbReadOptions {
   keepAssets?: boolean;
 }
 
-/**
- * Where an asset's bytes are in the event files: the record at `offset` of `file` (the name given to
- * `readFile`), its Summary.Value with `tag`, and `part`: -1 for the encoded bytes of a legacy image or
- * audio value, else the index in the tensor's `string_val`.
- */
-export interface AssetRef {
-  /** The event file, as named to {@linkcode TensorboardRunReader.readFile}. */
-  file: string;
-  /** Byte offset of the record (its 12-byte header) in the file. */
-  offset: number;
-  /** Tag of the Summary.Value holding the bytes. */
-  tag: string;
-  /** -1 for the encoded bytes of a legacy image or audio value, else the index in `string_val`. */
-  part: number;
-  /** The asset's size in bytes. */
-  size: number;
-}
-
-/**
- * Takes an asset's bytes out of the record an {@linkcode AssetRef} points at (`record` = the record's
- * payload).
- *
- * @throws {ProtoError} When the record does not decode.
- * @example
- * ```ts
- * import { assetFromRecord } from "./read.ts";
- * // assetFromRecord(payload, { file: "f", offset: 0, tag: "img", part: -1, size: 10 }) -> PNG bytes
- * ```
- */
-export function assetFromRecord(record: Uint8Array, ref: AssetRef): Uint8Array | null {
-  const ev = decodeEvent(record);
-  for (const v of ev.summary ?? []) {
-    if (v.tag !== ref.tag) continue;
-    const b = ref.part < 0 ? (v.image?.encoded ?? v.audio?.encoded) : v.tensor?.strings[ref.part];
-    if (b) return b.slice();
-  }
-  return null;
-}
-
 /** See {@linkcode TbReadOptions.steps}. */
 export type StepPolicy = "all" | "last" | "restart";
-
-/**
- * A tag's Polyaxon name cut to fit a file name: names over 200 UTF-8 bytes keep their first ~180 bytes
- * and get `~<hash of the whole name>` appended (`onShorten` is called), so one long tag never fails a run.
- */
-function shortName(name: string, onShorten: () => void): string {
-  const bytes = new TextEncoder().encode(name);
-  if (bytes.length <= 200) return name;
-  onShorten();
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  let cut = new TextDecoder().decode(bytes.subarray(0, 180));
-  if (cut.endsWith("\ufffd")) cut = cut.slice(0, -1); // (a character cut in half)
-  return `${cut}~${h.toString(16).padStart(8, "0")}`;
-}
 
 /** What a run's reading learnt besides events: goes into `RunInfo.meta`. */
 export interface TbRunMeta {
@@ -137,25 +81,6 @@ export interface TbRunMeta {
   [k: string]: unknown;
 }
 
-const TEXT_SUFFIX = "/text_summary";
-
-/** One Polyaxon series (kind, name) fed by one TensorBoard tag. */
-interface Series {
-  kind: string;
-  name: string;
-  lastStep: number | null;
-  repeats: number;
-  /** The last value (for hparams outputs). */
-  lastValue: unknown;
-}
-
-interface TagState {
-  metadata: TbMetadata | null;
-  /** The series used last (most tags feed one kind only). */
-  last: Series | null;
-  byKind: Map<string, Series> | null;
-}
-
 /**
  * Reads the event files of one run into canonical events.
  *
@@ -163,9 +88,13 @@ interface TagState {
  * ```ts
  * import { TensorboardRunReader } from "./read.ts";
  * import { readChunks } from "../../io/files.ts";
+ *
+ * const file = "fixtures/tensorboard/logdirs/tbx/train/events.out.tfevents.1795728471.vm";
  * const r = new TensorboardRunReader("run1");
- * // for await (const b of r.readFile("events.out.tfevents.1.host", readChunks(path))) console.log(b.events);
- * // r.finish() -> summary diagnostics; r.meta() -> run inputs/outputs and the tag map
+ * let events = 0;
+ * for await (const b of r.readFile("events.out.tfevents.1795728471.vm", readChunks(file))) events += b.events.length;
+ * const problems = r.finish(); // diagnostics that need the whole run (e.g. steps repeated across files)
+ * if (events === 0 || problems.some((d) => d.severity === "error")) throw new Error("read");
  * ```
  */
 export class TensorboardRunReader {
@@ -173,40 +102,50 @@ export class TensorboardRunReader {
   readonly assets: Map<string, Uint8Array> = new Map();
   /** Where each asset's bytes are: file, record offset, value tag and part (see {@linkcode AssetRef}). */
   readonly assetRefs: Map<string, AssetRef> = new Map();
-  readonly #keepAssets: boolean;
-  #recordOffset = 0;
   /** Events read. */
   events = 0;
   /** Records read (including file_version and session logs). */
   records = 0;
   /** The `file_version` of the file read last, when its first record holds one (else null). */
   fileVersion: string | null = null;
-  readonly #checksum: boolean;
-  readonly #batchSize: number;
-  #tags = new Map<string, TagState>();
-  #series: Series[] = [];
   /** Restarts after the run's first `SessionLog START`: how many events came before, and the step. */
   readonly starts: { at: number; step: number }[] = [];
-  #report = true;
-  #interner = new StringInterner();
-  #taken = new Set<string>(); // kind \0 name
-  #tagMap: Record<string, string> = {};
-  #dropped = new Map<string, number>(); // reason -> count
-  #notes: Diagnostic[] = [];
-  #hparams: HParamsData = {};
-  #runMeta: Record<string, unknown> | null = null;
-  #runLineages: unknown[] | null = null;
-  #runRecords: { meta?: string; lineages?: string } | null = null;
+  readonly #opts: { checksum: boolean; batchSize: number; report: boolean; keepAssets: boolean };
+  /** The record being read: its file and byte offset (for asset references and diagnostics). */
+  readonly #pos = { file: "", offset: 0 };
+  readonly #table: SeriesTable;
+  readonly #plxkit: PlxkitValues;
+  readonly #ctx: ReadContext;
+  readonly #dropped = new Map<string, number>(); // reason -> count
+  readonly #notes: Diagnostic[] = [];
+  readonly #hparams: HParamsData = {};
   #sawData = false;
   #starts = 0;
-  #file = "";
 
   /** A reader for the event files of the run with id `run` (put on its events). */
   constructor(readonly run: string, options: TbReadOptions = {}) {
-    this.#checksum = options.checksum ?? true;
-    this.#batchSize = options.batchSize ?? 4096;
-    this.#report = (options.steps ?? "all") === "all";
-    this.#keepAssets = options.keepAssets ?? true;
+    this.#opts = {
+      checksum: options.checksum ?? true,
+      batchSize: options.batchSize ?? 4096,
+      report: (options.steps ?? "all") === "all",
+      keepAssets: options.keepAssets ?? true,
+    };
+    const drop = (reason: string) => this.#drop(reason);
+    this.#table = new SeriesTable(run, drop);
+    this.#plxkit = new PlxkitValues(run);
+    const table = this.#table;
+    this.#ctx = {
+      push: (at, kind, tag, type, value) => table.push(at, kind, tag, type, value),
+      name: (kind, tag) => table.seriesOf(kind, tag).name,
+      mapTag: (key, tag) => void (table.tagMap[key] = tag),
+      drop,
+      uniquePath: (p) => this.#uniquePath(p),
+      keep: (path, bytes, from) => {
+        const { file, offset } = this.#pos;
+        this.assetRefs.set(path, { file, offset, tag: from.tag, part: from.part, size: bytes.length });
+        if (this.#opts.keepAssets) this.assets.set(path, bytes.slice());
+      },
+    };
   }
 
   /**
@@ -218,10 +157,10 @@ export class TensorboardRunReader {
     chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
     fileSize?: number,
   ): AsyncGenerator<PlxBatch> {
-    this.#file = file;
-    const scanner = new RecordScanner({ fileSize, checksum: this.#checksum });
+    this.#pos.file = file;
+    const scanner = new RecordScanner({ fileSize, checksum: this.#opts.checksum });
     const reader = new ProtoReader(new Uint8Array(0));
-    reader.interner = this.#interner;
+    reader.interner = this.#table.interner;
     let events: PlxEvent[] = [];
     let diagnostics: Diagnostic[] = [];
     const onProblem = (p: FrameProblem) => {
@@ -237,10 +176,14 @@ export class TensorboardRunReader {
     this.fileVersion = null;
     const onRecord = (buf: Uint8Array, start: number, end: number, offset: number) => {
       this.records++;
-      this.#recordOffset = offset;
+      this.#pos.offset = offset;
       const isFirst = first;
       first = false;
-      if (this.#fastScalar(buf, start, end, reader, events)) return;
+      if (readFastScalar(this.#table, reader, buf, start, end, events)) {
+        this.events++;
+        this.#sawData = true;
+        return;
+      }
       let ev: TbEvent;
       try {
         ev = decodeEvent(buf, start, end, reader);
@@ -279,7 +222,7 @@ export class TensorboardRunReader {
           onRecord,
           onProblem,
         );
-        if (events.length >= this.#batchSize || diagnostics.length) {
+        if (events.length >= this.#opts.batchSize || diagnostics.length) {
           yield { events, diagnostics };
           events = [];
           diagnostics = [];
@@ -291,72 +234,12 @@ export class TensorboardRunReader {
     if (events.length || diagnostics.length) yield { events, diagnostics };
   }
 
-  /**
-   * The common legacy scalar record (`wall_time, step, summary { value { tag, simple_value } }` and
-   * nothing else), decoded without intermediate objects. Returns false for anything else (the general
-   * decoder then handles it, errors included).
-   */
-  #fastScalar(buf: Uint8Array, start: number, end: number, reader: ProtoReader, out: PlxEvent[]): boolean {
-    let p = start;
-    if (end - start < 20 || buf[p] !== 0x09) return false;
-    const view = reader.reset(buf, start, end).view;
-    const wall = view.getFloat64(p + 1, true);
-    p += 9;
-    let step = 0;
-    if (buf[p] === 0x10) {
-      p++;
-      let mul = 1;
-      for (let k = 0;; k++) {
-        if (k === 8 || p >= end) return false; // long (negative or huge) steps: general path
-        const b = buf[p++];
-        step += (b & 0x7f) * mul;
-        if (b < 0x80) break;
-        mul *= 128;
-      }
-    }
-    if (
-      end - p - 2 > 127 || buf[p] !== 0x2a || buf[p + 1] !== end - p - 2 || buf[p + 2] !== 0x0a ||
-      buf[p + 3] !== end - p - 4
-    ) {
-      return false;
-    }
-    p += 4;
-    if (buf[p] !== 0x0a) return false;
-    const tagEnd = p + 2 + buf[p + 1];
-    if (buf[p + 1] > 127 || tagEnd + 5 !== end || buf[tagEnd] !== 0x15 || !Number.isFinite(wall)) {
-      return false;
-    }
-    const tag = this.#interner.get(buf, p + 2, tagEnd);
-    const st = this.#tags.get(tag);
-    if (st !== undefined && st.metadata !== null && st.metadata.pluginName === PLUGIN) return false;
-    const value = view.getFloat32(tagEnd + 1, true);
-    const series = st !== undefined && st.last !== null && st.last.kind === "metric"
-      ? st.last
-      : this.#seriesOf("metric", tag);
-    if (series.lastStep !== null && step <= series.lastStep) series.repeats++;
-    series.lastStep = step;
-    series.lastValue = value;
-    out.push({
-      run: this.run,
-      scope: "events",
-      kind: "metric",
-      name: series.name,
-      step,
-      timestamp: { micros: Math.round(wall * 1e6), offset: 0 },
-      type: "metric",
-      value,
-    });
-    this.events++;
-    this.#sawData = true;
-    return true;
-  }
-
   #drop(reason: string, n = 1): void {
     this.#dropped.set(reason, (this.#dropped.get(reason) ?? 0) + n);
   }
 
   #event(ev: TbEvent, offset: number, out: PlxEvent[], diags: Diagnostic[]): void {
-    const file = this.#file;
+    const file = this.#pos.file;
     if (Number.isNaN(ev.wallTime)) {
       diags.push({
         severity: "error",
@@ -382,7 +265,7 @@ export class TensorboardRunReader {
       if (ev.sessionLog.status === SessionStatus.START) {
         this.#starts++;
         if (this.#starts > 1) this.starts.push({ at: this.events, step: ev.step });
-        if (this.#sawData && this.#report) {
+        if (this.#sawData && this.#opts.report) {
           diags.push({
             severity: "info",
             code: "restart",
@@ -408,19 +291,19 @@ export class TensorboardRunReader {
     let nativeAssets: Map<string, Envelope & { value: Record<string, unknown> }> | null = null;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      const st = this.#tag(v);
+      const st = this.#table.tag(v);
       const md = st.metadata;
       if (md === null || md.pluginName !== PLUGIN) continue;
       if (v.tag === RUN_TAG) {
-        this.#runRecord(v);
+        this.#plxkit.runRecord(v, (r) => this.#drop(r));
         continue;
       }
-      const e = this.#plugin(v, md, ev.step, ts);
+      const e = this.#plxkit.value(this.#ctx, v, md, ev.step, ts);
       if (!e) continue;
       out.push(e);
       this.events++;
       this.#sawData = true;
-      const env = this.#lastEnvelope!;
+      const env = this.#plxkit.last!;
       if (env.tag !== undefined) {
         (covered ??= new Set()).add(env.tag);
         if (env.asset === "native") {
@@ -430,7 +313,7 @@ export class TensorboardRunReader {
     }
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      const st = this.#tags.get(v.tag)!;
+      const st = this.#table.tags.get(v.tag)!;
       const md = st.metadata;
       if (md !== null && md.pluginName === PLUGIN) continue;
       if (covered !== null && covered.has(v.tag)) {
@@ -439,12 +322,12 @@ export class TensorboardRunReader {
           const bytes = v.image?.encoded ?? v.audio?.encoded ?? firstBlob(v.tensor);
           const p = na.value.path;
           const part = v.image || v.audio ? -1 : (v.tensor?.strings.length ?? 0) > 2 ? 2 : 0;
-          if (bytes && typeof p === "string" && p) this.#keep(p, bytes, v.tag, part);
+          if (bytes && typeof p === "string" && p) this.#ctx.keep(p, bytes, { tag: v.tag, part });
         }
         continue;
       }
       const before = out.length;
-      this.#native(v, md, ev.step, ts, out, diags, offset);
+      this.#native(v, md, { out, step: ev.step, ts }, diags, offset);
       if (out.length > before) {
         this.events += out.length - before;
         this.#sawData = true;
@@ -452,233 +335,34 @@ export class TensorboardRunReader {
     }
   }
 
-  /** The state of a value's tag, created on first sight; the first metadata seen applies from then on. */
-  #tag(v: TbValue): TagState {
-    let st = this.#tags.get(v.tag);
-    if (st === undefined) {
-      st = { metadata: keep(v.metadata), last: null, byKind: null };
-      this.#tags.set(v.tag, st);
-    } else if (st.metadata === null && v.metadata !== null) st.metadata = keep(v.metadata);
-    return st;
-  }
-
-  #lastEnvelope: Envelope | null = null;
-  #envelopeHeads = new Map<string, { head: Uint8Array; env: Envelope }>();
-
-  /**
-   * Parses an envelope. The writer ends metric envelopes with `,"step":<n|null>,"ts":[<micros>,<offset|null>]}`
-   * after a head that is the same for the whole series: the head is parsed once and cached, the tail by
-   * hand. Anything else goes through JSON.parse.
-   */
-  #envelope(c: Uint8Array, tag: string): Envelope {
-    const n = c.length;
-    // Find `,"step":` (2c 22 73 74 65 70 22 3a).
-    let at = -1;
-    for (let i = n - 24; i >= 0; i--) {
-      if (c[i] === 0x2c && c[i + 1] === 0x22 && c[i + 2] === 0x73 && c[i + 6] === 0x22 && c[i + 7] === 0x3a) {
-        at = i;
-        break;
-      }
-    }
-    if (at > 0) {
-      const tail = decodeUtf8(c, at, n);
-      const m = /^,"step":(null|-?\d{1,16}),"ts":\[(-?\d{1,17}),(null|-?\d{1,6})\]\}$/.exec(tail);
-      if (m) {
-        let cached = this.#envelopeHeads.get(tag);
-        if (cached === undefined || cached.head.length !== at || !sameBytes(cached.head, c, at)) {
-          cached = { head: c.slice(0, at), env: JSON.parse(decodeUtf8(c, 0, at) + "}") as Envelope };
-          this.#envelopeHeads.set(tag, cached);
-        }
-        const base = cached.env;
-        return {
-          ...base,
-          step: m[1] === "null" ? null : Number(m[1]),
-          ts: [Number(m[2]), m[3] === "null" ? null : Number(m[3])],
-        };
-      }
-    }
-    return JSON.parse(decodeUtf8(c, 0, n));
-  }
-
-  #plugin(v: TbValue, md: TbMetadata, step: number, ts: PlxTime): PlxEvent | null {
-    const own = v.metadata ?? md;
-    let env: Envelope;
-    try {
-      env = this.#envelope(own.content, v.tag);
-    } catch {
-      throw new SyntaxError(`plxkit value "${v.tag}" has plugin content that is not JSON`);
-    }
-    if (!env || typeof env !== "object" || typeof env.kind !== "string" || typeof env.name !== "string") {
-      throw new SyntaxError(`plxkit value "${v.tag}" has an envelope without kind and name`);
-    }
-    if (env.v > 1) this.#drop(`plxkit plugin values of a newer version (${env.v}); read as version 1`);
-    this.#lastEnvelope = env;
-    const t = v.tensor;
-    if (!t) throw new SyntaxError(`plxkit value "${v.tag}" has no tensor`);
-    let value: unknown;
-    if (env.type === "metric") {
-      const nums = tensorNumbers(t);
-      if (nums.length !== 1) throw new RangeError(`plxkit metric "${v.tag}" is not a single number`);
-      value = nums[0];
-    } else {
-      if (t.dtype !== DT.STRING || !t.strings.length) {
-        throw new SyntaxError(`plxkit value "${v.tag}" is not a string tensor`);
-      }
-      value = fromPolyaxonValue(
-        env.type as ValueType,
-        fromJson(decodeUtf8(t.strings[0], 0, t.strings[0].length)),
-      );
-      if (env.asset === "inline" && t.strings.length > 1 && value && typeof value === "object") {
-        const p = (value as Record<string, unknown>).path;
-        if (typeof p === "string" && p) this.#keep(p, t.strings[1], v.tag, 1);
-      }
-    }
-    const time: PlxTime = Array.isArray(env.ts) && typeof env.ts[0] === "number"
-      ? { micros: env.ts[0], offset: env.ts[1] ?? null }
-      : ts;
-    return {
-      run: this.run,
-      scope: env.scope === "resources" ? "resources" : "events",
-      kind: env.kind,
-      name: env.name,
-      step: env.step === undefined ? step : env.step,
-      timestamp: time,
-      type: env.type,
-      value,
-    } as PlxEvent;
-  }
-
-  #runRecord(v: TbValue): void {
-    const s = v.tensor?.strings[0];
-    if (!s) return;
-    try {
-      const m = fromJson(decodeUtf8(s, 0, s.length)) as
-        | { meta?: unknown; lineages?: unknown; records?: { meta?: unknown; lineages?: unknown } }
-        | null;
-      if (m && typeof m === "object") {
-        this.#runMeta = m.meta && typeof m.meta === "object" ? m.meta as Record<string, unknown> : {};
-        if (Array.isArray(m.lineages)) this.#runLineages = m.lineages;
-        const r = m.records;
-        if (r && typeof r === "object") {
-          this.#runRecords = {};
-          if (typeof r.meta === "string") this.#runRecords.meta = r.meta;
-          if (typeof r.lineages === "string") this.#runRecords.lineages = r.lineages;
-        }
-      }
-    } catch {
-      this.#drop("plxkit run record that is not JSON (ignored)");
-    }
-  }
-
-  /** The series of `tag` for events of `kind`: its Polyaxon name is unique per kind within the run. */
-  #seriesOf(kind: string, tag: string): Series {
-    let st = this.#tags.get(tag);
-    if (st === undefined) {
-      st = { metadata: null, last: null, byKind: null };
-      this.#tags.set(tag, st);
-    }
-    if (st.last !== null && st.last.kind === kind) return st.last;
-    const known = st.byKind?.get(kind);
-    if (known !== undefined) return (st.last = known);
-    let base = "";
-    try {
-      base = toFqnName(tag);
-    } catch { /* empty tag */ }
-    if (base === "" || base === "." || base === "..") base = "tag";
-    base = shortName(
-      base,
-      () =>
-        this.#drop(
-          "tags longer than 200 bytes (name shortened with a hash; full tag kept in run.plx.json tensorboard.tags)",
-        ),
-    );
-    let name = base;
-    for (let i = 2; this.#taken.has(kind + "\0" + name); i++) name = `${base}-${i}`;
-    this.#taken.add(kind + "\0" + name);
-    const s: Series = { kind, name, lastStep: null, repeats: 0, lastValue: undefined };
-    (st.byKind ??= new Map()).set(kind, s);
-    this.#series.push(s);
-    if (name !== tag) this.#tagMap[`${kind}/${name}`] = tag;
-    return (st.last = s);
-  }
-
-  #name(kind: string, tag: string): string {
-    return this.#seriesOf(kind, tag).name;
-  }
-
-  #push(
-    out: PlxEvent[],
-    kind: string,
-    tag: string,
-    step: number,
-    ts: PlxTime,
-    type: string,
-    value: unknown,
-  ): PlxEvent {
-    const s = this.#seriesOf(kind, tag);
-    if (s.lastStep !== null && step <= s.lastStep) s.repeats++;
-    s.lastStep = step;
-    s.lastValue = value;
-    const e = {
-      run: this.run,
-      scope: "events",
-      kind,
-      name: s.name,
-      step,
-      timestamp: ts,
-      type,
-      value,
-    } as PlxEvent;
-    out.push(e);
-    return e;
-  }
-
-  #native(
-    v: TbValue,
-    md: TbMetadata | null,
-    step: number,
-    ts: PlxTime,
-    out: PlxEvent[],
-    diags: Diagnostic[],
-    offset: number,
-  ): void {
+  /** Dispatches a native value to its plugin's decoder. */
+  #native(v: TbValue, md: TbMetadata | null, at: ValueAt, diags: Diagnostic[], offset: number): void {
+    const ctx = this.#ctx;
     const plugin = md?.pluginName ?? "";
     const tag = v.tag;
     if (v.simpleValue !== undefined) {
-      this.#push(out, "metric", tag, step, ts, "metric", v.simpleValue);
+      ctx.push(at, "metric", tag, "metric", v.simpleValue);
       return;
     }
     if (v.image) {
-      const im = v.image;
-      this.#image(out, tag, step, ts, im.encoded, im.width, im.height, im.colorspace, tag, -1);
+      const { encoded: bytes, width, height, colorspace } = v.image;
+      readImage(ctx, at, tag, { bytes, width, height, colorspace }, { tag, part: -1 });
       return;
     }
     if (v.audio) {
       const a = v.audio;
-      this.#audio(
-        out,
-        tag,
-        step,
-        ts,
-        a.encoded,
-        a.sampleRate,
-        a.numChannels,
-        a.lengthFrames,
-        a.contentType,
-        tag,
-        -1,
-      );
+      const clip = {
+        bytes: a.encoded,
+        sampleRate: a.sampleRate,
+        channels: a.numChannels,
+        frames: a.lengthFrames,
+        contentType: a.contentType,
+      };
+      readAudio(ctx, at, tag, clip, { tag, part: -1 });
       return;
     }
     if (v.histo) {
-      const h = v.histo;
-      if (h.bucket.length !== h.bucketLimit.length) {
-        this.#drop(
-          `histograms with ${h.bucket.length} buckets but ${h.bucketLimit.length} limits (tag "${tag}")`,
-        );
-        return;
-      }
-      this.#push(out, "histogram", tag, step, ts, "histogram", legacyHistogram(h));
+      readLegacyHistogram(ctx, at, tag, v.histo);
       return;
     }
     if (v.obsolete) {
@@ -696,171 +380,21 @@ export class TensorboardRunReader {
     }
     switch (plugin) {
       case "":
-      case "scalars": {
-        if (isNumericDtype(t.dtype) && shapeSize(t.shape) === 1 && t.shape.length <= 1) {
-          const x = tensorNumbers(t)[0];
-          this.#push(out, "metric", tag, step, ts, "metric", x);
-        } else if (plugin === "" && md?.dataClass !== 1) {
-          this.#drop(`tensors with no plugin (tag "${tag}"; TensorBoard drops them too)`);
-        } else {
-          this.#drop(
-            `scalar values that are not one number (tag "${tag}", ${dtypeName(t.dtype)} [${t.shape}])`,
-          );
-        }
-        return;
-      }
-      case "images": {
-        if (t.dtype !== DT.STRING || t.strings.length < 2) {
-          this.#drop(`image tensors that are not [width, height, images...] strings (tag "${tag}")`);
-          return;
-        }
-        const w = Number(decodeUtf8(t.strings[0], 0, t.strings[0].length));
-        const h = Number(decodeUtf8(t.strings[1], 0, t.strings[1].length));
-        const k = t.strings.length - 2;
-        for (let i = 0; i < k; i++) {
-          const itag = k === 1 ? tag : `${tag}/${i}`;
-          this.#image(out, itag, step, ts, t.strings[2 + i], w, h, 0, tag, 2 + i);
-        }
-        return;
-      }
-      case "audio": {
-        if (t.dtype !== DT.STRING || !t.strings.length) {
-          this.#drop(`audio tensors that are not strings (tag "${tag}")`);
-          return;
-        }
-        const cols = t.shape.length === 2 ? t.shape[1] : 1;
-        const k = Math.floor(t.strings.length / cols);
-        for (let i = 0; i < k; i++) {
-          const itag = k === 1 ? tag : `${tag}/${i}`;
-          this.#audio(out, itag, step, ts, t.strings[i * cols], 0, 0, 0, "", tag, i * cols);
-        }
-        return;
-      }
-      case "histograms": {
-        if (
-          !isNumericDtype(t.dtype) || (t.shape.length !== 2 || t.shape[1] !== 3) && shapeSize(t.shape) !== 0
-        ) {
-          this.#drop(`histogram tensors that are not [k, 3] (tag "${tag}", [${t.shape}])`);
-          return;
-        }
-        const nums = tensorNumbers(t);
-        const k = nums.length / 3;
-        const counts: number[] = [];
-        const edges: number[] = [];
-        for (let i = 0; i < k; i++) {
-          if (i === 0) edges.push(nums[0]);
-          edges.push(nums[i * 3 + 1]);
-          counts.push(nums[i * 3 + 2]);
-        }
-        this.#push(out, "histogram", tag, step, ts, "histogram", { counts, edges });
-        return;
-      }
-      case "text": {
-        if (t.dtype !== DT.STRING) {
-          this.#drop(`text tensors that are not strings (tag "${tag}")`);
-          return;
-        }
-        const name = tag.endsWith(TEXT_SUFFIX) ? tag.slice(0, -TEXT_SUFFIX.length) || tag : tag;
-        const strings = t.strings.map((s) => decodeUtf8(s, 0, s.length));
-        const full = strings.length === shapeSize(t.shape) ? strings : fill(strings, shapeSize(t.shape));
-        const text = t.shape.length === 0 || full.length === 1
-          ? (full[0] ?? "")
-          : markdownTable(full, t.shape);
-        this.#push(out, "text", name, step, ts, "text", text);
-        if (name !== tag) this.#tagMap[`text/${this.#name("text", name)}`] = tag;
-        return;
-      }
-      case "pr_curves": {
-        if (!isNumericDtype(t.dtype) || t.shape.length !== 2 || t.shape[0] !== 6) {
-          this.#drop(`PR curve tensors that are not [6, N] (tag "${tag}")`);
-          return;
-        }
-        const nums = tensorNumbers(t);
-        const n = t.shape[1];
-        const row = (i: number) => nums.slice(i * n, (i + 1) * n);
-        const declared = md?.content.length ? decodePrCurveThresholds(md.content) : 0;
-        const thresholds = Array.from({ length: n }, (_, i) => (n > 1 ? i / (n - 1) : 0));
-        const value: Record<string, unknown> = {
-          kind: "pr",
-          x: row(4),
-          y: row(5),
-          thresholds,
-          tp: row(0),
-          fp: row(1),
-          tn: row(2),
-          fn: row(3),
-        };
-        if (declared && declared !== n) value.num_thresholds = declared;
-        this.#push(out, "curve", tag, step, ts, "curve", value);
-        return;
-      }
+      case "scalars":
+        return readScalarTensor(ctx, at, tag, t, md);
+      case "images":
+        return readImagesTensor(ctx, at, tag, t);
+      case "audio":
+        return readAudioTensor(ctx, at, tag, t);
+      case "histograms":
+        return readHistogramTensor(ctx, at, tag, t);
+      case "text":
+        return readTextTensor(ctx, at, tag, t);
+      case "pr_curves":
+        return readPrCurve(ctx, at, tag, t, md);
       default:
         this.#drop(`values of plugin "${plugin}" (tag "${tag}"; no Polyaxon equivalent)`);
     }
-  }
-
-  #image(
-    out: PlxEvent[],
-    tag: string,
-    step: number,
-    ts: PlxTime,
-    bytes: Uint8Array,
-    width: number,
-    height: number,
-    colorspace: number,
-    srcTag: string,
-    part: number,
-  ): void {
-    const ext = sniffExt(bytes);
-    const png = ext === "png" ? pngInfo(bytes) : null;
-    const kind = ext === "gif" ? "video" : "image";
-    const name = this.#name(kind, tag);
-    const value: Record<string, unknown> = {};
-    const h = height || png?.height;
-    const w = width || png?.width;
-    const c = colorspace || png?.channels;
-    if (h) value.height = h;
-    if (w) value.width = w;
-    if (c) value.colorspace = c;
-    value.path = this.#uniquePath(assetPath(kind, name, step, ext));
-    if (kind === "video") value.content_type = "gif";
-    this.#keep(value.path as string, bytes, srcTag, part);
-    this.#push(out, kind, tag, step, ts, kind, value);
-  }
-
-  #audio(
-    out: PlxEvent[],
-    tag: string,
-    step: number,
-    ts: PlxTime,
-    bytes: Uint8Array,
-    sampleRate: number,
-    channels: number,
-    frames: number,
-    contentType: string,
-    srcTag: string,
-    part: number,
-  ): void {
-    const wav = wavInfo(bytes);
-    const ext = wav ? "wav" : sniffExt(bytes);
-    const name = this.#name("audio", tag);
-    const value: Record<string, unknown> = {};
-    const sr = sampleRate || wav?.sampleRate;
-    if (sr) value.sample_rate = sr;
-    const ch = channels || wav?.channels;
-    if (ch) value.num_channels = ch;
-    const fr = frames || wav?.frames;
-    if (fr) value.length_frames = fr;
-    value.path = this.#uniquePath(assetPath("audio", name, step, ext));
-    value.content_type = contentType || (wav ? "audio/wav" : "application/octet-stream");
-    this.#keep(value.path as string, bytes, srcTag, part);
-    this.#push(out, "audio", tag, step, ts, "audio", value);
-  }
-
-  /** Records where an asset's bytes are (and keeps a copy when `keepAssets`). */
-  #keep(path: string, bytes: Uint8Array, tag: string, part: number): void {
-    this.assetRefs.set(path, { file: this.#file, offset: this.#recordOffset, tag, part, size: bytes.length });
-    if (this.#keepAssets) this.assets.set(path, bytes.slice());
   }
 
   /** Asset paths stay unique when a step repeats: `_<step>` then `_<step>-2`, ... before the extension. */
@@ -883,30 +417,23 @@ export class TensorboardRunReader {
       diags.push({
         severity: "error",
         code: "bad-protobuf",
-        file: this.#file,
+        file: this.#pos.file,
         offset,
         message: `hparams value "${tag}" has invalid plugin content (${(e as Error).message}); ignored`,
       });
       return;
     }
-    if (d.experiment) this.#hparams.experiment = d.experiment;
-    if (d.sessionStart) {
-      this.#hparams.sessionStart = {
-        ...d.sessionStart,
-        hparams: { ...this.#hparams.sessionStart?.hparams, ...d.sessionStart.hparams },
-      };
-    }
-    if (d.sessionEnd) this.#hparams.sessionEnd = d.sessionEnd;
+    mergeHParams(this.#hparams, d);
   }
 
   /** Lineage records of a run written by plxkit (from its run record), or null. */
   lineages(): unknown[] | null {
-    return this.#runLineages;
+    return this.#plxkit.lineages;
   }
 
   /** The texts of the run's record files as plxkit stored them (see `RunInfo.records`), or null. */
-  runRecords(): { meta?: string; lineages?: string } | null {
-    return this.#runRecords;
+  runRecords(): RunRecordTexts | null {
+    return this.#plxkit.records;
   }
 
   /** Run-level diagnostics (dropped values, repeated steps), one per reason and tag. Call after reading. */
@@ -915,8 +442,8 @@ export class TensorboardRunReader {
     for (const [reason, n] of this.#dropped) {
       out.push({ severity: "warning", code: "not-converted", file: ".", message: `${n} × ${reason}` });
     }
-    for (const { kind, name, repeats: n } of this.#series) {
-      if (!n || !this.#report) continue;
+    for (const { kind, name, repeats: n } of this.#table.series) {
+      if (!n || !this.#opts.report) continue;
       out.push({
         severity: "info",
         code: "step-repeat",
@@ -934,25 +461,25 @@ export class TensorboardRunReader {
    * is nothing.
    */
   meta(runPath?: string): TbRunMeta | null {
-    const m: TbRunMeta = this.#runMeta ? structuredClone(this.#runMeta) : {};
+    const m: TbRunMeta = this.#plxkit.meta ? structuredClone(this.#plxkit.meta) : {};
     const hp = this.#hparams;
-    if (!this.#runMeta) {
+    if (!this.#plxkit.meta) {
       if (hp.sessionStart && Object.keys(hp.sessionStart.hparams).length) {
         m.inputs = { ...hp.sessionStart.hparams };
       }
       if (hp.experiment?.metrics.length) {
         const outputs: Record<string, unknown> = {};
         for (const x of hp.experiment.metrics) {
-          const v = this.#tags.get(x.tag)?.byKind?.get("metric")?.lastValue;
+          const v = this.#table.tags.get(x.tag)?.byKind?.get("metric")?.lastValue;
           if (v !== undefined) outputs[x.tag] = v;
         }
         if (Object.keys(outputs).length) m.outputs = outputs;
       }
     }
     const tb: NonNullable<TbRunMeta["tensorboard"]> = {};
-    if (runPath !== undefined && !this.#runMeta) tb.run = runPath;
-    if (Object.keys(this.#tagMap).length) tb.tags = { ...this.#tagMap };
-    if (!this.#runMeta && (hp.experiment || hp.sessionEnd || hp.sessionStart)) {
+    if (runPath !== undefined && !this.#plxkit.meta) tb.run = runPath;
+    if (Object.keys(this.#table.tagMap).length) tb.tags = { ...this.#table.tagMap };
+    if (!this.#plxkit.meta && (hp.experiment || hp.sessionEnd || hp.sessionStart)) {
       tb.hparams = JSON.parse(JSON.stringify(hp));
     }
     if (Object.keys(tb).length) m.tensorboard = { ...(m.tensorboard as object ?? {}), ...tb };
@@ -960,74 +487,7 @@ export class TensorboardRunReader {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array, n: number): boolean {
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** A copy of metadata whose content outlives the record it came from. */
-function keep(m: TbMetadata | null): TbMetadata | null {
-  return m === null ? null : { ...m, content: m.content.slice() };
-}
-
 function firstBlob(t: TbTensor | undefined): Uint8Array | undefined {
   if (!t || t.dtype !== DT.STRING) return undefined;
   return t.strings.length > 2 ? t.strings[2] : t.strings[0];
-}
-
-function fill(strings: string[], n: number): string[] {
-  if (strings.length === 1) return new Array<string>(n).fill(strings[0]);
-  return strings;
-}
-
-function cell(s: string): string {
-  return s.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll("\n", "<br>");
-}
-
-/**
- * A rank-1 or rank-2 string tensor as a Markdown table (the first row is the header; `|` escaped).
- *
- * @example
- * ```ts
- * import { markdownTable } from "./read.ts";
- * markdownTable(["a", "b", "1", "2"], [2, 2]); // "| a | b |\n| --- | --- |\n| 1 | 2 |"
- * ```
- */
-export function markdownTable(strings: string[], shape: number[]): string {
-  const cols = shape.length >= 2 ? shape[shape.length - 1] : 1;
-  const rows: string[][] = [];
-  for (let i = 0; i < strings.length; i += cols) rows.push(strings.slice(i, i + cols));
-  if (shape.length === 1) rows.unshift([""]);
-  const line = (r: string[]) => `| ${r.map(cell).join(" | ")} |`;
-  return [line(rows[0]), `|${" --- |".repeat(cols)}`, ...rows.slice(1).map(line)].join("\n");
-}
-
-/**
- * A legacy HistogramProto as the model's `{counts, edges}`, normalised as TensorBoard's
- * Python loader does (spec §4.4): empty buckets at both ends dropped, `min` as the first left edge and `max`
- * as the last right edge, inner edges from `bucket_limit`.
- *
- * @example
- * ```ts
- * import { legacyHistogram } from "./read.ts";
- * legacyHistogram({ min: 0, max: 3, bucketLimit: [0, 1, 2, 3], bucket: [0, 2, 1, 4] });
- * // { counts: [2, 1, 4], edges: [0, 1, 2, 3] }
- * ```
- */
-export function legacyHistogram(h: {
-  min: number;
-  max: number;
-  bucketLimit: number[];
-  bucket: number[];
-}): { counts: number[]; edges: number[] } {
-  let first = 0;
-  let last = h.bucket.length - 1;
-  while (first <= last && h.bucket[first] === 0) first++;
-  while (last >= first && h.bucket[last] === 0) last--;
-  if (first > last) return { counts: [], edges: [] };
-  const counts = h.bucket.slice(first, last + 1);
-  const edges = [h.min];
-  for (let i = first; i < last; i++) edges.push(h.bucketLimit[i]);
-  edges.push(h.max);
-  return { counts, edges };
 }

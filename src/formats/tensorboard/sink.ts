@@ -99,7 +99,14 @@ async function hasEventFile(dir: string): Promise<boolean> {
  * import { convert } from "../../convert/pipeline.ts";
  * import { PlxSource } from "../plx/source.ts";
  * import { TensorboardSink } from "./sink.ts";
- * // await convert(new PlxSource(["runs/"]), new TensorboardSink("logdir/"));
+ *
+ * const logdir = await Deno.makeTempDir();
+ * try {
+ *   const report = await convert(new PlxSource(["fixtures/runs/"]), new TensorboardSink(logdir));
+ *   if (report.runs.some((r) => r.status === "failed")) throw new Error("every run converts");
+ * } finally {
+ *   await Deno.remove(logdir, { recursive: true });
+ * }
  * ```
  */
 export class TensorboardSink implements EventSink {

@@ -41,7 +41,8 @@ export function tensorboardRunUuid(dir: TbRunDir): string {
   }
   return nameUuid(`tensorboard\0${dir.rel}\0${dir.files[0] ?? ""}`);
 }
-import { assetFromRecord, type TbReadOptions, TensorboardRunReader } from "./read.ts";
+import { type TbReadOptions, TensorboardRunReader } from "./read.ts";
+import { assetFromRecord } from "./asset_ref.ts";
 import { maskedCrc32c } from "./crc32c.ts";
 import type { PlxBatch } from "../../model/batch.ts";
 import {
@@ -101,9 +102,9 @@ export class TensorboardRunSource implements RunSource {
    */
   readonly info: RunInfo;
   #reader: TensorboardRunReader | null = null;
-  /** The run in `dir` (its event files as listed by `findRuns`). */
   #first = Infinity;
   #last = -Infinity;
+  /** The run in `dir` (its event files as listed by `findRuns`). */
   constructor(readonly dir: TbRunDir, readonly options: TbReadOptions = {}) {
     this.info = { id: tensorboardRunUuid(dir) };
   }

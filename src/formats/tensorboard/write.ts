@@ -6,29 +6,27 @@
  * Every event is written twice in one Event record: in its best TensorBoard-native form (scalars as
  * `simple_value`, images and audio inline, histograms as HistogramProto, text, tables and PR curves as text
  * and `pr_curves`), and exactly, in the `plxkit` plugin (see `plugin.ts`), so that reading the file back
- * gives the same events, float64 metrics, null steps and timestamp offsets included.
+ * gives the same events, float64 metrics, null steps and timestamp offsets included. Each plugin's encoding
+ * is in its module of `plugins/`, beside its decoding; this encoder frames records and names series.
  *
  * @module
  */
-import { type PlxEvent, toPolyaxonValue } from "../../model/event.ts";
-import { LEN, ProtoWriter } from "./proto.ts";
+import type { PlxEvent } from "../../model/event.ts";
+import { LEN } from "./_proto.ts";
+import { ProtoWriter } from "./_proto_write.ts";
 import { crc32c8, maskCrc, maskedCrc32c } from "./crc32c.ts";
-import {
-  DataClass,
-  DT,
-  encodeHParams,
-  type HParamsData,
-  type HParamValue,
-  SessionStatus,
-  writeAudio,
-  writeHisto,
-  writeImage,
-  writeMetadata,
-  writeNumberTensor,
-  writeStringTensor,
-} from "./messages.ts";
-import { type Envelope, ENVELOPE_VERSION, PLUGIN, pluginTag, RUN_TAG, toJson } from "./plugin.ts";
-import { pngInfo, sniffExt, wavInfo } from "../../io/media.ts";
+import { DataClass, SessionStatus, writeMetadata } from "./_messages.ts";
+import { DT } from "./_tensor.ts";
+import { type Envelope, ENVELOPE_VERSION, PLUGIN, pluginTag } from "./plugin.ts";
+import type { DropNote, WriteContext } from "./plugins/context.ts";
+import { writeScalar } from "./plugins/scalars.ts";
+import { writeImages } from "./plugins/images.ts";
+import { writeAudioValue } from "./plugins/audio.ts";
+import { writeHistogram } from "./plugins/histograms.ts";
+import { writeChart, writeConfusion, writeText } from "./plugins/text.ts";
+import { writeCurve } from "./plugins/pr_curves.ts";
+import { hparamsValues } from "./plugins/hparams.ts";
+import { type RunRecordTexts, writePlxkitValue, writeRunRecord } from "./plugins/plxkit.ts";
 
 /** Options of {@linkcode TensorboardEncoder}. */
 export interface TbWriteOptions {
@@ -43,8 +41,7 @@ export interface TbWriteOptions {
 /** Fetches a run-relative asset's bytes (null when missing). */
 export type AssetReader = (rel: string) => Promise<Uint8Array | null>;
 
-/** Notes something a TensorBoard reader will not see as it was (see `DropLedger`). */
-export type DropNote = (reason: string, count?: number) => void;
+export type { DropNote };
 
 const enc = new TextEncoder();
 
@@ -74,12 +71,6 @@ export function sanitizeTag(tag: string): string {
  */
 export function tagForName(name: string): string {
   return sanitizeTag(name.replace(/__/g, "/").replace(/\/{2,}/g, "/").replace(/\/$/, "_"));
-}
-
-const MARKDOWN_FENCE = "```";
-
-function num(v: unknown): number {
-  return typeof v === "number" ? v : v === null || v === undefined ? NaN : Number(v);
 }
 
 /** One output series: an event (scope, kind, name) and its native tag. */
@@ -122,6 +113,8 @@ export class TensorboardEncoder {
   readonly #maxAsset: number;
   readonly #writer: string;
   readonly #note: DropNote;
+  /** What the plugin modules write through: the record buffer and the drop notes. */
+  readonly #ctx: WriteContext;
   /** Original tags by `<kind>/<name>` (from `RunInfo.meta.tensorboard.tags`). */
   readonly #tagHints: Record<string, string>;
   #byName = new Map<string, OutSeries[]>();
@@ -148,6 +141,7 @@ export class TensorboardEncoder {
     this.#writer = options.writerName ?? "plxkit";
     this.#note = note;
     this.#tagHints = tagHints;
+    this.#ctx = { w: this.#w, note };
   }
 
   /** Starts a record: reserves its 12 header bytes. */
@@ -361,7 +355,7 @@ export class TensorboardEncoder {
       ts: [e.timestamp.micros, e.timestamp.offset],
     };
     const inline = this.#native(e, tag, env, bytes);
-    if (this.#plugin) this.#pluginValue(e, env, inline);
+    if (this.#plugin) writePlxkitValue(this.#ctx, e, env, inline);
     w.end(sm);
     this.#emit();
     this.events++;
@@ -369,154 +363,32 @@ export class TensorboardEncoder {
 
   /** Writes the native value(s); returns asset bytes to carry inline in the plugin value, if any. */
   #native(e: PlxEvent, tag: string, env: Envelope, bytes: Uint8Array | null): Uint8Array | null {
-    const w = this.#w;
-    const value = (e.type === "metric" || e.type === "text" || e.type === "html")
-      ? null
-      : e.value as Record<string, unknown>;
+    const ctx = this.#ctx;
     switch (e.type) {
-      case "metric": {
-        const v = w.begin(1);
-        w.string(1, tag);
-        w.float(2, e.value);
-        w.end(v);
+      case "metric":
+        writeScalar(ctx, tag, e.value);
         env.tag = tag;
         return null;
-      }
       case "text":
-      case "html": {
-        const text = e.type === "html" ? `${MARKDOWN_FENCE}html\n${e.value}\n${MARKDOWN_FENCE}` : e.value;
-        this.#text(tag, [], [text]);
-        env.tag = tag;
+      case "html":
+        writeText(ctx, e, tag, env);
         return null;
-      }
       case "image":
-      case "video": {
-        if (!bytes) return null;
-        const ext = sniffExt(bytes);
-        if (e.type === "video" && ext !== "gif") {
-          this.#note("tensorboard: non-GIF videos (no TensorBoard form; kept in the plxkit plugin)");
-          env.asset = "inline";
-          return bytes;
-        }
-        const png = ext === "png" ? pngInfo(bytes) : null;
-        const v = w.begin(1);
-        w.string(1, tag);
-        writeImage(w, 4, {
-          height: num(value!.height) || png?.height || 0,
-          width: num(value!.width) || png?.width || 0,
-          colorspace: num(value!.colorspace) || png?.channels || 0,
-          encoded: bytes,
-        });
-        writeMetadata(w, 9, { pluginName: "images" });
-        w.end(v);
-        if (!["png", "jpg", "gif", "bmp"].includes(ext)) {
-          this.#note(
-            `tensorboard: images that are not PNG/JPEG/GIF/BMP (TensorBoard serves them as octet-stream)`,
-          );
-        }
-        env.tag = tag;
-        env.asset = "native";
+      case "video":
+        return writeImages(ctx, e, tag, env, bytes);
+      case "audio":
+        return writeAudioValue(ctx, e, tag, env, bytes);
+      case "histogram":
+        return writeHistogram(ctx, e, tag, env);
+      case "curve":
+        writeCurve(ctx, e, tag, env);
         return null;
-      }
-      case "audio": {
-        if (!bytes) return null;
-        const wav = wavInfo(bytes);
-        if (!wav) this.#note("tensorboard: audio that is not WAV (TensorBoard may not play it)");
-        const v = w.begin(1);
-        w.string(1, tag);
-        writeAudio(w, 6, {
-          sampleRate: num(value!.sample_rate) || wav?.sampleRate || 0,
-          numChannels: num(value!.num_channels) || wav?.channels || 0,
-          lengthFrames: num(value!.length_frames) || wav?.frames || 0,
-          encoded: bytes,
-          contentType: wav ? "audio/wav" : String(value!.content_type ?? "application/octet-stream"),
-        });
-        writeMetadata(w, 9, { pluginName: "audio", content: wav ? new Uint8Array([0x10, 0x0b]) : undefined });
-        w.end(v);
-        env.tag = tag;
-        env.asset = "native";
+      case "confusion":
+        writeConfusion(ctx, e, tag, env);
         return null;
-      }
-      case "histogram": {
-        const counts = value!.counts as unknown;
-        const edges = value!.edges as unknown;
-        if (
-          !Array.isArray(counts) || !Array.isArray(edges) || edges.length !== counts.length + 1 ||
-          !counts.length || ![...counts, ...edges].every((x) => typeof x === "number" && Number.isFinite(x))
-        ) {
-          this.#note(
-            "tensorboard: histograms without N counts and N+1 finite edges (kept in the plxkit plugin only)",
-          );
-          return null;
-        }
-        let num = 0, sum = 0, sq = 0;
-        for (let i = 0; i < counts.length; i++) {
-          const mid = (edges[i] + edges[i + 1]) / 2;
-          num += counts[i];
-          sum += counts[i] * mid;
-          sq += counts[i] * mid * mid;
-        }
-        // min/max: the outer edges of the non-empty bins (what TensorBoard draws; spec §4.4).
-        let lo = 0, hi = counts.length - 1;
-        while (lo < hi && counts[lo] === 0) lo++;
-        while (hi > lo && counts[hi] === 0) hi--;
-        const v = w.begin(1);
-        w.string(1, tag);
-        // tensorboardX layout: a leading empty bucket whose limit is the left edge (spec §4.4).
-        writeHisto(w, 5, {
-          min: edges[lo],
-          max: edges[hi + 1],
-          num,
-          sum,
-          sumSquares: sq,
-          bucketLimit: edges,
-          bucket: [0, ...counts],
-        });
-        w.end(v);
-        env.tag = tag;
+      case "chart":
+        writeChart(ctx, e, tag, env);
         return null;
-      }
-      case "curve": {
-        const x = value!.x, y = value!.y;
-        if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length || !x.length) {
-          this.#note("tensorboard: curves without x and y of one length (kept in the plxkit plugin only)");
-          return null;
-        }
-        const annotation = typeof value!.annotation === "string" ? value!.annotation : "";
-        if (value!.kind === "pr") {
-          this.#prCurve(tag, x.map(num), y.map(num), annotation);
-        } else {
-          const strings = ["x", "y"];
-          for (let i = 0; i < x.length; i++) strings.push(String(x[i]), String(y[i]));
-          const kind = value!.kind === "roc" ? "ROC curve" : "curve";
-          this.#text(tag, [x.length + 1, 2], strings, annotation ? `${kind}; ${annotation}` : kind);
-        }
-        env.tag = tag;
-        return null;
-      }
-      case "confusion": {
-        const xs = value!.x, ys = value!.y, z = value!.z;
-        if (
-          !Array.isArray(xs) || !Array.isArray(ys) || !Array.isArray(z) || z.length !== ys.length ||
-          !z.every((r) => Array.isArray(r) && r.length === xs.length)
-        ) {
-          this.#note(
-            "tensorboard: confusion matrices whose z is not len(y) rows of len(x) (plxkit plugin only)",
-          );
-          return null;
-        }
-        const strings = ["", ...xs.map(String)];
-        for (let i = 0; i < ys.length; i++) strings.push(String(ys[i]), ...(z[i] as unknown[]).map(String));
-        this.#text(tag, [ys.length + 1, xs.length + 1], strings, "confusion matrix: rows y, columns x");
-        env.tag = tag;
-        return null;
-      }
-      case "chart": {
-        this.#text(tag, [], [`${MARKDOWN_FENCE}json\n${JSON.stringify(e.value)}\n${MARKDOWN_FENCE}`]);
-        env.tag = tag;
-        this.#note("tensorboard: charts (shown as JSON text; TensorBoard cannot render them)");
-        return null;
-      }
       default: {
         this.#note(`tensorboard: ${e.type} events (no TensorBoard form; kept only in the plxkit plugin)`);
         if (bytes) env.asset = "inline";
@@ -543,70 +415,6 @@ export class TensorboardEncoder {
     return bytes;
   }
 
-  #text(tag: string, shape: number[], strings: string[], description = ""): void {
-    const w = this.#w;
-    const v = w.begin(1);
-    w.string(1, tag);
-    writeStringTensor(w, 8, shape, strings.map((s) => enc.encode(s)));
-    writeMetadata(w, 9, { pluginName: "text", description, dataClass: DataClass.TENSOR });
-    w.end(v);
-  }
-
-  /**
-   * A Polyaxon PR curve (x = precision, y = recall; no counts) as a `pr_curves` [6, N] tensor. TensorBoard
-   * needs counts; they are nominal: a population of 1,000,000 positives, TP = recall x 1e6,
-   * FN = 1e6 - TP, FP from precision, TN = 0.
-   */
-  #prCurve(tag: string, precision: number[], recall: number[], description: string): void {
-    const n = precision.length;
-    const P = 1_000_000;
-    const rows: number[] = new Array(6 * n);
-    for (let i = 0; i < n; i++) {
-      const p = precision[i], r = recall[i];
-      const tp = Number.isFinite(r) ? Math.round(r * P) : 0;
-      const fp = Number.isFinite(p) && p > 0 ? Math.round(tp * (1 - p) / p) : 0;
-      rows[i] = tp;
-      rows[n + i] = fp;
-      rows[2 * n + i] = 0;
-      rows[3 * n + i] = P - tp;
-      rows[4 * n + i] = p;
-      rows[5 * n + i] = r;
-    }
-    const w = this.#w;
-    const v = w.begin(1);
-    w.string(1, tag);
-    writeNumberTensor(w, 8, DT.FLOAT, [6, n], rows);
-    const content = new ProtoWriter(8);
-    content.uint(2, n);
-    writeMetadata(w, 9, {
-      pluginName: "pr_curves",
-      content: content.finish(),
-      description: description || "Polyaxon PR curve (counts are nominal)",
-      dataClass: DataClass.TENSOR,
-    });
-    w.end(v);
-  }
-
-  #pluginValue(e: PlxEvent, env: Envelope, inline: Uint8Array | null): void {
-    const w = this.#w;
-    const v = w.begin(1);
-    w.string(1, pluginTag(e.scope, e.kind, e.name));
-    if (e.type === "metric") {
-      writeNumberTensor(w, 8, DT.DOUBLE, [], [e.value]);
-    } else {
-      // (the plugin holds values as Polyaxon names their fields, as the plx and JSONL files do)
-      const strings: Uint8Array[] = [enc.encode(toJson(toPolyaxonValue(e.type, e.value)))];
-      if (inline) strings.push(inline);
-      writeStringTensor(w, 8, [strings.length], strings);
-    }
-    writeMetadata(w, 9, {
-      pluginName: PLUGIN,
-      content: enc.encode(JSON.stringify(env)),
-      dataClass: DataClass.TENSOR,
-    });
-    w.end(v);
-  }
-
   /**
    * The last records: hparams from the run's inputs/outputs (spec §4.7) and the plxkit run record holding
    * the run's metadata exactly.
@@ -615,77 +423,27 @@ export class TensorboardEncoder {
     meta: Record<string, unknown> | undefined,
     lineages: unknown[] | undefined,
     wallTime: number,
-    records?: { meta?: string; lineages?: string },
+    records?: RunRecordTexts,
   ): Uint8Array {
     const w = this.#w;
-    const inputs = meta?.inputs;
-    if (inputs && typeof inputs === "object" && !Array.isArray(inputs) && Object.keys(inputs).length) {
-      const hparams: Record<string, HParamValue> = {};
-      const infos: { name: string; type?: number }[] = [];
-      let converted = 0;
-      for (const [k, v] of Object.entries(inputs)) {
-        if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") {
-          hparams[k] = v;
-          infos.push({ name: k, type: typeof v === "string" ? 1 : typeof v === "boolean" ? 2 : 3 });
-        } else {
-          hparams[k] = JSON.stringify(v ?? null);
-          infos.push({ name: k, type: 1 });
-          converted++;
-        }
-      }
-      if (converted) {
-        this.#note(
-          "tensorboard: run inputs that are not string/bool/number (hparams hold them as JSON text)",
-          converted,
-        );
-      }
-      const outputs = meta?.outputs && typeof meta.outputs === "object" ? Object.keys(meta.outputs) : [];
-      const status = meta?.status;
-      const data: HParamsData[] = [
-        {
-          experiment: {
-            hparams: infos,
-            metrics: outputs.map((k) => ({ tag: this.tagOf({ scope: "events", kind: "metric", name: k }) })),
-          },
-        },
-        { sessionStart: { hparams } },
-      ];
-      if (status === "succeeded" || status === "failed" || status === "running" || status === "stopped") {
-        data.push({ sessionEnd: { status: status === "succeeded" ? 1 : status === "running" ? 3 : 2 } });
-      }
-      const tags = ["_hparams_/experiment", "_hparams_/session_start_info", "_hparams_/session_end_info"];
-      data.forEach((d, i) => {
-        const content = new ProtoWriter(64);
-        encodeHParams(content, d);
-        this.#begin();
-        w.double(1, wallTime);
-        const sm = w.begin(5);
-        const v = w.begin(1);
-        w.string(1, tags[i]);
-        writeMetadata(w, 9, {
-          // No data_class: TensorBoard's Python loader adds the null tensor only when it fills it in.
-          pluginName: "hparams",
-          content: content.finish(),
-        });
-        w.end(v);
-        w.end(sm);
-        this.#emit();
-      });
+    const metricTag = (name: string) => this.tagOf({ scope: "events", kind: "metric", name });
+    for (const { tag, content } of hparamsValues(meta, metricTag, this.#note)) {
+      this.#begin();
+      w.double(1, wallTime);
+      const sm = w.begin(5);
+      const v = w.begin(1);
+      w.string(1, tag);
+      // No data_class: TensorBoard's Python loader adds the null tensor only when it fills it in.
+      writeMetadata(w, 9, { pluginName: "hparams", content });
+      w.end(v);
+      w.end(sm);
+      this.#emit();
     }
     if (this.#plugin && (meta || lineages?.length)) {
       this.#begin();
       w.double(1, wallTime);
       const sm = w.begin(5);
-      const v = w.begin(1);
-      w.string(1, RUN_TAG);
-      const record = { meta: meta ?? null, lineages: lineages ?? null, ...(records ? { records } : {}) };
-      writeStringTensor(w, 8, [1], [enc.encode(toJson(record))]);
-      writeMetadata(w, 9, {
-        pluginName: PLUGIN,
-        content: enc.encode(JSON.stringify({ v: ENVELOPE_VERSION, run: true })),
-        dataClass: DataClass.TENSOR,
-      });
-      w.end(v);
+      writeRunRecord(this.#ctx, meta, lineages, records);
       w.end(sm);
       this.#emit();
     }

@@ -1,15 +1,12 @@
 import fc from "../../_fc.ts";
 import { assertEquals, assertThrows } from "../../_assert.ts";
 import { crc32c, maskCrc, maskedCrc32c } from "../../../src/formats/tensorboard/crc32c.ts";
-import { ProtoError, ProtoReader, ProtoWriter } from "../../../src/formats/tensorboard/proto.ts";
+import { ProtoError, ProtoReader } from "../../../src/formats/tensorboard/_proto.ts";
+import { ProtoWriter } from "../../../src/formats/tensorboard/_proto_write.ts";
 import { frameRecord, scanRecords } from "../../../src/formats/tensorboard/tfrecord.ts";
-import {
-  decodeEvent,
-  decodeHParams,
-  DT,
-  encodeHParams,
-  tensorNumbers,
-} from "../../../src/formats/tensorboard/messages.ts";
+import { decodeEvent } from "../../../src/formats/tensorboard/_messages.ts";
+import { decodeHParams, encodeHParams } from "../../../src/formats/tensorboard/plugins/hparams.ts";
+import { DT, tensorNumbers } from "../../../src/formats/tensorboard/_tensor.ts";
 
 import { hex, RECORD_A, RECORD_B, VALUE_C } from "./_vectors.ts";
 

@@ -2,7 +2,7 @@ import fc from "../../_fc.ts";
 import { concatBytes } from "../../../src/io/bytes.ts";
 import { assertEquals } from "../../_assert.ts";
 import { maskedCrc32c } from "../../../src/formats/tensorboard/crc32c.ts";
-import { ProtoWriter } from "../../../src/formats/tensorboard/proto.ts";
+import { ProtoWriter } from "../../../src/formats/tensorboard/_proto_write.ts";
 import { frameRecord, scanRecords } from "../../../src/formats/tensorboard/tfrecord.ts";
 import { TensorboardRunReader } from "../../../src/formats/tensorboard/read.ts";
 import { validateTensorboardRun } from "../../../src/formats/tensorboard/source.ts";

@@ -6,8 +6,8 @@
 import { Buffer } from "node:buffer";
 import { assertEquals, assertOk } from "../../_assert.ts";
 import { TensorboardSource } from "../../../src/formats/tensorboard/source.ts";
-import { decodeHParams } from "../../../src/formats/tensorboard/messages.ts";
-import { markdownTable } from "../../../src/formats/tensorboard/read.ts";
+import { decodeHParams } from "../../../src/formats/tensorboard/plugins/hparams.ts";
+import { markdownTable } from "../../../src/formats/tensorboard/plugins/text.ts";
 import type { RunSource } from "../../../src/convert/pipeline.ts";
 import type { PlxEvent } from "../../../src/model/event.ts";
 

@@ -10,9 +10,9 @@ import { TensorboardRunReader } from "../../../src/formats/tensorboard/read.ts";
 import { TensorboardSink } from "../../../src/formats/tensorboard/sink.ts";
 import { TensorboardSource } from "../../../src/formats/tensorboard/source.ts";
 import { sanitizeTag, tagForName, TensorboardEncoder } from "../../../src/formats/tensorboard/write.ts";
-import { ProtoWriter } from "../../../src/formats/tensorboard/proto.ts";
+import { ProtoWriter } from "../../../src/formats/tensorboard/_proto_write.ts";
 import { frameRecord } from "../../../src/formats/tensorboard/tfrecord.ts";
-import { writeImage, writeMetadata } from "../../../src/formats/tensorboard/messages.ts";
+import { writeImage, writeMetadata } from "../../../src/formats/tensorboard/_messages.ts";
 import { allKinds, png } from "./_events.ts";
 
 const ROOT = new URL("../../../fixtures/tensorboard/", import.meta.url).pathname;

@@ -20,7 +20,7 @@ const utf8 = new TextEncoder();
  *
  * @example
  * ```ts
- * import { PlxRowEncoder } from "./row.ts";
+ * import { PlxRowEncoder } from "./_row.ts";
  * const rows = new PlxRowEncoder();
  * const buf = new Uint8Array(rows.maxMetricBytes);
  * const end = rows.metricRow(buf, 0, 3, 1740820502481516, 0, 0.5);

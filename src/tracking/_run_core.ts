@@ -25,7 +25,11 @@ import { installExitHandlers, OPEN_RUNS } from "./_exit.ts";
 const DONE = new Set(["succeeded", "failed", "stopped", "skipped", "upstream_failed", "done"]);
 const RUN_DIRS = ["outputs", "events", "assets", "resources"];
 
-/** The state, helpers and lifecycle of a {@linkcode Run}: folder, writer, status, env, resources, ending. */
+/**
+ * The state, helpers and lifecycle of a {@linkcode Run}: folder, writer, status, env, resources, ending.
+ *
+ * @internal {@linkcode Run} is the public class; its methods are documented there.
+ */
 export class RunCore {
   /** The run folder. */
   readonly path: string;

@@ -23,7 +23,11 @@ import { encodeWav } from "./audio.ts";
 import type { AudioOptions, ImageOptions, LogOptions, VideoOptions } from "./_options.ts";
 import { RunCore } from "./_run_core.ts";
 
-/** Metrics, text, HTML, images, audio and video of a {@linkcode Run}. */
+/**
+ * Metrics, text, HTML, images, audio and video of a {@linkcode Run}.
+ *
+ * @internal {@linkcode Run} is the public class; its methods are documented there.
+ */
 export class RunMedia extends RunCore {
   /**
    * Logs one metric value to `events/metric/<name>.plx`; the last value is also a run output.

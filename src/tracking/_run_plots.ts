@@ -9,11 +9,15 @@ import { checkNumbers, checkObject, checkStep } from "./_util.ts";
 import { numpyHistogram } from "./histogram.ts";
 import { homogeneous } from "../json/python.ts";
 import { prCurve, rocCurve, type ScoredLabels } from "./sklearn.ts";
-import { parsePyJson } from "../json/pyjson.ts";
+import { parsePyJson } from "../json/exact.ts";
 import type { ConfusionMatrix, HistogramOptions, LogOptions, SklearnCurveInput } from "./_options.ts";
 import { RunMedia } from "./_run_media.ts";
 
-/** Histograms, curves, confusion matrices and charts of a {@linkcode Run}. */
+/**
+ * Histograms, curves, confusion matrices and charts of a {@linkcode Run}.
+ *
+ * @internal {@linkcode Run} is the public class; its methods are documented there.
+ */
 export class RunPlots extends RunMedia {
   /**
    * Logs a histogram of `values` (numpy's `np.histogram(values, bins)`: same edges, same counts) to

@@ -143,6 +143,7 @@ export class Run extends RunPlots {
     this._artifact("model", filePath, { ...options, kind: "model" });
   }
 
+  /** Copies a file or folder into the run as an event with its asset (step) or as an output (no step). */
   protected _artifact(type: "artifact" | "model", filePath: string, options: ArtifactOptions): void {
     if (typeof filePath !== "string" || filePath === "") {
       throw new TypeError("path: must be a file or folder path");
@@ -279,6 +280,7 @@ export class Run extends RunPlots {
     this._merge(this._inputs, "inputs", values);
   }
 
+  /** Merges `values` into `into` after checking every key against the name rules. */
   protected _merge(into: Record<string, unknown>, arg: string, values: Record<string, unknown>): void {
     const v = checkObject(arg, values);
     const staged: [string, unknown][] = Object.entries(v).map((

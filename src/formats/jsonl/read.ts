@@ -5,8 +5,7 @@
  * @module
  */
 import { Readable } from "node:stream";
-import { parsePyJson } from "../../json/pyjson.ts";
-import { depthExceeds, MAX_DEPTH } from "../../json/exact.ts";
+import { parseChartJson } from "../../json/exact.ts";
 import { constants, createGunzip } from "node:zlib";
 import type { Diagnostic } from "../../diagnostics.ts";
 import {
@@ -160,10 +159,7 @@ class LineDecoder {
     let obj: unknown;
     try {
       obj = JSON.parse(line);
-      // A chart figure keeps Python's number spelling (6.0 stays a float) through every conversion.
-      if ((obj as { type?: unknown } | null)?.type === "chart" && !depthExceeds(obj, MAX_DEPTH)) {
-        obj = parsePyJson(line);
-      }
+      if ((obj as { type?: unknown } | null)?.type === "chart") obj = parseChartJson(line, obj);
     } catch (err) {
       this.diagnostics.push(
         isLast

@@ -19,12 +19,11 @@ import {
   valueTypeOf,
 } from "../../model/event.ts";
 import { parsePyFloat } from "../../model/pyfloat.ts";
-import { parsePyJson } from "../../json/pyjson.ts";
 import { parseTimestamp, type PlxTime } from "../../model/time.ts";
 import { VALUE_SCHEMAS, type ValueType } from "../../schema/values.ts";
 import { type LineBatch, splitLines, type SplitLinesOptions } from "../../io/lines.ts";
 import { zodMessage } from "../../schema/issues.ts";
-import { depthExceeds, MAX_DEPTH } from "../../json/exact.ts";
+import { depthExceeds, MAX_DEPTH, parseChartJson } from "../../json/exact.ts";
 import { MetricBatch, type PlxBatch } from "../../model/batch.ts";
 import { readMetricRows } from "./_metric_rows.ts";
 import { clip, couldBeCut, generationsOf, jsonAtEnd, jsonError, parseStep, splitQuoted } from "./_cells.ts";
@@ -446,7 +445,7 @@ export class PlxReader {
     if (!fromJson && !this.#ujson && cell.indexOf("\\/") !== -1) this.#ujson = true;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(cell);
+      parsed = type === "chart" ? parseChartJson(cell) : JSON.parse(cell);
     } catch (e) {
       this.#jsonEof = jsonAtEnd(e, cell);
       return ["bad-json", `${m.kind} value is not valid JSON: ${jsonError(e)}`];
@@ -454,9 +453,7 @@ export class PlxReader {
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
       return ["bad-json", `${m.kind} value must be a JSON object`];
     }
-    // A chart figure keeps Python's number spelling (6.0 stays a float) through every conversion.
-    const value = type === "chart" && !depthExceeds(parsed, MAX_DEPTH) ? parsePyJson(cell) as object : parsed;
-    return this.#structured(value, step, timestamp, cell.length);
+    return this.#structured(parsed, step, timestamp, cell.length);
   }
 
   /** Records one event of this file's type at the current line. */

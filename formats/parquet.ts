@@ -20,6 +20,12 @@ export {
   type RunRecord,
 } from "../src/formats/parquet/sink.ts";
 export { ParquetSource } from "../src/formats/parquet/source.ts";
-export { type ColumnType, VALUE_COLUMNS, type ValueColumn } from "../src/formats/parquet/schema.ts";
+export {
+  type ColumnType,
+  type PartType,
+  RUN_KIND,
+  VALUE_COLUMNS,
+  type ValueColumn,
+} from "../src/formats/parquet/schema.ts";
 export type { ParquetCompression } from "../src/formats/parquet/write.ts";
 export { parquetFormat, parquetSettings } from "../src/formats/parquet/format.ts";

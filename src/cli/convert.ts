@@ -10,7 +10,7 @@ import { convert, type ConvertReport, type EventSink } from "../convert/pipeline
 import { selectSource } from "../convert/select.ts";
 import { detectFormat, formatByName, FORMATS } from "../formats/registry.ts";
 import { choice, type Command, str } from "./args.ts";
-import { shardFilter } from "../convert/shard.ts";
+import { resolveShard, shardFilter } from "../convert/shard.ts";
 import { isInside, requireInputs } from "../io/files.ts";
 import { lockOutput, removeLiveTemps } from "../io/commit.ts";
 import { realish } from "../io/safe.ts";
@@ -157,8 +157,9 @@ export const convertCommand: Command = {
     ...SELECT_OPTIONS,
     shard: {
       type: "string",
-      arg: "<k/n>",
-      help: "convert only the runs of shard k of n (1-based), for parallel workers",
+      arg: "<k/n|auto>",
+      help: "convert only the runs of shard k of n (1-based), for parallel workers; auto: " +
+        "k = JOB_COMPLETION_INDEX + 1 (a Kubernetes Indexed Job), n = PLXKIT_SHARDS",
     },
     set: { type: "string", multiple: true, arg: "<key=value>", help: "format-specific setting (repeatable)" },
     "dry-run": {
@@ -261,7 +262,7 @@ export const convertCommand: Command = {
       }
     }
     const selection = selectionOf(values);
-    const shard = str(values, "shard");
+    const shard = resolveShard(str(values, "shard"));
     const filter = shardFilter(shard);
     const source = selectSource(from.source(sources, { settings }), selection);
     const quiet = values.quiet === true;

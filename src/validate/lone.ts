@@ -19,7 +19,7 @@ import type { EventSource } from "../convert/pipeline.ts";
 import { JsonlSource } from "../formats/jsonl/source.ts";
 import { ParquetSource } from "../formats/parquet/source.ts";
 import { batchEvents, readWindow } from "../formats/parquet/read.ts";
-import { kindOfPartition } from "../formats/parquet/schema.ts";
+import { kindOfPartition, RUN_KIND } from "../formats/parquet/schema.ts";
 import { isEventFileName } from "../formats/tensorboard/layout.ts";
 import { maskedCrc32c } from "../formats/tensorboard/crc32c.ts";
 import { validateTensorboardRun } from "../formats/tensorboard/source.ts";
@@ -266,6 +266,11 @@ export async function validateParquetFile(file: string): Promise<RunReport> {
       const table = readWindow(bytes, offset, WINDOW);
       if (table.numRows === 0) break;
       for (const b of table.batches) {
+        if (kind === RUN_KIND) {
+          // (the run table of a layout 2 dataset: one row per run, no events)
+          for (const r of b.getChild("run")?.toArray() ?? []) runs.add(String(r));
+          continue;
+        }
         if (kind !== null) {
           for (const e of batchEvents(b, kind, valueTypeOf(kind))) runs.add(e.run);
         }

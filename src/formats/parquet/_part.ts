@@ -7,13 +7,11 @@
  */
 import * as path from "node:path";
 import * as pw from "../../_deps/parquet_wasm.ts";
-import type { ValueType } from "../../schema/values.ts";
 import { type ColumnBuffer, type ParquetCompression, VERSION_KEY, writerProperties } from "./write.ts";
 import { footer, MAGIC, NativeCodec, type PlacedRowGroup } from "./native.ts";
-import { arrowSchema, arrowSchemaMeta, leafFields } from "./schema.ts";
+import { arrowSchema, arrowSchemaMeta, leafFields, PARQUET_LAYOUT_VERSION, type PartType } from "./schema.ts";
 import { VERSION } from "../../version.ts";
 import { concatBytes } from "../../io/bytes.ts";
-import { COLUMNAR_VERSION } from "../../model/event.ts";
 
 /** What a part encoder needs to know (plain data, so it can cross to a worker). */
 export interface PartSpec {
@@ -22,7 +20,7 @@ export interface PartSpec {
   compression: ParquetCompression;
   rowGroupRows: number;
   meta: Record<string, string>;
-  type: ValueType;
+  type: PartType;
 }
 
 /** One part file being encoded. */
@@ -212,10 +210,8 @@ export function nativeCodec(c: ParquetCompression): 0 | 6 | null {
  */
 export async function openNativePart(spec: PartSpec): Promise<PartSink> {
   const codec = nativeCodec(spec.compression);
-  if (codec === null || spec.type !== "metric") {
-    throw new Error(
-      `the native Parquet encoder takes metric rows with zstd or none, not ${spec.type}/${spec.compression}`,
-    );
+  if (codec === null) {
+    throw new Error(`the native Parquet encoder writes zstd or no compression, not ${spec.compression}`);
   }
   await Deno.mkdir(path.dirname(spec.tmp), { recursive: true });
   const file = await Deno.open(spec.tmp, { write: true, createNew: true });
@@ -244,7 +240,7 @@ export async function openNativePart(spec: PartSpec): Promise<PartSink> {
     async close() {
       const kv = {
         "ARROW:schema": arrowSchemaMeta(spec.type),
-        [VERSION_KEY]: COLUMNAR_VERSION,
+        [VERSION_KEY]: PARQUET_LAYOUT_VERSION,
         ...spec.meta,
       };
       try {

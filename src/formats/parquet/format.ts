@@ -19,14 +19,14 @@ function positiveInt(key: string, v: string, max: number): number {
 }
 
 /**
- * Parses `--set` settings of the Parquet sink: row_group_rows, part_mb / part_bytes, compression, encoder.
+ * Parses `--set` settings of the Parquet sink: row_group_rows, part_mb / part_bytes, compression.
  *
  * @throws {SettingError} On an unknown key or a bad value.
  *
  * @example
  * ```ts
  * import { parquetSettings } from "./format.ts";
- * parquetSettings({ row_group_rows: "262144", compression: "snappy" }, "1/2");
+ * parquetSettings({ row_group_rows: "262144", compression: "none" }, "1/2");
  * ```
  */
 export function parquetSettings(settings: Record<string, string>, shard?: string): ParquetSinkOptions {
@@ -35,19 +35,21 @@ export function parquetSettings(settings: Record<string, string>, shard?: string
     if (k === "row_group_rows") o.rowGroupRows = positiveInt(k, v, 1 << 24);
     else if (k === "part_mb") o.partBytes = positiveInt(k, v, 1 << 20) * 1024 * 1024;
     else if (k === "part_bytes") o.partBytes = positiveInt(k, v, 2 ** 40);
-    else if (k === "encoder") {
-      if (v !== "worker" && v !== "inline" && v !== "wasm") {
-        throw new SettingError(`parquet: encoder must be worker, inline or wasm`);
+    else if (k === "compression") {
+      if (v === "snappy") {
+        throw new SettingError(
+          "parquet: compression=snappy is no longer offered: every part is written by plxkit's own encoder, " +
+            "which writes zstd (the default; every engine reads it) or none",
+        );
       }
-      o.encoder = v;
-    } else if (k === "compression") {
       if (!(v in COMPRESSIONS)) {
-        throw new SettingError(`parquet: compression must be one of ${Object.keys(COMPRESSIONS).join(", ")}`);
+        throw new SettingError(`parquet: compression must be zstd or none`);
       }
       o.compression = v as ParquetCompression;
     } else {
       throw new SettingError(
-        `parquet: unknown setting "${k}" (known: row_group_rows, part_mb, part_bytes, compression, encoder)`,
+        `parquet: unknown setting "${k}" (known: row_group_rows, part_mb, part_bytes, compression)` +
+          (k === "encoder" ? "; every kind is encoded natively now, there is no encoder to choose" : ""),
       );
     }
   }
@@ -57,7 +59,8 @@ export function parquetSettings(settings: Record<string, string>, shard?: string
 /** A Parquet dataset: Hive partitions by kind, long format, run id as a column. */
 export const parquetFormat: FormatSpec = {
   name: "parquet",
-  description: "Parquet dataset folder (kind=<kind>/part-*.parquet, run id as a column, _plxkit/ commits)",
+  description:
+    "Parquet dataset folder (data/kind=<kind>/part-*.parquet: one schema, run id as a column, run table; _plxkit/ commits)",
   detect: async (input) => {
     try {
       // The marker's presence names the format (lstat: whatever it is); a marker that is not a readable
@@ -74,9 +77,6 @@ export const parquetFormat: FormatSpec = {
     row_group_rows: "rows per row group (default 1048576)",
     part_mb: "part file size in MiB before a new part starts (default 128)",
     part_bytes: "the same in bytes",
-    compression: "zstd (default), snappy or none",
-    encoder:
-      "metric rows (zstd/none) are encoded natively on the main thread; other kinds with parquet-wasm: " +
-      "worker (default: on a second thread) | inline (one thread) | wasm (parquet-wasm inline for every kind)",
+    compression: "zstd (default) or none",
   },
 };

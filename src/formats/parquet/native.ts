@@ -1,11 +1,12 @@
 /**
- * A small native Parquet encoder for flat tables of dictionary strings, integers and doubles: the metric
- * partition (`run`, `scope`, `name`, `step`, `timestamp`, `utc_offset`, `value`), which holds nearly all
- * rows of any dataset. It writes the same Parquet schema, encodings and Arrow schema metadata as the
- * parquet-wasm path (see `docs/parquet.md`), 2.5-4x faster, because it knows its columns: the
- * string columns are dictionaries already (their statistics come from the dictionary, not from every
- * row), steps and timestamps are delta-packed straight from the buffers, and zstd runs natively
- * (`node:zlib`). Other kinds, and snappy, go through parquet-wasm.
+ * A small native Parquet encoder for the dataset's one schema (see `docs/parquet.md`): dictionary strings,
+ * delta-packed integers and byte-stream-split doubles for the shared and metric columns (nearly all rows of
+ * any dataset), PLAIN nullable strings, doubles, integers, timestamps and 3-level LISTs for the payload
+ * columns of other kinds, and all-null columns as definition levels only. It writes the same Parquet schema
+ * and Arrow schema metadata as the parquet-wasm path, 2.5-4x faster on metric rows, because it knows its
+ * columns: the string columns are dictionaries already (their statistics come from the dictionary, not from
+ * every row), steps and timestamps are delta-packed straight from the buffers, and zstd runs natively
+ * (`node:zlib`). parquet-wasm stays the reader, the test oracle and the library's snappy path.
  *
  * Everything here is pure: bytes in, bytes out; `openNativePart` in `_part.ts` puts them in a file.
  *
@@ -407,6 +408,8 @@ function byteStreamSplit(out: Bytes, values: Float64Array): void {
 /** A column chunk as its pages' bytes, offsets relative to the chunk start, and its metadata. */
 export interface EncodedColumn {
   path: string;
+  /** The leaf's path in the schema when it is not `[path]` (a list's `[name, "list", "element"]`). */
+  pathInSchema?: string[];
   type: number;
   encodings: number[];
   pages: Uint8Array[];
@@ -583,8 +586,16 @@ export function intColumn(
   });
 }
 
-/** A required DOUBLE column with BYTE_STREAM_SPLIT pages; NaN is left out of min/max, zeros signed per spec. */
-export function doubleColumn(path: string, values: Float64Array, o: NativeOptions): EncodedColumn {
+/**
+ * A DOUBLE column with no nulls, BYTE_STREAM_SPLIT pages; NaN is left out of min/max, zeros signed per spec.
+ * `optional` declares it nullable (definition levels, all 1).
+ */
+export function doubleColumn(
+  path: string,
+  values: Float64Array,
+  o: NativeOptions,
+  optional = false,
+): EncodedColumn {
   const c = new ChunkBuilder(o);
   const rows = values.length;
   let min = Infinity;
@@ -600,7 +611,8 @@ export function doubleColumn(path: string, values: Float64Array, o: NativeOption
   const pageRows = o.pageRows ?? 1 << 17;
   for (let from = 0; from < rows; from += pageRows) {
     const to = Math.min(rows, from + pageRows);
-    const body = new Bytes((to - from) * 8 + 16);
+    const body = new Bytes((to - from) * 8 + 32);
+    if (optional) levelRun(body, to - from, 1, 1);
     byteStreamSplit(body, values.subarray(from, to));
     c.page(PageType.DATA_PAGE, to - from, body.take(), Enc.BYTE_STREAM_SPLIT);
   }
@@ -612,6 +624,171 @@ export function doubleColumn(path: string, values: Float64Array, o: NativeOption
     max: any ? statBytes(PhysicalType.DOUBLE, max) : undefined,
     nullCount: 0,
   });
+}
+
+/** A length-prefixed (data page v1) level stream of `count` equal levels `v`, `width` bits each. */
+function levelRun(out: Bytes, count: number, v: number, width: number): void {
+  const at = out.len;
+  out.u32le(0);
+  rleRun(out, count, v, width);
+  const n = out.len - at - 4;
+  new DataView(out.buf.buffer, out.buf.byteOffset).setUint32(at, n, true);
+}
+
+/**
+ * A column whose every row is null: one leaf of {@linkcode LeafField} (flat optional, or a 3-level LIST
+ * whose every list is null), pages of definition (and repetition) levels only, null count = rows.
+ */
+export function nullColumn(field: LeafField, rows: number, o: NativeOptions): EncodedColumn {
+  const c = new ChunkBuilder(o);
+  const pageRows = o.pageRows ?? 1 << 17;
+  for (let from = 0; from < rows; from += pageRows) {
+    const to = Math.min(rows, from + pageRows);
+    const body = new Bytes(32);
+    if (field.list) levelRun(body, to - from, 0, 1); // repetition levels (max 1)
+    levelRun(body, to - from, 0, field.list ? 2 : 1); // definition levels (max 3 or 1)
+    c.page(PageType.DATA_PAGE, to - from, body.take(), Enc.PLAIN);
+  }
+  const col = finish(c, field.name, field.type, [Enc.RLE, Enc.PLAIN], rows, false, { nullCount: rows });
+  if (field.list) col.pathInSchema = [field.name, "list", "element"];
+  return col;
+}
+
+/** A cell of a general column: null, a scalar, or (a LIST column) an array of scalars and nulls. */
+export type Cell = null | number | string | readonly (number | string | null)[];
+
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+
+/** Length-prefixed (data page v1) RLE runs of the first `count` levels, `width` bits each. */
+function levelStream(out: Bytes, levels: Uint8Array, count: number, width: number): void {
+  const at = out.len;
+  out.u32le(0);
+  rleRuns(out, levels, 0, count, width);
+  new DataView(out.buf.buffer, out.buf.byteOffset).setUint32(at, out.len - at - 4, true);
+}
+
+/**
+ * A nullable column of any leaf (strings, doubles, 64-bit integers or timestamps; flat, or a 3-level LIST of
+ * optional elements) from one cell per row, PLAIN-encoded: what the payload columns of every kind but
+ * metric need. Statistics: min/max of the present values (bytewise for strings, NaN left out), and the
+ * null count of level entries below the leaf's full definition (null rows, null or empty lists, null
+ * elements), as parquet-rs counts them.
+ *
+ * @throws {TypeError} When a cell does not fit the leaf (a string in a number column, a list in a flat one).
+ */
+export function plainColumn(field: LeafField, cells: readonly Cell[], o: NativeOptions): EncodedColumn {
+  const c = new ChunkBuilder(o);
+  const rows = cells.length;
+  const list = field.list === true;
+  const maxDef = list ? 3 : 1;
+  const type = field.type;
+  let min: number | Uint8Array | undefined;
+  let max: number | Uint8Array | undefined;
+  let nulls = 0;
+  let entries = 0;
+  const pageRows = o.pageRows ?? 1 << 17;
+  const put = (out: Bytes, v: number | string | null, where: number) => {
+    if (type === PhysicalType.BYTE_ARRAY) {
+      if (typeof v !== "string") throw new TypeError(`column ${field.name} row ${where}: not a string`);
+      const b = utf8.encode(v);
+      out.u32le(b.length);
+      out.bytes(b);
+      if (min === undefined || byteCompare(b, min as Uint8Array) < 0) min = b;
+      if (max === undefined || byteCompare(b, max as Uint8Array) > 0) max = b;
+      return;
+    }
+    if (typeof v !== "number") throw new TypeError(`column ${field.name} row ${where}: not a number`);
+    if (type === PhysicalType.DOUBLE) {
+      F64[0] = v;
+      out.bytes(F64_BYTES);
+      if (v === v) {
+        if (min === undefined || v < (min as number)) min = v;
+        if (max === undefined || v > (max as number)) max = v;
+      }
+      return;
+    }
+    if (!Number.isSafeInteger(v)) throw new TypeError(`column ${field.name} row ${where}: not an integer`);
+    const hi = Math.floor(v / 4294967296);
+    out.u32le(v - hi * 4294967296);
+    out.u32le(hi >>> 0);
+    if (min === undefined || v < (min as number)) min = v;
+    if (max === undefined || v > (max as number)) max = v;
+  };
+  for (let from = 0; from < rows; from += pageRows) {
+    const to = Math.min(rows, from + pageRows);
+    let n = 0;
+    let rep = new Uint8Array(list ? 2 * (to - from) + 16 : 0);
+    let def = new Uint8Array(2 * (to - from) + 16);
+    const level = (r: number, d: number) => {
+      if (n === def.length) {
+        const grow = (a: Uint8Array) => {
+          const b = new Uint8Array(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        def = grow(def);
+        if (list) rep = grow(rep);
+      }
+      if (list) rep[n] = r;
+      def[n++] = d;
+      if (d < maxDef) nulls++;
+    };
+    const values = new Bytes(1024);
+    for (let i = from; i < to; i++) {
+      const v = cells[i];
+      if (v === null || v === undefined) {
+        level(0, 0);
+        continue;
+      }
+      if (!list) {
+        if (typeof v === "object") {
+          throw new TypeError(`column ${field.name} row ${i}: a list in a flat column`);
+        }
+        level(0, 1);
+        put(values, v, i);
+        continue;
+      }
+      if (typeof v !== "object") throw new TypeError(`column ${field.name} row ${i}: not a list`);
+      if (v.length === 0) level(0, 1);
+      v.forEach((x, k) => {
+        if (x === null || x === undefined) level(k ? 1 : 0, 2);
+        else {
+          level(k ? 1 : 0, 3);
+          put(values, x, i);
+        }
+      });
+    }
+    const body = new Bytes(values.len + 64 + (n >> 2));
+    if (list) levelStream(body, rep, n, 1);
+    levelStream(body, def, n, list ? 2 : 1);
+    body.bytes(values.take());
+    c.page(PageType.DATA_PAGE, n, body.take(), Enc.PLAIN);
+    entries += n;
+  }
+  let lo: Uint8Array | undefined;
+  let hi: Uint8Array | undefined;
+  if (min !== undefined && max !== undefined) {
+    if (type === PhysicalType.BYTE_ARRAY) {
+      lo = min as Uint8Array;
+      hi = max as Uint8Array;
+    } else {
+      // (the spec: a zero minimum is written -0.0 and a zero maximum +0.0, so either zero is inside)
+      let a = min as number;
+      let b = max as number;
+      if (type === PhysicalType.DOUBLE && a === 0) a = -0;
+      if (type === PhysicalType.DOUBLE && b === 0) b = 0;
+      lo = statBytes(type, a);
+      hi = statBytes(type, b);
+    }
+  }
+  const col = finish(c, field.name, type, [Enc.RLE, Enc.PLAIN], entries, false, {
+    min: lo,
+    max: hi,
+    nullCount: nulls,
+  });
+  if (list) col.pathInSchema = [field.name, "list", "element"];
+  return col;
 }
 
 function finish(
@@ -649,6 +826,8 @@ export interface LeafField {
   optional: boolean;
   /** `string` (UTF8/STRING) or `timestamp-us-utc`, else none. */
   logical?: "string" | "timestamp-us-utc";
+  /** A 3-level LIST of optional elements of this type (`<name>.list.element`). */
+  list?: boolean;
 }
 
 /** A row group already written at `offset` in the file. */
@@ -669,9 +848,23 @@ export function footer(
 ): Uint8Array {
   const w = new ThriftWriter();
   w.i32(1, 1);
-  w.structs(2, [null, ...fields], (w, f) => {
+  const elements: (LeafField | null | { group: string; list: boolean; optional: boolean })[] = [null];
+  for (const f of fields) {
+    if (f.list) {
+      elements.push({ group: f.name, list: true, optional: f.optional });
+      elements.push({ group: "list", list: false, optional: false });
+      elements.push({ ...f, name: "element", optional: true, list: false });
+    } else elements.push(f);
+  }
+  w.structs(2, elements, (w, f) => {
     if (f === null) {
       w.string(4, "arrow_schema").i32(5, fields.length);
+      return;
+    }
+    if ("group" in f) {
+      // LIST: optional group <name> (LIST) { repeated group list { optional <type> element } }
+      w.i32(3, f.list ? (f.optional ? 1 : 0) : 2).string(4, f.group).i32(5, 1);
+      if (f.list) w.i32(6, 3).struct(10).struct(3).end().end();
       return;
     }
     w.i32(1, f.type).i32(3, f.optional ? 1 : 0).string(4, f.name);
@@ -690,7 +883,7 @@ export function footer(
       w.struct(3)
         .i32(1, c.type)
         .i32s(2, c.encodings)
-        .strings(3, [c.path])
+        .strings(3, c.pathInSchema ?? [c.path])
         .i32(4, group.codec)
         .i64(5, c.numValues)
         .i64(6, c.uncompressed)

@@ -62,7 +62,10 @@ function sharedColumns(batch: arrow.RecordBatch) {
  */
 export function batchEvents(batch: arrow.RecordBatch, kind: string, type: ValueType): PlxEvent[] {
   const { n, run, scope, name, step, micros: ts, offset: offs } = sharedColumns(batch);
-  const valueV = batch.getChild("value");
+  // (layout 2 keeps text and html in columns of their own; layout 1 had them in `value`)
+  const valueV = type === "text" || type === "html"
+    ? batch.getChild(type) ?? batch.getChild("value")
+    : batch.getChild("value");
   const jsonV = batch.getChild("value_json");
   const nums = type === "metric" ? (valueV!.data[0].values as Float64Array) : null;
   const out = new Array<PlxEvent>(n);
@@ -71,9 +74,12 @@ export function batchEvents(batch: arrow.RecordBatch, kind: string, type: ValueT
     const s = step[i];
     let value: unknown;
     if (nums) value = nums[i];
-    else if (type === "text" || type === "html") value = valueV!.get(i);
-    else {
-      const text = jsonV!.get(i) as string;
+    else if (type === "text" || type === "html") {
+      value = valueV!.get(i);
+      if (typeof value !== "string") throw new SyntaxError(`row ${i}: no ${type} value`);
+    } else {
+      const text = jsonV!.get(i);
+      if (typeof text !== "string") throw new SyntaxError(`row ${i}: no value_json`);
       value = JSON.parse(text);
       if (depthExceeds(value, MAX_DEPTH)) {
         throw new SyntaxError(`value_json of row ${i} is nested deeper than ${MAX_DEPTH} levels`);

@@ -23,7 +23,6 @@
 import * as path from "node:path";
 import {
   assetRefs,
-  COLUMNAR_VERSION,
   type MetricColumns,
   metricEvents,
   type PlxEvent,
@@ -34,8 +33,16 @@ import { checkSegment, safeJoin, writeFileAtomic } from "../../io/files.ts";
 import { AssetCopier, assetSkipReason } from "../../io/assets.ts";
 import { noLinkBelow, readSource, readSourceTextSync } from "../../io/safe.ts";
 import { PlxDataError } from "../../diagnostics.ts";
-import { SCHEMA_VERSION, type ValueType } from "../../schema/values.ts";
-import { partitionDir } from "./schema.ts";
+import { SCHEMA_VERSION } from "../../schema/values.ts";
+import {
+  DATA_DIR,
+  PARQUET_LAYOUT_VERSION,
+  partitionDir,
+  type PartType,
+  READABLE_LAYOUT_VERSIONS,
+  RUN_KIND,
+} from "./schema.ts";
+import { runRow } from "./_run_table.ts";
 import { ColumnBuffer, type ParquetCompression } from "./write.ts";
 import {
   EncoderWorker,
@@ -60,9 +67,11 @@ export interface ParquetSinkOptions {
   /** The shard `k/n` this writer converts; names its files. @default "1/1" */
   shard?: string;
   /**
-   * Where parquet-wasm encoding runs: `"worker"` (a worker thread, so it overlaps with reading) or
-   * `"inline"`. Metric partitions with zstd or no compression are encoded natively on this thread either
-   * way (`native.ts`), unless this is `"wasm"` (parquet-wasm inline for every partition).
+   * Every partition is encoded by plxkit's own encoder (`native.ts`) on this thread with zstd or no
+   * compression. Only `compression: "snappy"` (library only, not a CLI setting: slow now, since parquet-wasm
+   * must encode every column of the one schema) goes through parquet-wasm, which runs in a worker thread
+   * (`"worker"`) or on this one (`"inline"`); `"wasm"` sends every partition through parquet-wasm inline (for
+   * comparison, e.g. in the benchmark). Not a CLI setting.
    * @default "worker"
    */
   encoder?: "worker" | "inline" | "wasm";
@@ -74,8 +83,8 @@ export interface PartRecord {
   file: string;
   /** Kind folder of its rows. */
   kind: string;
-  /** Value type of its rows. */
-  type: ValueType;
+  /** Value type of its rows (`run` for the run table). */
+  type: PartType;
   /** Rows in the file. */
   rows: number;
 }
@@ -98,7 +107,7 @@ export interface RunRecord {
 export interface CommitRecord {
   /** Always `plxkit-parquet`. */
   format: "plxkit-parquet";
-  /** Layout version ({@linkcode COLUMNAR_VERSION}). */
+  /** Layout version (`PARQUET_LAYOUT_VERSION`; `1` in datasets of the previous layout). */
   version: string;
   /** Writer name, `s<k>of<n>`. */
   writer: string;
@@ -126,11 +135,12 @@ export const COMMITS_DIR = "_plxkit/commits";
 export const ASSETS_DIR = "_assets";
 
 /**
- * Checks `_plxkit/dataset.json`: a dataset of another layout version is refused rather than mixed.
+ * Checks `_plxkit/dataset.json` and returns its layout version: a dataset of a version this plxkit does
+ * not read is refused; with `write`, only the current version is accepted (one dataset, one schema).
  *
  * @throws {PlxDataError} When the file is unreadable or names another format or version.
  */
-export async function checkDatasetVersion(root: string): Promise<void> {
+export async function checkDatasetVersion(root: string, write = false): Promise<string> {
   const file = path.join(root, "_plxkit", "dataset.json");
   let d: { format?: unknown; version?: unknown };
   try {
@@ -138,13 +148,17 @@ export async function checkDatasetVersion(root: string): Promise<void> {
   } catch (e) {
     throw new PlxDataError(`unreadable: ${e instanceof Error ? e.message : String(e)}`, { file });
   }
-  if (d?.format !== "plxkit-parquet" || d.version !== COLUMNAR_VERSION) {
+  const ok = write ? [PARQUET_LAYOUT_VERSION] : READABLE_LAYOUT_VERSIONS;
+  if (d?.format !== "plxkit-parquet" || typeof d.version !== "string" || !ok.includes(d.version)) {
     throw new PlxDataError(
       `dataset format ${JSON.stringify(d?.format)} version ${JSON.stringify(d?.version)}; this plxkit ` +
-        `reads and writes plxkit-parquet version ${COLUMNAR_VERSION}`,
+        (write
+          ? `adds only to plxkit-parquet version ${PARQUET_LAYOUT_VERSION} (convert the dataset to a new one)`
+          : `reads plxkit-parquet versions ${READABLE_LAYOUT_VERSIONS.join(" and ")}`),
       { file },
     );
   }
+  return d.version;
 }
 
 /**
@@ -214,7 +228,7 @@ class PartWriter {
 
 interface KindState {
   kind: string;
-  type: ValueType;
+  type: PartType;
   buffer: ColumnBuffer;
   part: PartWriter | null;
   /** Buffer row where the current run's rows begin. */
@@ -255,6 +269,8 @@ export class ParquetSink implements EventSink {
   #currentParts: PartWriter[] = [];
   #currentOwnsParts = false;
   #current: RunRecord | null = null;
+  /** The current run's info (a source may fill in `meta` while the run is read). */
+  #info: RunInfo | null = null;
   #notes: string[] = [];
 
   private constructor(readonly root: string, options: ParquetSinkOptions) {
@@ -276,13 +292,14 @@ export class ParquetSink implements EventSink {
         marker,
         JSON.stringify({
           format: "plxkit-parquet",
-          version: COLUMNAR_VERSION,
+          version: PARQUET_LAYOUT_VERSION,
           schema_version: SCHEMA_VERSION,
+          table: DATA_DIR,
           partitioning: "hive:kind",
         }) + "\n",
       );
     } else {
-      await checkDatasetVersion(root);
+      await checkDatasetVersion(root, true);
     }
     await sink.#recover();
     return sink;
@@ -306,15 +323,22 @@ export class ParquetSink implements EventSink {
       }
       for (const r of c.runs) this.#done.add(r.id);
     }
-    for await (const d of Deno.readDir(this.root)) {
+    const table = path.join(this.root, DATA_DIR);
+    let dirs: Deno.DirEntry[] = [];
+    try {
+      dirs = await Array.fromAsync(Deno.readDir(table));
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    for (const d of dirs) {
       if (!d.isDirectory || !d.name.startsWith("kind=")) continue;
-      for await (const f of Deno.readDir(path.join(this.root, d.name))) {
+      for await (const f of Deno.readDir(path.join(table, d.name))) {
         const seq = seqOf(f.name);
         if (seq < 0) continue;
         if (f.name.startsWith(".") && f.name.endsWith(".tmp")) {
           // A part of a conversion that stopped before its commit: its runs are not done; drop it. Its
           // number is free again, so a rerun after a kill names its parts as an uninterrupted run would.
-          await Deno.remove(path.join(this.root, d.name, f.name)).catch(() => {});
+          await Deno.remove(path.join(table, d.name, f.name)).catch(() => {});
           continue;
         }
         this.#partSeq = Math.max(this.#partSeq, seq + 1);
@@ -327,23 +351,34 @@ export class ParquetSink implements EventSink {
     return this.#done.has(id) || this.#completedIds.has(id);
   }
 
-  openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
+  async openRun(info: RunInfo, ledger: DropLedger): Promise<RunSink | "done"> {
     for (const n of this.#notes.splice(0)) ledger.note(n);
     const id = info.id || "run";
-    if (this.isDone(id)) return Promise.resolve("done");
+    if (this.isDone(id)) return "done";
     checkSegment("run id", id);
     this.#current = { id, events: 0 };
-    if (info.meta) this.#current.meta = info.meta;
-    if (info.lineages?.length) this.#current.lineages = info.lineages;
-    if (info.records) this.#current.records = info.records;
+    this.#info = info;
+    this.#state(RUN_KIND);
     for (const k of this.#kinds.values()) k.runStart = k.buffer.length;
-    return Promise.resolve(new ParquetRunSink(this, id, ledger));
+    return new ParquetRunSink(this, id, ledger);
+  }
+
+  /** The source's names of the current run (`<kind>/<name>` -> original, e.g. a TensorBoard tag). */
+  #sourceNames(): Record<string, string> {
+    const tags = (this.#info?.meta?.tensorboard as { tags?: unknown } | undefined)?.tags;
+    return tags !== null && typeof tags === "object" ? tags as Record<string, string> : {};
+  }
+
+  /** The source's name of an event (kind, name): the original TensorBoard tag when renamed. */
+  #sourceName(kind: string, name: string): string {
+    const s = this.#sourceNames()[`${kind}/${name}`];
+    return typeof s === "string" ? s : name;
   }
 
   #state(kind: string): KindState {
     let k = this.#kinds.get(kind);
     if (!k) {
-      const type = valueTypeOf(kind);
+      const type: PartType = kind === RUN_KIND ? RUN_KIND : valueTypeOf(kind);
       k = { kind, type, buffer: new ColumnBuffer(type, this.rowGroupRows), part: null, runStart: 0 };
       this.#kinds.set(kind, k);
     }
@@ -353,11 +388,17 @@ export class ParquetSink implements EventSink {
   /** @internal Buffers a batch of the current run. */
   async add(events: PlxEvent[]): Promise<void> {
     for (const e of events) {
+      if (e.kind === RUN_KIND) {
+        throw new PlxDataError(`events of kind "${RUN_KIND}" clash with the dataset's run table (kind=run)`, {
+          file: e.run,
+        });
+      }
       const k = this.#kinds.get(e.kind) ?? this.#state(e.kind);
       if (k.buffer.length >= k.buffer.capacity) await this.#spill(k);
       // (the columns hold Polyaxon's field names, as the plx and JSONL files do)
       k.buffer.push(
         e.type === "histogram" ? { ...e, value: toPolyaxonValue(e.type, e.value) } as PlxEvent : e,
+        this.#sourceName(e.kind, e.name),
       );
     }
     this.#current!.events += events.length;
@@ -375,7 +416,7 @@ export class ParquetSink implements EventSink {
     while (from < c.length) {
       if (k.buffer.length >= k.buffer.capacity) await this.#spill(k);
       const n = Math.min(c.length - from, k.buffer.capacity - k.buffer.length);
-      k.buffer.pushMetrics(c, from, n);
+      k.buffer.pushMetrics(c, from, n, this.#sourceName(c.kind, c.name));
       from += n;
     }
     this.#current!.events += c.length;
@@ -385,7 +426,7 @@ export class ParquetSink implements EventSink {
     if (rows <= 0) return;
     if (!k.part) {
       const seq = this.#partSeq++;
-      const file = `${checkSegment("partition", partitionDir(k.kind))}/part-${this.writer}-${
+      const file = `${DATA_DIR}/${checkSegment("partition", partitionDir(k.kind))}/part-${this.writer}-${
         String(seq).padStart(5, "0")
       }.parquet`;
       const spec: PartSpec = {
@@ -396,7 +437,7 @@ export class ParquetSink implements EventSink {
         type: k.type,
       };
       let encoder: PartSink;
-      if (k.type === "metric" && nativeCodec(this.#compression) !== null && this.#encoderMode !== "wasm") {
+      if (nativeCodec(this.#compression) !== null && this.#encoderMode !== "wasm") {
         encoder = await openNativePart(spec);
       } else if (this.#encoderMode === "worker") {
         this.#worker ??= EncoderWorker.start();
@@ -441,7 +482,25 @@ export class ParquetSink implements EventSink {
   /** @internal The current run is complete. */
   async commitRun(): Promise<void> {
     const run = this.#current!;
+    const info = this.#info!;
+    // (read now: a source may have filled them in while the run was read)
+    if (info.meta) run.meta = info.meta;
+    if (info.lineages?.length) run.lineages = info.lineages;
+    if (info.records) run.records = info.records;
+    // Original names learnt at the end of the run, for its rows still buffered.
+    const names = this.#sourceNames();
+    if (Object.keys(names).length) {
+      for (const k of this.#kinds.values()) {
+        if (k.kind === RUN_KIND) continue;
+        k.buffer.renameSources(k.runStart, (s) => names[`${k.kind}/${s}`] ?? s);
+      }
+    }
+    // The run table's row: one of the run's rows (cut with them, were the run to fail).
+    const runs = this.#state(RUN_KIND);
+    if (runs.buffer.length >= runs.buffer.capacity) await this.#spill(runs);
+    runs.buffer.push(runRow(run.id, info.meta));
     this.#current = null;
+    this.#info = null;
     for (const p of this.#currentParts) {
       if (!this.#kinds.get(p.record.kind)?.part || this.#kinds.get(p.record.kind)!.part !== p) {
         this.#completedParts.push(p.record);
@@ -465,6 +524,7 @@ export class ParquetSink implements EventSink {
   /** @internal Drops the current run's rows and parts. */
   async abortRun(): Promise<void> {
     this.#current = null;
+    this.#info = null;
     for (const k of this.#kinds.values()) {
       if (k.part && this.#currentParts.includes(k.part)) k.part = null;
       k.buffer.truncate(k.runStart);
@@ -483,7 +543,7 @@ export class ParquetSink implements EventSink {
     if (!this.#completedRuns.length && !this.#completedParts.length) return;
     const rec: CommitRecord = {
       format: "plxkit-parquet",
-      version: COLUMNAR_VERSION,
+      version: PARQUET_LAYOUT_VERSION,
       writer: this.writer,
       seq: this.#commitSeq++,
       parts: this.#completedParts,

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { readAssetUnder, readSource } from "../../io/safe.ts";
 import { PlxDataError } from "../../diagnostics.ts";
 import { valueTypeOf } from "../../model/event.ts";
+import type { ValueType } from "../../schema/values.ts";
 import { safeJoin } from "../../io/files.ts";
 import { batchEvents, batchMetricColumns, readWindow } from "./read.ts";
 import { ASSETS_DIR, checkDatasetVersion, type PartRecord, readCommits } from "./sink.ts";
@@ -73,7 +74,7 @@ class KindCursor {
               items.push({ run: c.run, batch: new MetricBatch(c, []) });
             }
           } else {
-            const ev = batchEvents(b, p.kind, p.type);
+            const ev = batchEvents(b, p.kind, p.type as ValueType);
             for (const { run, from, to } of runStretches(ev)) {
               items.push({ run, batch: { events: ev.slice(from, to), diagnostics: [] } });
             }
@@ -164,6 +165,7 @@ export class ParquetSource implements EventSource {
       for (const c of commits) {
         const byKind = new Map<string, PartRecord[]>();
         for (const p of c.parts) {
+          // (the run table, kind=run, holds no events: its rows are the commit's run records)
           if (p.type !== valueTypeOf(p.kind)) continue;
           const list = byKind.get(p.kind) ?? [];
           list.push(p);

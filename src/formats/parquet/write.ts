@@ -6,16 +6,29 @@
  */
 import * as arrow from "../../_deps/arrow.ts";
 import * as pw from "../../_deps/parquet_wasm.ts";
-import { COLUMNAR_VERSION, type MetricColumns, type PlxEvent } from "../../model/event.ts";
-import type { ValueType } from "../../schema/values.ts";
-import { arrowSchema, arrowType, VALUE_COLUMNS, type ValueColumn } from "./schema.ts";
+import type { MetricColumns, PlxEvent } from "../../model/event.ts";
 import {
+  arrowSchema,
+  arrowType,
+  leafFields,
+  PARQUET_LAYOUT_VERSION,
+  type PartType,
+  RUN_COLUMNS,
+  RUN_KIND,
+  VALUE_COLUMNS,
+  type ValueColumn,
+} from "./schema.ts";
+import {
+  type Cell,
   dictColumn,
   doubleColumn,
+  type EncodedColumn,
   type EncodedRowGroup,
   intColumn,
   type NativeOptions,
+  nullColumn,
   PhysicalType,
+  plainColumn,
   rowGroup,
 } from "./native.ts";
 import { exactJson } from "../../json/exact.ts";
@@ -38,26 +51,28 @@ export function writerProperties(
   compression: ParquetCompression,
   rowGroupRows: number,
   meta: Record<string, string>,
-  type?: ValueType,
+  _type?: PartType,
 ): pw.WriterProperties {
-  let b = new pw.WriterPropertiesBuilder()
+  return new pw.WriterPropertiesBuilder()
     .setCompression(COMPRESSIONS[compression])
     .setMaxRowGroupSize(rowGroupRows)
     .setDictionaryEnabled(false)
     .setColumnDictionaryEnabled("run", true)
     .setColumnDictionaryEnabled("scope", true)
     .setColumnDictionaryEnabled("name", true)
+    .setColumnDictionaryEnabled("source_name", true)
+    .setColumnStatisticsEnabled("source_name", pw.EnabledStatistics.None)
     // String statistics cost ~20 ms per million rows per column; scope (events/resources) is not worth it.
     .setColumnStatisticsEnabled("scope", pw.EnabledStatistics.None)
     .setCreatedBy("plxkit (parquet-wasm 0.8.0)")
-    .setKeyValueMetadata(new Map(Object.entries({ [VERSION_KEY]: COLUMNAR_VERSION, ...meta })))
+    .setKeyValueMetadata(new Map(Object.entries({ [VERSION_KEY]: PARQUET_LAYOUT_VERSION, ...meta })))
     // Steps and timestamps mostly grow: delta encoding makes them small before compression.
     .setColumnEncoding("step", pw.Encoding.DELTA_BINARY_PACKED)
     .setColumnEncoding("timestamp", pw.Encoding.DELTA_BINARY_PACKED)
-    .setColumnEncoding("utc_offset", pw.Encoding.DELTA_BINARY_PACKED);
-  // Doubles: byte-stream split lets zstd find the shared exponent bytes.
-  if (type === "metric") b = b.setColumnEncoding("value", pw.Encoding.BYTE_STREAM_SPLIT);
-  return b.build();
+    .setColumnEncoding("utc_offset", pw.Encoding.DELTA_BINARY_PACKED)
+    // Doubles: byte-stream split lets zstd find the shared exponent bytes.
+    .setColumnEncoding("value", pw.Encoding.BYTE_STREAM_SPLIT)
+    .build();
 }
 
 class Dict {
@@ -90,7 +105,9 @@ export class ColumnBuffer {
   readonly #run = new Dict();
   readonly #scope = new Dict();
   readonly #name = new Dict();
+  readonly #source = new Dict();
   readonly #runIdx: Int32Array;
+  readonly #sourceIdx: Int32Array;
   readonly #scopeIdx: Int32Array;
   readonly #nameIdx: Int32Array;
   /** Steps and timestamps as exact doubles (the native encoder's input; Arrow's int64 made on demand). */
@@ -104,9 +121,10 @@ export class ColumnBuffer {
   readonly #schema: arrow.Schema;
   readonly #cols: ValueColumn[];
 
-  constructor(readonly type: ValueType, capacity: number) {
+  constructor(readonly type: PartType, capacity: number) {
     this.capacity = capacity;
     this.#runIdx = new Int32Array(capacity);
+    this.#sourceIdx = new Int32Array(capacity);
     this.#scopeIdx = new Int32Array(capacity);
     this.#nameIdx = new Int32Array(capacity);
     this.#step = new Float64Array(capacity);
@@ -116,7 +134,7 @@ export class ColumnBuffer {
     this.#offValid = new Uint8Array((capacity + 7) >> 3);
     this.#num = type === "metric" ? new Float64Array(capacity) : null;
     this.#schema = arrowSchema(type);
-    this.#cols = VALUE_COLUMNS[type] ?? [];
+    this.#cols = type === RUN_KIND ? RUN_COLUMNS : VALUE_COLUMNS[type] ?? [];
   }
 
   get full(): boolean {
@@ -128,12 +146,17 @@ export class ColumnBuffer {
     return this.#run.values[this.#runIdx[i]];
   }
 
-  /** Appends one event (of this buffer's type); the caller checks {@linkcode ColumnBuffer.full} first. */
-  push(e: PlxEvent): void {
+  /**
+   * Appends one event (of this buffer's type), `source` its name in the source (default its name); the
+   * caller checks {@linkcode ColumnBuffer.full} first. A run-table buffer takes the run's row as an event
+   * whose value is the run record's fields ({@linkcode RUN_COLUMNS}).
+   */
+  push(e: PlxEvent, source: string = e.name): void {
     const i = this.length++;
     this.#runIdx[i] = this.#run.index(e.run);
     this.#scopeIdx[i] = this.#scope.index(e.scope);
     this.#nameIdx[i] = this.#name.index(e.name);
+    this.#sourceIdx[i] = this.#source.index(source);
     const bit = 1 << (i & 7);
     const byte = i >> 3;
     if (e.step === null) {
@@ -160,11 +183,12 @@ export class ColumnBuffer {
    * Appends rows `[from, from + count)` of metric columns (this buffer's type is `metric`; the caller
    * keeps within the capacity): the same rows as pushing their events one by one.
    */
-  pushMetrics(c: MetricColumns, from: number, count: number): void {
+  pushMetrics(c: MetricColumns, from: number, count: number, source: string = c.name): void {
     const start = this.length;
     const end = start + count;
     this.length = end;
     this.#runIdx.fill(this.#run.index(c.run), start, end);
+    this.#sourceIdx.fill(this.#source.index(source), start, end);
     this.#scopeIdx.fill(this.#scope.index(c.scope), start, end);
     this.#nameIdx.fill(this.#name.index(c.name), start, end);
     const step = this.#step;
@@ -197,6 +221,23 @@ export class ColumnBuffer {
     this.#num!.set(c.value.subarray(from, from + count), start);
   }
 
+  /**
+   * Renames the source names of rows `[from, length)`: each row's source name `s` becomes `rename(s)`
+   * (a source learns the original names only at the end of a run, e.g. TensorBoard's tags).
+   */
+  renameSources(from: number, rename: (source: string) => string): void {
+    const memo = new Map<number, number>();
+    for (let i = from; i < this.length; i++) {
+      const old = this.#sourceIdx[i];
+      let idx = memo.get(old);
+      if (idx === undefined) {
+        idx = this.#source.index(rename(this.#source.values[old]));
+        memo.set(old, idx);
+      }
+      this.#sourceIdx[i] = idx;
+    }
+  }
+
   /** Drops rows from `length` on (rows of a failed run at the end of the buffer). */
   truncate(length: number): void {
     if (length >= this.length) return;
@@ -220,19 +261,43 @@ export class ColumnBuffer {
    * the rest move to the front.
    */
   takeNative(rows: number, o: NativeOptions): EncodedRowGroup {
-    if (!this.#num) throw new Error(`native Parquet encoding is for metric rows, not ${this.type}`);
     const n = Math.min(rows, this.length);
-    const columns = [
+    const columns: EncodedColumn[] = [
       dictColumn("run", this.#run.values, this.#runIdx, n, o),
       dictColumn("scope", this.#scope.values, this.#scopeIdx, n, o),
       dictColumn("name", this.#name.values, this.#nameIdx, n, o),
       intColumn("step", PhysicalType.INT64, this.#step, n, this.#stepValid, o),
       intColumn("timestamp", PhysicalType.INT64, this.#ts, n, null, o),
       intColumn("utc_offset", PhysicalType.INT32, this.#off, n, this.#offValid, o),
-      doubleColumn("value", this.#num.subarray(0, n), o),
+      dictColumn("source_name", this.#source.values, this.#sourceIdx, n, o),
     ];
+    const payload = this.#cells(n);
+    // Every other column of the one schema; those this kind does not fill are all null.
+    for (const f of PAYLOAD_LEAVES ??= leafFields(arrowSchema()).slice(columns.length)) {
+      if (f.name === "value" && this.#num) {
+        columns.push(doubleColumn("value", this.#num.subarray(0, n), o, true));
+        continue;
+      }
+      const cells = payload.get(f.name);
+      columns.push(cells ? plainColumn(f, cells, o) : nullColumn(f, n, o));
+    }
     this.#shift(n);
     return rowGroup(n, columns, o);
+  }
+
+  /** The payload cells of the first `n` rows, by column (none for metric rows: `value` is typed). */
+  #cells(n: number): Map<string, Cell[]> {
+    const out = new Map<string, Cell[]>();
+    if (this.#num) return out;
+    const vals = this.#values.slice(0, n);
+    if (this.type === "text" || this.type === "html") {
+      out.set(this.type, vals as string[]);
+      return out;
+    }
+    const objs = vals as Record<string, unknown>[];
+    for (const col of this.#cols) out.set(col.column, objs.map((v) => cellOf(v[col.field], col)));
+    if (this.type !== RUN_KIND) out.set("value_json", objs.map((v) => exactJson(v)));
+    return out;
   }
 
   #shift(n: number): void {
@@ -241,7 +306,7 @@ export class ColumnBuffer {
       // Rare (a split at a run boundary): move the tail rows to the front, re-pushing keeps dictionaries right.
       const tail = this.#rows(n, this.length);
       this.#resetAll();
-      for (const e of tail) this.push(e);
+      for (const [e, source] of tail) this.push(e, source);
     } else {
       this.#resetAll();
     }
@@ -253,14 +318,15 @@ export class ColumnBuffer {
     this.#run.reset();
     this.#scope.reset();
     this.#name.reset();
+    this.#source.reset();
   }
 
-  /** Rows `[from, to)` back as minimal events (used only when a buffer is split). */
-  #rows(from: number, to: number): PlxEvent[] {
-    const out: PlxEvent[] = [];
+  /** Rows `[from, to)` back as minimal events and source names (used only when a buffer is split). */
+  #rows(from: number, to: number): [PlxEvent, string][] {
+    const out: [PlxEvent, string][] = [];
     for (let i = from; i < to; i++) {
       const valid = (bm: Uint8Array) => (bm[i >> 3] & (1 << (i & 7))) !== 0;
-      out.push({
+      out.push([{
         run: this.#run.values[this.#runIdx[i]],
         scope: this.#scope.values[this.#scopeIdx[i]] as PlxEvent["scope"],
         kind: "",
@@ -272,7 +338,7 @@ export class ColumnBuffer {
         },
         type: this.type,
         value: this.#num ? this.#num[i] : this.#values[i],
-      } as PlxEvent);
+      } as PlxEvent, this.#source.values[this.#sourceIdx[i]]]);
     }
     return out;
   }
@@ -299,6 +365,30 @@ export class ColumnBuffer {
         nullCount,
       } as never);
     };
+    const payload = new Map<string, arrow.Data>();
+    payload.set("source_name", dict(fields[6], this.#sourceIdx, this.#source));
+    if (this.#num) payload.set("value", prim(fields[7], this.#num.subarray(0, n)));
+    else if (this.type === "text" || this.type === "html") {
+      const v = arrow.vectorFromArray(this.#values.slice(0, n) as string[], new arrow.Utf8());
+      payload.set(this.type, v.data[0]);
+    } else {
+      const objs = this.#values.slice(0, n) as Record<string, unknown>[];
+      for (const col of this.#cols) {
+        const vals = objs.map((o) => columnValue(o[col.field], col));
+        payload.set(
+          col.column,
+          col.type === "timestamp"
+            ? timestamps(vals as (number | null)[], arrowType(col.type))
+            : arrow.vectorFromArray(vals, arrowType(col.type) as never).data[0],
+        );
+      }
+      if (this.type !== RUN_KIND) {
+        payload.set(
+          "value_json",
+          arrow.vectorFromArray(objs.map((o) => exactJson(o)), new arrow.Utf8()).data[0],
+        );
+      }
+    }
     const children: arrow.Data[] = [
       dict(fields[0], this.#runIdx, this.#run),
       dict(fields[1], this.#scopeIdx, this.#scope),
@@ -307,21 +397,60 @@ export class ColumnBuffer {
       prim(fields[4], int64s(this.#ts, n)),
       prim(fields[5], this.#off.subarray(0, n), this.#offValid),
     ];
-    if (this.#num) children.push(prim(fields[6], this.#num.subarray(0, n)));
-    else if (this.type === "text" || this.type === "html") {
-      children.push(arrow.vectorFromArray(this.#values.slice(0, n) as string[], new arrow.Utf8()).data[0]);
-    } else {
-      const objs = this.#values.slice(0, n) as Record<string, unknown>[];
-      for (const col of this.#cols) {
-        const vals = objs.map((o) => columnValue(o[col.field], col));
-        children.push(arrow.vectorFromArray(vals, arrowType(col.type) as never).data[0]);
-      }
-      children.push(arrow.vectorFromArray(objs.map((o) => exactJson(o)), new arrow.Utf8()).data[0]);
-    }
+    for (const f of fields.slice(6)) children.push(payload.get(f.name) ?? nulls(f.type, n));
     return arrow.makeData({ type: new arrow.Struct(fields), length: n, children }) as arrow.Data<
       arrow.Struct
     >;
   }
+}
+
+/** The leaves after the shared columns and `source_name`, in file order. */
+let PAYLOAD_LEAVES: ReturnType<typeof leafFields> | undefined;
+
+/** The native encoder's cell of one field (as {@linkcode columnValue}, with plain numbers). */
+function cellOf(v: unknown, col: ValueColumn): Cell {
+  const x = columnValue(v, col);
+  return typeof x === "bigint" ? Number(x) : x as Cell;
+}
+
+/** Microsecond timestamps (exact integers, or null) as an arrow timestamp column. */
+function timestamps(vals: (number | null)[], type: arrow.DataType): arrow.Data {
+  const n = vals.length;
+  const micros = new Float64Array(n);
+  const valid = new Uint8Array((n + 7) >> 3);
+  let nullCount = 0;
+  vals.forEach((v, i) => {
+    if (v === null) nullCount++;
+    else {
+      micros[i] = v;
+      valid[i >> 3] |= 1 << (i & 7);
+    }
+  });
+  return arrow.makeData({ type, length: n, data: int64s(micros, n), nullBitmap: valid, nullCount } as never);
+}
+
+/**
+ * A column of `n` nulls of an arrow type, on zero-filled buffers of its own (no per-row work; buffers shared
+ * between columns make arrow's IPC writer emit a stream arrow-rs cannot read beyond ~100,000 rows).
+ */
+function nulls(type: arrow.DataType, n: number): arrow.Data {
+  const common = { type, length: n, nullCount: n, nullBitmap: new Uint8Array((n + 7) >> 3) };
+  if (arrow.DataType.isList(type)) {
+    const child = arrow.vectorFromArray([], type.children[0].type as never).data[0];
+    return arrow.makeData({ ...common, valueOffsets: new Int32Array(n + 1), child } as never);
+  }
+  if (arrow.DataType.isUtf8(type)) {
+    return arrow.makeData(
+      { ...common, valueOffsets: new Int32Array(n + 1), data: new Uint8Array(0) } as never,
+    );
+  }
+  if (arrow.DataType.isInt(type) && type.bitWidth === 32) {
+    return arrow.makeData({ ...common, data: new Int32Array(n) } as never);
+  }
+  if (arrow.DataType.isInt(type) || arrow.DataType.isTimestamp(type)) {
+    return arrow.makeData({ ...common, data: new BigInt64Array(n) } as never);
+  }
+  return arrow.makeData({ ...common, data: new Float64Array(n) } as never);
 }
 
 /** The first `n` integers of `values` (exact doubles) as Arrow's int64 buffer. */
@@ -343,6 +472,8 @@ function columnValue(v: unknown, col: ValueColumn): unknown {
       return typeof v === "number" && Number.isSafeInteger(v) ? BigInt(v) : null;
     case "double":
       return typeof v === "number" ? v : null;
+    case "timestamp":
+      return typeof v === "number" && Number.isSafeInteger(v) ? v : null;
     case "string":
       return typeof v === "string" ? v : null;
     case "doubles":

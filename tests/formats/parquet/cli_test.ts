@@ -81,6 +81,16 @@ Deno.test("CLI: bad settings are usage errors (exit 2); a bad JSONL line exits 1
     );
     assertEquals(bad.code, 2);
     assertOk(bad.err.includes("--set row_group_rows: must be an integer from 1 to"), bad.err);
+    for (
+      const [set, says] of [["compression=snappy", "no longer offered"], [
+        "encoder=wasm",
+        'unknown setting "encoder"',
+      ]]
+    ) {
+      const r = await run("convert", src, "--to", "parquet", "--out", path.join(dir, "pq"), "--set", set);
+      assertEquals(r.code, 2, set);
+      assertOk(r.err.includes(says), r.err);
+    }
     const shard = await run(
       "convert",
       src,

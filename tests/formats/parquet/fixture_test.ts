@@ -1,5 +1,6 @@
 import * as path from "node:path";
-import { assertEquals } from "../../_assert.ts";
+import { assertEquals, assertOk } from "../../_assert.ts";
+import { ParquetSink } from "../../../src/formats/parquet/sink.ts";
 import { convert, type EventSink } from "../../../src/convert/pipeline.ts";
 import type { PlxEvent } from "../../../src/model/event.ts";
 import { ParquetSource } from "../../../src/formats/parquet/source.ts";
@@ -34,13 +35,37 @@ async function read(source: ParquetSource | JsonlSource) {
   return { events, assets, meta };
 }
 
-Deno.test("the committed dataset and JSONL fixtures read back to the same events, assets and run records", async () => {
-  const pq = await read(new ParquetSource([path.join(root, "parquet/small-dataset")]));
-  const js = await read(new JsonlSource([path.join(root, "jsonl/small.jsonl")]));
-  assertEquals(pq.events.length, 20);
-  assertEquals(pq.events, parquetOrder(byRun(js.events)));
-  assertEquals(pq.assets, js.assets);
-  assertEquals(pq.meta, js.meta);
-  const nan = pq.events.find((e) => e.type === "metric" && Number.isNaN(e.value))!;
-  assertEquals(nan.timestamp.offset, 3600);
+for (
+  const [fixture, version] of [["small-dataset", "1 (the previous layout)"], [
+    "small-dataset-v2",
+    "2",
+  ]] as const
+) {
+  Deno.test(`the committed dataset of layout ${version} and the JSONL fixture read back to the same events, assets and run records`, async () => {
+    const pq = await read(new ParquetSource([path.join(root, "parquet", fixture)]));
+    const js = await read(new JsonlSource([path.join(root, "jsonl/small.jsonl")]));
+    assertEquals(pq.events.length, 20);
+    assertEquals(pq.events, parquetOrder(byRun(js.events)));
+    assertEquals(pq.assets, js.assets);
+    assertEquals(pq.meta, js.meta);
+    const nan = pq.events.find((e) => e.type === "metric" && Number.isNaN(e.value))!;
+    assertEquals(nan.timestamp.offset, 3600);
+  });
+}
+
+Deno.test("a dataset of the previous layout is read, but not added to (one dataset, one schema)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await new Deno.Command("cp", { args: ["-r", path.join(root, "parquet/small-dataset"), `${dir}/ds`] })
+      .output();
+    let msg = "";
+    try {
+      await ParquetSink.open(`${dir}/ds`);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    assertOk(msg.includes('version "1"') && msg.includes("adds only to plxkit-parquet version 2"), msg);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -20,14 +20,14 @@ function safe<T>(f: () => T, d: T): T {
 
 /**
  * The OS user as Python's `getpass.getuser()` finds it: `LOGNAME`, `USER`, `LNAME`, `USERNAME`, then the
- * password database.
+ * password database, else `unknown` (traceml's `get_user`).
  */
 export function osUser(): string {
   for (const k of ["LOGNAME", "USER", "LNAME", "USERNAME"]) {
     const v = safe(() => Deno.env.get(k), undefined);
     if (v) return v;
   }
-  return safe(() => userInfo().username, "");
+  return safe(() => userInfo().username, "unknown");
 }
 
 /** The snapshot, keys in traceml's order (`pid` an int, as `os.getpid()`). */

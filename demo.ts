@@ -383,10 +383,10 @@ export async function demo(root = "runs"): Promise<Run> {
 
   // Audio: np.cos(np.arange(sample_rate * 2, dtype=np.float32) * (2.0 * 440 * np.pi / sample_rate))
   for (let i = 1; i < 5; i++) {
-    const sampleRate = 44100 + i;
+    const sampleRate = 44100 + i; // shapes the tone only: the seed logs it at the default 44100 Hz
     const k = Math.fround((2.0 * 440 * Math.PI) / sampleRate);
     const audio = Float32Array.from({ length: sampleRate * 2 }, (_, j) => Math.cos(Math.fround(j * k)));
-    run.logAudio(audio, { name: "audio-ex", sampleRate, step: i });
+    run.logAudio(audio, { name: "audio-ex", step: i });
   }
 
   // Distributions

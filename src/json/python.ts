@@ -81,6 +81,7 @@ function pyJsonFloat(x: number): string {
 
 function pyNumber(x: number): string {
   if (!Number.isFinite(x)) return "null";
+  if (Object.is(x, -0)) return "-0.0"; // only a float can be negative zero
   return Number.isInteger(x) && Math.abs(x) < 1e16 ? String(x) : pyFloatRepr(x);
 }
 
@@ -101,6 +102,7 @@ export function pydanticFloat(x: number): string {
 
 function pydanticNumber(x: number): string {
   if (!Number.isFinite(x)) return "null";
+  if (Object.is(x, -0)) return "-0.0"; // only a float can be negative zero
   return Number.isInteger(x) && Math.abs(x) < 1e16 ? String(x) : pydanticFloat(x);
 }
 

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { toFqnName } from "../model/names.ts";
 import { pyFloatRepr } from "../model/pyfloat.ts";
-import { formatPydanticTimestamp, fromDate, parseTimestamp, type PlxTime } from "../model/time.ts";
+import { formatPyIsoformat, fromDate, parseTimestamp, type PlxTime } from "../model/time.ts";
 import type { SpanValue } from "../schema/values.ts";
 import type { SpanInput, TimeInput } from "./run.ts";
 
@@ -165,7 +165,7 @@ export function toSpanValue(span: SpanInput, where: string): SpanValue {
   const s = span as SpanInput & Record<string, unknown>;
   const time = (arg: string, t: unknown) => {
     const p = toTime(`${where}.${arg}`, t as TimeInput | undefined);
-    return p ? formatPydanticTimestamp(p) : undefined;
+    return p ? formatPyIsoformat(p) : undefined;
   };
   const uuid = (s.uuid ?? crypto.randomUUID()).replaceAll("-", "").toLowerCase();
   if (!/^[0-9a-f]{32}$/.test(uuid)) {

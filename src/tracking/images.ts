@@ -201,8 +201,9 @@ export function toHwcUint8(
 
 /**
  * Draws each box `[xmin, ymin, xmax, ymax]` (pixels) as a red outline 2 pixels wide, in place on 8-bit HWC
- * pixels, as Polyaxon's `draw_boxes` does with PIL (`draw.line(..., width=2, fill="red")`, no labels).
- * Edges are drawn over pixels `v-1` and `v` around each coordinate `v`; lines are clipped to the image.
+ * pixels, as Polyaxon's `draw_boxes` does with PIL: `draw.line([(l, t), (l, b), (r, b), (r, t), (l, t)],
+ * width=2, fill="red")`, each segment rasterized by Pillow's `ImagingDrawWideLine` (a 4-vertex polygon
+ * filled by `polygon_generic`, float32 edge math), coordinates truncated to ints as Pillow's `(int)` casts.
  *
  * @param pixels HWC bytes (3 or 4 channels; alpha set opaque on the outline).
  * @param boxes One `[xmin, ymin, xmax, ymax]` per box.
@@ -215,24 +216,122 @@ export function drawBoxes(
   channels: number,
   boxes: readonly (readonly number[])[],
 ): void {
-  const put = (x: number, y: number) => {
-    if (x < 0 || y < 0 || x >= width || y >= height) return;
-    const i = (y * width + x) * channels;
-    pixels[i] = 255;
-    pixels[i + 1] = 0;
-    pixels[i + 2] = 0;
-    if (channels === 4) pixels[i + 3] = 255;
+  const hline = (x0: number, y: number, x1: number) => {
+    if (y < 0 || y >= height) return;
+    if (x0 < 0) x0 = 0;
+    else if (x0 >= width) return;
+    if (x1 < 0) return;
+    if (x1 >= width) x1 = width - 1;
+    for (let x = x0; x <= x1; x++) {
+      const i = (y * width + x) * channels;
+      pixels[i] = 255;
+      pixels[i + 1] = 0;
+      pixels[i + 2] = 0;
+      if (channels === 4) pixels[i + 3] = 255;
+    }
   };
   boxes.forEach((b, k) => {
     if (!Array.isArray(b) || b.length !== 4 || !b.every((v) => typeof v === "number" && Number.isFinite(v))) {
       throw new RangeError(`boxes[${k}]: must be [xmin, ymin, xmax, ymax] finite numbers`);
     }
-    const [x0, y0, x1, y1] = b.map(Math.round);
-    for (let x = Math.min(x0, x1) - 1; x <= Math.max(x0, x1); x++) {
-      for (const y of [y0 - 1, y0, y1 - 1, y1]) put(x, y);
-    }
-    for (let y = Math.min(y0, y1) - 1; y <= Math.max(y0, y1); y++) {
-      for (const x of [x0 - 1, x0, x1 - 1, x1]) put(x, y);
+    const [l, t, r, bt] = b.map(Math.trunc);
+    const pts = [[l, t], [l, bt], [r, bt], [r, t], [l, t]];
+    for (let s = 0; s + 1 < pts.length; s++) {
+      wideLine(hline, pts[s][0], pts[s][1], pts[s + 1][0], pts[s + 1][1], 2);
     }
   });
+}
+
+type Hline = (x0: number, y: number, x1: number) => void;
+
+interface Edge {
+  xmin: number;
+  xmax: number;
+  ymin: number;
+  ymax: number;
+  d: number;
+  dx: number;
+  x0: number;
+  y0: number;
+}
+
+const f32 = Math.fround;
+/** C's `roundf`: halves away from zero. */
+const roundf = (x: number) => Math.sign(x) * Math.round(Math.abs(x));
+/** Pillow's ROUND_UP / ROUND_DOWN (symmetric around 0; the 0.5 is a float). */
+const roundUp = (f: number) => Math.trunc(f >= 0 ? Math.floor(f + 0.5) : -Math.floor(Math.abs(f) + 0.5));
+const roundDown = (f: number) => Math.trunc(f >= 0 ? Math.ceil(f - 0.5) : -Math.ceil(Math.abs(f) - 0.5));
+
+function edge(x0: number, y0: number, x1: number, y1: number): Edge {
+  const dx = y0 === y1 ? 0 : f32(f32(x1 - x0) / (y1 - y0));
+  return {
+    xmin: Math.min(x0, x1),
+    xmax: Math.max(x0, x1),
+    ymin: Math.min(y0, y1),
+    ymax: Math.max(y0, y1),
+    d: y0 === y1 ? 0 : y0 <= y1 ? 1 : -1,
+    dx,
+    x0,
+    y0,
+  };
+}
+
+/** Pillow's `ImagingDrawWideLine`. */
+function wideLine(hline: Hline, x0: number, y0: number, x1: number, y1: number, width: number): void {
+  const dx = x1 - x0, dy = y1 - y0;
+  if (dx === 0 && dy === 0) return hline(x0, y0, x0);
+  const big = Math.hypot(dx, dy);
+  const small = (width - 1) / 2.0;
+  const ratioMax = roundUp(small) / big;
+  const ratioMin = roundDown(small) / big;
+  const dxmin = roundDown(ratioMin * dy), dxmax = roundDown(ratioMax * dy);
+  const dymin = roundDown(ratioMin * dx), dymax = roundDown(ratioMax * dx);
+  const v = [[x0 - dxmin, y0 + dymax], [x1 - dxmin, y1 + dymax], [x1 + dxmax, y1 - dymin], [
+    x0 + dxmax,
+    y0 - dymin,
+  ]];
+  const e = [0, 1, 2, 3].map((i) => edge(v[i][0], v[i][1], v[(i + 1) % 4][0], v[(i + 1) % 4][1]));
+  polygon(hline, e);
+}
+
+/** Pillow's `polygon_generic` without alpha blending (the scan-line fill of an RGB/RGBA `ImageDraw`). */
+function polygon(hline: Hline, e: Edge[]): void {
+  const table: Edge[] = [];
+  let ymin = Infinity, ymax = -Infinity;
+  for (const x of e) {
+    ymin = Math.min(ymin, x.ymin);
+    ymax = Math.max(ymax, x.ymax);
+    if (x.ymin === x.ymax) hline(x.xmin, x.ymin, x.xmax);
+    else table.push(x);
+  }
+  if (ymin < 0) ymin = 0;
+  const at = (c: Edge, y: number) => f32(f32(f32(y - c.y0) * c.dx) + c.x0);
+  for (let y = ymin; y <= ymax; y++) {
+    const xx: number[] = [];
+    for (let i = 0; i < table.length; i++) {
+      const cur = table[i];
+      if (y < cur.ymin || y > cur.ymax) continue;
+      xx.push(at(cur, y));
+      if (y === cur.ymax && y < ymax) {
+        xx.push(xx[xx.length - 1]);
+      } else if ((y === cur.ymin || y === cur.ymax) && cur.dx !== 0) {
+        for (let k = 0; k < i; k++) {
+          const o = table[k];
+          if ((y !== o.ymin && y !== o.ymax) || o.dx === 0) continue;
+          if (roundf(xx[xx.length - 1]) !== roundf(at(o, y))) continue;
+          const off = y === cur.ymax ? -1 : 1;
+          const adj = at(cur, y + off);
+          if (y + off >= o.ymin && y + off <= o.ymax) {
+            const adjO = at(o, y + off);
+            const last = xx[xx.length - 1];
+            if (last > adj + 1 && last > adjO + 1) xx[xx.length - 1] = roundf(Math.max(adj, adjO)) + 1;
+            else if (last < adj - 1 && last < adjO - 1) xx[xx.length - 1] = roundf(Math.min(adj, adjO)) - 1;
+            break;
+          }
+        }
+      }
+    }
+    xx.sort((a, b) => a - b);
+    for (let i = 1; i < xx.length; i += 2) hline(roundUp(xx[i - 1]), y, roundDown(xx[i]));
+  }
 }

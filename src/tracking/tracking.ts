@@ -233,6 +233,30 @@ export const logRocAucCurve: Method<"logRocAucCurve"> = bind("logRocAucCurve");
  */
 export const logPrCurve: Method<"logPrCurve"> = bind("logPrCurve");
 /**
+ * {@linkcode Run.logSklearnRocAucCurve} on the default run.
+ *
+ * @example
+ * ```ts
+ * import { tracking } from "./tracking.ts";
+ * tracking.init({ path: await Deno.makeTempDir(), exitHandlers: false });
+ * tracking.logSklearnRocAucCurve("roc", { yPreds: [0.1, 0.4, 0.35, 0.8], yTargets: [0, 0, 1, 1] }, { step: 1 });
+ * await tracking.end();
+ * ```
+ */
+export const logSklearnRocAucCurve: Method<"logSklearnRocAucCurve"> = bind("logSklearnRocAucCurve");
+/**
+ * {@linkcode Run.logSklearnPrCurve} on the default run.
+ *
+ * @example
+ * ```ts
+ * import { tracking } from "./tracking.ts";
+ * tracking.init({ path: await Deno.makeTempDir(), exitHandlers: false });
+ * tracking.logSklearnPrCurve("pr", { yPreds: [0.1, 0.4, 0.35, 0.8], yTargets: [0, 0, 1, 1] }, { step: 1 });
+ * await tracking.end();
+ * ```
+ */
+export const logSklearnPrCurve: Method<"logSklearnPrCurve"> = bind("logSklearnPrCurve");
+/**
  * {@linkcode Run.logConfusionMatrix} on the default run.
  *
  * @example
@@ -365,6 +389,18 @@ export const logOutputs: Method<"logOutputs"> = bind("logOutputs");
  */
 export const logInputs: Method<"logInputs"> = bind("logInputs");
 /**
+ * {@linkcode Run.logTags} on the default run.
+ *
+ * @example
+ * ```ts
+ * import { tracking } from "./tracking.ts";
+ * tracking.init({ path: await Deno.makeTempDir(), tags: ["a"], exitHandlers: false });
+ * tracking.logTags(["b"]);
+ * await tracking.end();
+ * ```
+ */
+export const logTags: Method<"logTags"> = bind("logTags");
+/**
  * {@linkcode Run.logEnv} on the default run.
  *
  * @example
@@ -423,6 +459,8 @@ export const tracking = {
   logCurve,
   logRocAucCurve,
   logPrCurve,
+  logSklearnRocAucCurve,
+  logSklearnPrCurve,
   logConfusionMatrix,
   logPlotlyChart,
   logVegaChart,
@@ -434,5 +472,6 @@ export const tracking = {
   logTrace,
   logOutputs,
   logInputs,
+  logTags,
   logEnv,
 } as const;

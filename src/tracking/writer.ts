@@ -18,7 +18,7 @@
  */
 import * as path from "node:path";
 import { pyFloatRepr } from "../model/pyfloat.ts";
-import { formatPyTimestamp } from "../model/time.ts";
+import { UtcFormatter } from "./_utc.ts";
 
 /** The largest single `write` of a flush; writes end on a line boundary. */
 export const WRITE_CHUNK_BYTES = 4 << 20;
@@ -58,42 +58,6 @@ export class FileBuffer {
 }
 
 const CHUNK_MAX = 1 << 20;
-
-/** Microsecond timestamps as Python `str(datetime)` for UTC, with the seconds part cached. */
-class UtcFormatter {
-  #sec = -1;
-  #prefix = new Uint8Array(19);
-  /** Writes `YYYY-MM-DD HH:MM:SS[.ffffff]+00:00` at `at`; returns the end. */
-  write(out: Uint8Array, at: number, micros: number): number {
-    const sec = Math.floor(micros / 1e6);
-    const p = this.#prefix;
-    if (sec !== this.#sec) {
-      this.#sec = sec;
-      const s = formatPyTimestamp({ micros: sec * 1e6, offset: null });
-      for (let i = 0; i < 19; i++) p[i] = s.charCodeAt(i);
-    }
-    // A byte loop beats TypedArray.set for 19 bytes.
-    for (let i = 0; i < 19; i++) out[at + i] = p[i];
-    at += 19;
-    let us = micros - sec * 1e6;
-    if (us !== 0) {
-      out[at] = 46; // .
-      for (let i = 6; i >= 1; i--) {
-        const q = (us / 10) | 0;
-        out[at + i] = 48 + us - q * 10;
-        us = q;
-      }
-      at += 7;
-    }
-    out[at] = 43; // +00:00
-    out[at + 1] = 48;
-    out[at + 2] = 48;
-    out[at + 3] = 58;
-    out[at + 4] = 48;
-    out[at + 5] = 48;
-    return at + 6;
-  }
-}
 
 /** Thrown when logging to a writer that was closed (Python raises `IOError` there). */
 export class WriterClosedError extends Error {

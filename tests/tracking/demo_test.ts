@@ -51,7 +51,13 @@ Deno.test("the seed demo writes a run PlxReader reads with no diagnostics, every
     }
   }
   assertEquals(runs, 1);
-  assertEquals(events, 68); // 8 metric, 4 text, 4 html, 4 audio, 8 histogram, 20 chart, 4 image, 12 curve, 4 confusion
+  // resources are sampled by default offline (cpu, memory, load: at start, every 10 s, at the end)
+  const sampled = files.filter((f) => f.startsWith("resources/")).reduce(
+    (n, f) => n + summarizeFile(run.path, f).rows,
+    0,
+  );
+  assertOk(sampled >= 6, `${sampled} resource samples`);
+  assertEquals(events - sampled, 68); // 8 metric, 4 text, 4 html, 4 audio, 8 histogram, 20 chart, 4 image, 12 curve, 4 confusion
   // And through the validator, strictly: no error, no warning, no note.
   const report = await validateRun({ id: run.uuid, path: run.path });
   assertEquals(report.diagnostics, []);

@@ -106,10 +106,33 @@ Deno.test("logImageWithBoxes draws red 2-pixel outlines and logs a PNG image eve
   const png = Deno.readFileSync(`${dir}/assets/image/figure_1.png`);
   const raw = inflateSync(png.subarray(41, 41 + new DataView(png.buffer).getUint32(33)));
   const px = (x: number, y: number) => [...raw.subarray(y * 37 + 1 + x * 3, y * 37 + 1 + x * 3 + 3)];
+  // as Pillow draws a width-2 line: the left edge covers x = 2, 3 and the right edge x = 7, 8
   assertEquals(px(2, 2), [255, 0, 0]);
-  assertEquals(px(1, 4), [255, 0, 0]);
+  assertEquals(px(3, 4), [255, 0, 0]);
+  assertEquals(px(1, 4), [200, 200, 200]);
   assertEquals(px(8, 4), [255, 0, 0]);
   assertEquals(px(5, 4), [200, 200, 200]);
   assertEquals(px(0, 0), [200, 200, 200]);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("drawBoxes covers exactly the pixels Pillow's ImageDraw.line(width=2) covers", async () => {
+  const { drawBoxes } = await import("../../src/tracking/images.ts");
+  // Pillow 12: Image.new("RGB", (10, 8)); ImageDraw.Draw(im).line([(2,2),(2,5),(6,5),(6,2),(2,2)], width=2)
+  const want = [
+    "..........",
+    "..#####...",
+    "..#####...",
+    "..##.##...",
+    "..##.##...",
+    "..#####...",
+    "..#####...",
+    "..........",
+  ];
+  const px = new Uint8Array(10 * 8 * 3);
+  drawBoxes(px, 8, 10, 3, [[2, 2, 6, 5]]);
+  const got = want.map((_, y) =>
+    Array.from({ length: 10 }, (_, x) => (px[(y * 10 + x) * 3] === 255 ? "#" : ".")).join("")
+  );
+  assertEquals(got, want);
 });

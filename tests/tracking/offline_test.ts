@@ -56,7 +56,7 @@ Deno.test("offline run: Appendix B's worked lineage example, run.plx.json status
   assertOk(rawRun.includes('"acc":0.9') && rawRun.includes('"managed_by":"user"'));
   // env.json is compact JSON with a hashed lineage record
   const env = JSON.parse(Deno.readTextFileSync(path.join(dir, "outputs/env.json")));
-  assertEquals(env.pid, String(Deno.pid));
+  assertEquals(env.pid, Deno.pid);
   assertOk(/^[0-9a-f]{12}$/.test(lineages[0].summary.hash));
   await Deno.remove(dir, { recursive: true });
 });

@@ -5,6 +5,7 @@
  * @module
  */
 import { Readable } from "node:stream";
+import { parseChartJson } from "../../json/exact.ts";
 import { constants, createGunzip } from "node:zlib";
 import type { Diagnostic } from "../../diagnostics.ts";
 import {
@@ -158,6 +159,7 @@ class LineDecoder {
     let obj: unknown;
     try {
       obj = JSON.parse(line);
+      if ((obj as { type?: unknown } | null)?.type === "chart") obj = parseChartJson(line, obj);
     } catch (err) {
       this.diagnostics.push(
         isLast

@@ -9,7 +9,7 @@ import * as pw from "../../_deps/parquet_wasm.ts";
 import { type EventScope, fromPolyaxonValue, type MetricColumns, type PlxEvent } from "../../model/event.ts";
 import { VALUE_SCHEMAS, type ValueType } from "../../schema/values.ts";
 import { zodMessage } from "../../schema/issues.ts";
-import { depthExceeds, MAX_DEPTH } from "../../json/exact.ts";
+import { depthExceeds, MAX_DEPTH, parseChartJson } from "../../json/exact.ts";
 
 /**
  * Reads rows `[offset, offset + limit)` of a Parquet file's bytes as an Arrow table.
@@ -84,6 +84,7 @@ export function batchEvents(batch: arrow.RecordBatch, kind: string, type: ValueT
       if (depthExceeds(value, MAX_DEPTH)) {
         throw new SyntaxError(`value_json of row ${i} is nested deeper than ${MAX_DEPTH} levels`);
       }
+      if (type === "chart") value = parseChartJson(text, value);
       const r = VALUE_SCHEMAS[type].safeParse(value);
       if (!r.success) throw new SyntaxError(`value_json of row ${i}: ${zodMessage(r.error)}`);
       // (value_json holds Polyaxon's field names, as the plx and JSONL files do)

@@ -23,7 +23,7 @@ import { parseTimestamp, type PlxTime } from "../../model/time.ts";
 import { VALUE_SCHEMAS, type ValueType } from "../../schema/values.ts";
 import { type LineBatch, splitLines, type SplitLinesOptions } from "../../io/lines.ts";
 import { zodMessage } from "../../schema/issues.ts";
-import { depthExceeds, MAX_DEPTH } from "../../json/exact.ts";
+import { depthExceeds, MAX_DEPTH, parseChartJson } from "../../json/exact.ts";
 import { MetricBatch, type PlxBatch } from "../../model/batch.ts";
 import { readMetricRows } from "./_metric_rows.ts";
 import { clip, couldBeCut, generationsOf, jsonAtEnd, jsonError, parseStep, splitQuoted } from "./_cells.ts";
@@ -445,7 +445,7 @@ export class PlxReader {
     if (!fromJson && !this.#ujson && cell.indexOf("\\/") !== -1) this.#ujson = true;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(cell);
+      parsed = type === "chart" ? parseChartJson(cell) : JSON.parse(cell);
     } catch (e) {
       this.#jsonEof = jsonAtEnd(e, cell);
       return ["bad-json", `${m.kind} value is not valid JSON: ${jsonError(e)}`];

@@ -10,6 +10,8 @@
  *
  * @module
  */
+import { PyFloat } from "../../json/python.ts";
+import { pyFloatRepr } from "../../model/pyfloat.ts";
 
 /** The plugin name. */
 export const PLUGIN = "plxkit";
@@ -49,9 +51,14 @@ export function pluginTag(scope: string, kind: string, name: string): string {
 /** The tag of the run-level record. */
 export const RUN_TAG = `${PLUGIN}/run`;
 
-/** JSON that keeps NaN, infinities and -0 (as `{"$f":"nan"}` objects) for values that hold them. */
+/**
+ * JSON that keeps NaN, infinities and -0 (as `{"$f":"nan"}` objects) and Python floats (`{"$f":"py:6.0"}`)
+ * for values that hold them.
+ */
 export function toJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x) => {
+  return JSON.stringify(v, function (this: Record<string, unknown>, k, x) {
+    // a Python float (chart figures read from plx) keeps its spelling: {"$f":"py:6.0"}
+    if (this[k] instanceof PyFloat) return { $f: `py:${pyFloatRepr((this[k] as PyFloat).value)}` };
     if (typeof x === "number" && (!Number.isFinite(x) || Object.is(x, -0))) {
       return { $f: Number.isNaN(x) ? "nan" : x === 0 ? "-0" : x > 0 ? "inf" : "-inf" };
     }
@@ -66,6 +73,7 @@ export function fromJson(s: string): unknown {
       const keys = Object.keys(x);
       if (keys.length === 1 && keys[0] === "$f") {
         const f = x.$f;
+        if (typeof f === "string" && f.startsWith("py:")) return new PyFloat(Number(f.slice(3)));
         return f === "nan" ? NaN : f === "inf" ? Infinity : f === "-inf" ? -Infinity : f === "-0" ? -0 : x;
       }
     }

@@ -328,6 +328,16 @@ export const convertCommand: Command = {
         const doc = plan ? { dryRun: true, ...report, wouldWrite: plan } : report;
         say(JSON.stringify(doc, null, 2) + "\n");
       } else say(reportText(report, quiet, dryRun));
+      // No run found (not a shard's empty share): the inputs were not what they were taken for, or every
+      // run was selected away. Never a silent exit 0 with nothing converted.
+      if (report.runs.length === 0 && shard === undefined) {
+        io.err(
+          `plxkit convert: no runs found in ${inputs.join(", ")}${
+            selection && !selection.all ? " (or none matched the selection)" : ""
+          } as ${from.name} input; nothing was converted`,
+        );
+        return 1;
+      }
       // report.failed covers every error: a failed run, a loss not accepted, a source that could not be read.
       return report.failed ? 1 : 0;
     } finally {

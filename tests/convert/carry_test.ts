@@ -349,3 +349,33 @@ Deno.test("older-generation event files come back byte for byte through every fo
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("a Polyaxon run holding a stray .jsonl file is read as a run; a conversion that finds no run exits 1", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const id = "2b3c4d5e6f7a48099b0c1d2e3f4a5b6c";
+    const runDir = path.join(root, "in", id);
+    await Deno.mkdir(path.dirname(runDir), { recursive: true });
+    await new Deno.Command("cp", { args: ["-r", path.join(FIX, "runs", id), runDir] }).output();
+    await Deno.writeTextFile(path.join(runDir, "f.jsonl"), "");
+    await Deno.writeTextFile(path.join(root, "in", "stray.jsonl"), "");
+    // The run folder itself, and the folder of runs: plx input, the stray file carried with its run.
+    for (const input of [runDir, path.join(root, "in")]) {
+      const out = path.join(root, `o${input.length}.jsonl`);
+      const r = await run("convert", input, "--to", "jsonl", "--out", out, "--format", "json");
+      assertEquals(r.code, 0, r.out + r.err);
+      assertEquals(JSON.parse(r.out).runs.map((x: { id: string }) => x.id), [id]);
+      assertEquals(await Deno.readTextFile(path.join(root, `o${input.length}.assets`, id, "f.jsonl")), "");
+    }
+    // Nothing to convert is never a silent success.
+    await Deno.writeTextFile(path.join(root, "empty.jsonl"), "");
+    const none = await run("convert", path.join(root, "empty.jsonl"), "--to", "plx", "--out", `${root}/e`);
+    assertEquals(none.code, 1);
+    assertOk(none.err.includes("no runs found in"), none.err);
+    const sel = await run("convert", runDir, "--run", "nomatch*", "--to", "plx", "--out", `${root}/s`);
+    assertEquals(sel.code, 1);
+    assertOk(sel.err.includes("none matched the selection"), sel.err);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -3,19 +3,37 @@
  *
  * @module
  */
+import * as path from "node:path";
 import { SettingError } from "../../diagnostics.ts";
 import { isJsonlFile, JsonlSink } from "./sink.ts";
 import { JsonlSource } from "./source.ts";
 import type { FormatSpec } from "../../convert/core.ts";
+
+/** True when `dir` holds what only a Polyaxon run folder holds: `events/`, `resources/` or `run.plx.json`. */
+function isPolyaxonRun(dir: string): boolean {
+  for (const name of ["events", "resources", "run.plx.json"]) {
+    try {
+      Deno.lstatSync(path.join(dir, name));
+      return true;
+    } catch { /* absent */ }
+  }
+  return false;
+}
 
 async function looksLikeJsonl(input: string): Promise<boolean> {
   try {
     const st = await Deno.stat(input);
     if (st.isFile) return /\.jsonl(\.gz)?$/i.test(input); // a folder named x.jsonl is not a JSONL file
     if (!st.isDirectory) return false;
+    // A folder of JSONL files, but not a Polyaxon run (nor a folder of runs) that holds a stray .jsonl file:
+    // those are plx input, whose every file is carried.
+    if (isPolyaxonRun(input)) return false;
+    let jsonl = false;
     for await (const e of Deno.readDir(input)) {
-      if (e.isFile && /\.jsonl(\.gz)?$/i.test(e.name)) return true;
+      if (e.isFile && /\.jsonl(\.gz)?$/i.test(e.name)) jsonl = true;
+      else if (e.isDirectory && isPolyaxonRun(path.join(input, e.name))) return false;
     }
+    return jsonl;
   } catch { /* not readable: not this format */ }
   return false;
 }
